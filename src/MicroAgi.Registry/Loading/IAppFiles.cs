@@ -1,0 +1,64 @@
+namespace MicroAgi.Registry.Loading;
+
+/// <summary>
+/// The files of one app: a directory on disk or resources embedded in an assembly. Paths are relative
+/// to the app root and use '/' as separator.
+/// </summary>
+public interface IAppFiles
+{
+    /// <summary>Where the files come from, for error messages.</summary>
+    string Origin { get; }
+
+    /// <summary>Every <c>_index.yaml</c> in the app, in a stable order.</summary>
+    IReadOnlyList<string> IndexFiles();
+
+    /// <summary>The text of a file, or null when there is no such file.</summary>
+    string? ReadText(string relativePath);
+}
+
+/// <summary>An app directory on disk.</summary>
+public sealed class DirectoryAppFiles : IAppFiles
+{
+    private readonly string _root;
+
+    public DirectoryAppFiles(string root)
+    {
+        _root = Path.GetFullPath(root);
+        if (!Directory.Exists(_root)) throw new AppLoadException($"app directory '{root}' does not exist; pass an existing directory to --app");
+    }
+
+    public string Origin => _root;
+
+    public IReadOnlyList<string> IndexFiles() =>
+        Directory.EnumerateFiles(_root, AppLoader.IndexFileName, SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(_root, f).Replace('\\', '/'))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
+    public string? ReadText(string relativePath)
+    {
+        var full = Path.GetFullPath(Path.Combine(_root, relativePath));
+        return File.Exists(full) ? File.ReadAllText(full) : null;
+    }
+}
+
+/// <summary>An app shipped as embedded resources named <c>{prefix}{relative/path}</c>.</summary>
+public sealed class EmbeddedAppFiles(System.Reflection.Assembly assembly, string prefix) : IAppFiles
+{
+    public string Origin => $"{assembly.GetName().Name}:{prefix}";
+
+    public IReadOnlyList<string> IndexFiles() =>
+        assembly.GetManifestResourceNames()
+            .Where(n => n.StartsWith(prefix, StringComparison.Ordinal) && (n.EndsWith("/" + AppLoader.IndexFileName, StringComparison.Ordinal) || n == prefix + AppLoader.IndexFileName))
+            .Select(n => n[prefix.Length..])
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
+    public string? ReadText(string relativePath)
+    {
+        using var stream = assembly.GetManifestResourceStream(prefix + relativePath);
+        if (stream is null) return null;
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}

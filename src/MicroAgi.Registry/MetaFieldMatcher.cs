@@ -1,0 +1,85 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace MicroAgi.Registry;
+
+/// <summary>Evaluates <see cref="MetaFilter"/>s against an entry's meta.</summary>
+internal sealed class MetaFieldMatcher
+{
+    private static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(250);
+
+    private readonly MetaFilter _filter;
+    private readonly string[] _path;
+    private readonly Regex? _regex;
+
+    public MetaFieldMatcher(MetaFilter filter)
+    {
+        _filter = filter;
+        _path = filter.Field.Split('.');
+        if (filter.Match == MetaMatch.Regex)
+        {
+            try
+            {
+                _regex = new Regex(filter.Value, RegexOptions.CultureInvariant, RegexTimeout);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new ArgumentException($"meta filter on '{filter.Field}': invalid regex '{filter.Value}': {ex.Message}", nameof(filter), ex);
+            }
+        }
+    }
+
+    public bool Matches(Entry entry)
+    {
+        var node = entry.Meta;
+        foreach (var segment in _path)
+        {
+            if (node.ValueKind != JsonValueKind.Object || !node.TryGetProperty(segment, out node)) return false;
+        }
+        if (node.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var item in node.EnumerateArray())
+            {
+                if (MatchesScalar(item)) return true;
+            }
+            return false;
+        }
+        return MatchesScalar(node);
+    }
+
+    private bool MatchesScalar(JsonElement value)
+    {
+        var text = value.ValueKind switch
+        {
+            JsonValueKind.String => value.GetString()!,
+            JsonValueKind.Number => value.GetRawText(),
+            JsonValueKind.True => "true",
+            JsonValueKind.False => "false",
+            JsonValueKind.Null => "null",
+            _ => null,
+        };
+        if (text is null) return false;
+        return _filter.Match switch
+        {
+            MetaMatch.Exact => string.Equals(text, _filter.Value, StringComparison.Ordinal),
+            MetaMatch.Contains => text.Contains(_filter.Value, StringComparison.Ordinal),
+            MetaMatch.Prefix => text.StartsWith(_filter.Value, StringComparison.Ordinal),
+            MetaMatch.Suffix => text.EndsWith(_filter.Value, StringComparison.Ordinal),
+            MetaMatch.Regex => MatchesRegex(text),
+            _ => throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"unknown match mode {_filter.Match}")),
+        };
+    }
+
+    private bool MatchesRegex(string text)
+    {
+        try
+        {
+            return _regex!.IsMatch(text);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,12 @@
+namespace MicroAgi.Registry;
+
+/// <summary>What one applied operation did to one entry: its state before and after (null = absent).</summary>
+public sealed record EntryChange(ChangeKind Kind, EntryId Id, Entry? Before, Entry? After);
+
+/// <summary>An applied changeset: its number, when it was applied, and what it changed.</summary>
+public sealed record RegistryVersion(long Number, DateTimeOffset AppliedAt, string? Description, IReadOnlyList<EntryChange> Changes);
+
+public sealed class RegistryChangedEventArgs(RegistryVersion version) : EventArgs
+{
+    public RegistryVersion Version { get; } = version;
+}

@@ -1,0 +1,43 @@
+namespace MicroAgi.Registry.Storage;
+
+/// <summary>Keeps versions in memory only: for tests and throwaway (<c>--ephemeral</c>) runs.</summary>
+public sealed class MemoryRegistryStore : IRegistryStore
+{
+    private readonly Lock _gate = new();
+    private readonly List<RegistryVersion> _versions = [];
+
+    public Task<StoredOverlay> LoadAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            var latest = new Dictionary<EntryId, Entry?>();
+            foreach (var change in _versions.SelectMany(v => v.Changes)) latest[change.Id] = change.After;
+            var overlay = new StoredOverlay(_versions.Count == 0 ? 0 : _versions[^1].Number,
+                latest.Select(p => new StoredEntry(p.Key, p.Value)).ToList());
+            return Task.FromResult(overlay);
+        }
+    }
+
+    public Task<IReadOnlyList<RegistryVersion>> ReadVersionsAsync(long afterVersion, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            IReadOnlyList<RegistryVersion> versions = _versions.Where(v => v.Number > afterVersion).ToList();
+            return Task.FromResult(versions);
+        }
+    }
+
+    public Task AppendAsync(RegistryVersion version, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        lock (_gate)
+        {
+            var current = _versions.Count == 0 ? 0 : _versions[^1].Number;
+            if (version.Number != current + 1) throw new StoreVersionConflictException(version.Number - 1, current);
+            _versions.Add(version);
+        }
+        return Task.CompletedTask;
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}
