@@ -100,27 +100,12 @@ public static class AppLoader
             var kind = Scalar(mapping, "kind") ?? throw new AppLoadException(display, line, $"entry '{name}' has no 'kind'");
             if (!EntryId.TryParse($"{ns}:{name}", out var id, out var idError)) throw new AppLoadException(display, line, idError);
 
-            var meta = Child(mapping, "meta") is { } m ? AsObject(m, $"{name}.meta", display, ResolveFile) : [];
-            var data = Child(mapping, "data") is { } d ? AsObject(d, $"{name}.data", display, ResolveFile) : [];
-            foreach (var (key, value) in mapping.Children)
-            {
-                var keyName = YamlJson.Key(key);
-                if (EntryKeys.Contains(keyName)) continue;
-                if (data.ContainsKey(keyName)) throw new AppLoadException(display, key.Start.Line, $"entry '{name}': '{keyName}' is given both at the top level and under 'data'");
-                data[keyName] = YamlJson.Convert(value, ResolveFile);
-            }
-            if (fileMeta is not null)
-            {
-                foreach (var (key, value) in fileMeta)
-                {
-                    if (!meta.ContainsKey(key)) meta[key] = value?.DeepClone();
-                }
-            }
-            yield return (Entry.Create(id, kind, meta, data), $"{display}:{line}");
+            var entry = EntryYaml.Build(id, kind, mapping, EntryKeys, fileMeta, display, ResolveFile);
+            yield return (entry, $"{display}:{line}");
         }
     }
 
-    private static string ReadReferencedFile(IAppFiles files, string indexFile, string display, string target, YamlNode at)
+    internal static string ReadReferencedFile(IAppFiles files, string indexFile, string display, string target, YamlNode at)
     {
         var directory = indexFile.Contains('/', StringComparison.Ordinal) ? indexFile[..indexFile.LastIndexOf('/')] : "";
         var relative = NormalizeInsideRoot(directory, target)
@@ -152,13 +137,13 @@ public static class AppLoader
         return parts.Count == 0 ? null : string.Join('/', parts);
     }
 
-    private static YamlNode? Child(YamlMappingNode mapping, string key) =>
+    internal static YamlNode? Child(YamlMappingNode mapping, string key) =>
         mapping.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : null;
 
-    private static string? Scalar(YamlMappingNode mapping, string key) =>
+    internal static string? Scalar(YamlMappingNode mapping, string key) =>
         Child(mapping, key) is YamlScalarNode { Value: { Length: > 0 } text } ? text : null;
 
-    private static JsonObject AsObject(YamlNode node, string what, string display, Func<string, YamlNode, string>? mapString = null) =>
+    internal static JsonObject AsObject(YamlNode node, string what, string display, Func<string, YamlNode, string>? mapString = null) =>
         YamlJson.Convert(node, mapString) as JsonObject
             ?? throw new AppLoadException(display, node.Start.Line, $"'{what}' must be a mapping");
 }

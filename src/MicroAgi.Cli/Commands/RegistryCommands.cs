@@ -1,0 +1,165 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using MicroAgi.Cli.Hosting;
+using MicroAgi.Registry;
+using MicroAgi.Registry.Loading;
+using Spectre.Console;
+
+namespace MicroAgi.Cli.Commands;
+
+/// <summary><c>microagi registry list|show|apply|history|diff|rollback</c>.</summary>
+internal static class RegistryCommands
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static Command Create(CliContext cli)
+    {
+        var command = new Command("registry", "Inspect and change the registry: entries, versions, rollbacks");
+        command.Add(List(cli));
+        command.Add(Show(cli));
+        command.Add(Apply(cli));
+        command.Add(History(cli));
+        command.Add(Diff(cli));
+        command.Add(Rollback(cli));
+        return command;
+    }
+
+    private static Command List(CliContext cli)
+    {
+        var ns = new Option<string?>("--ns") { Description = "Only entries in exactly this namespace (e.g. app.generated)" };
+        var kind = new Option<string?>("--kind") { Description = "Only entries of this kind; * is a wildcard (e.g. function.*)" };
+        var type = new Option<string?>("--type") { Description = "Only entries with this meta.type (e.g. tool, llm.model)" };
+        var command = new Command("list", "List entries as a table") { ns, kind, type };
+        command.SetAction(async (result, ct) =>
+        {
+            await using var registry = await RegistryHost.OpenAsync(cli.Options.Read(result), ct);
+            var query = new EntryQuery { Namespace = result.GetValue(ns), Kind = result.GetValue(kind) };
+            if (result.GetValue(type) is { } t) query = query.WithMeta("type", t);
+            var entries = registry.Find(query);
+            var table = new Table().Border(TableBorder.Simple).AddColumns("ID", "KIND", "TYPE", "TITLE");
+            foreach (var entry in entries)
+            {
+                table.AddRow(
+                    Markup.Escape(entry.Id.ToString()),
+                    Markup.Escape(entry.Kind),
+                    Markup.Escape(entry.MetaString("type") ?? ""),
+                    Markup.Escape(entry.MetaString("title") ?? entry.MetaString("comment") ?? ""));
+            }
+            cli.Out.Write(table);
+            cli.Out.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[dim]{entries.Count} entries, registry version {registry.Version}[/]"));
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Show(CliContext cli)
+    {
+        var id = new Argument<string>("id") { Description = "The entry id, namespace:name" };
+        var command = new Command("show", "Show one entry: kind, meta and data (with its source)") { id };
+        command.SetAction(async (result, ct) =>
+        {
+            var entryId = EntryId.Parse(result.GetValue(id)!);
+            await using var registry = await RegistryHost.OpenAsync(cli.Options.Read(result), ct);
+            var entry = registry.Get(entryId);
+            if (entry is null)
+            {
+                cli.Err.MarkupLine($"[red]error:[/] not found: {Markup.Escape(entryId.ToString())} (see 'microagi registry list')");
+                return 1;
+            }
+            cli.Out.WriteLine($"id:   {entry.Id}");
+            cli.Out.WriteLine($"kind: {entry.Kind}");
+            cli.Out.WriteLine("meta: " + JsonSerializer.Serialize(entry.Meta, Indented));
+            var data = entry.DataObject();
+            var source = data["source"]?.GetValueKind() == JsonValueKind.String ? (string?)data["source"] : null;
+            if (source is not null) data.Remove("source");
+            cli.Out.WriteLine("data: " + data.ToJsonString(Indented));
+            if (source is not null)
+            {
+                cli.Out.WriteLine("source:");
+                cli.Out.WriteLine(source);
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Apply(CliContext cli)
+    {
+        var file = new Argument<FileInfo>("changeset") { Description = "A YAML file with 'changes:' (op create|update|delete, id, kind, meta, data)" };
+        var command = new Command("apply", "Apply a changeset file atomically: all of it or nothing") { file };
+        command.SetAction(async (result, ct) =>
+        {
+            var changes = ChangeSetFile.Load(result.GetValue(file)!.FullName);
+            await using var registry = await RegistryHost.OpenAsync(cli.Options.Read(result), ct);
+            var version = await registry.ApplyAsync(changes, ct);
+            cli.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"applied version {version.Number}:"));
+            foreach (var change in version.Changes) cli.Out.WriteLine($"  {change.Kind.ToString().ToLowerInvariant()} {change.Id}");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command History(CliContext cli)
+    {
+        var command = new Command("history", "List the applied versions, newest last");
+        command.SetAction(async (result, ct) =>
+        {
+            await using var registry = await RegistryHost.OpenAsync(cli.Options.Read(result), ct);
+            var history = await registry.HistoryAsync(ct);
+            var table = new Table().Border(TableBorder.Simple).AddColumns("VERSION", "APPLIED (UTC)", "DESCRIPTION", "CHANGES");
+            foreach (var version in history)
+            {
+                table.AddRow(
+                    version.Number.ToString(CultureInfo.InvariantCulture),
+                    version.AppliedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+                    Markup.Escape(version.Description ?? ""),
+                    Markup.Escape(string.Join(", ", version.Changes.Select(c => $"{c.Kind.ToString().ToLowerInvariant()} {c.Id}"))));
+            }
+            cli.Out.Write(table);
+            cli.Out.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[dim]current version {registry.Version}; version 0 is the app as loaded from YAML[/]"));
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Diff(CliContext cli)
+    {
+        var number = new Argument<long>("version") { Description = "The version whose changes to show" };
+        var command = new Command("diff", "Show what one version changed, field by field") { number };
+        command.SetAction(async (result, ct) =>
+        {
+            var wanted = result.GetValue(number);
+            await using var registry = await RegistryHost.OpenAsync(cli.Options.Read(result), ct);
+            var version = (await registry.HistoryAsync(ct)).FirstOrDefault(v => v.Number == wanted);
+            if (version is null)
+            {
+                cli.Err.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[red]error:[/] no version {wanted}; the registry is at version {registry.Version} (see 'microagi registry history')"));
+                return 1;
+            }
+            cli.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"version {version.Number}{(version.Description is null ? "" : " — " + version.Description)}"));
+            foreach (var change in version.Changes)
+            {
+                cli.Out.WriteLine($"{change.Kind.ToString().ToLowerInvariant()} {change.Id}");
+                foreach (var line in EntryDiff.Describe(change.Before, change.After)) cli.Out.WriteLine("  " + line);
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Rollback(CliContext cli)
+    {
+        var number = new Argument<long>("version") { Description = "The version to return to (0 = the app as loaded from YAML)" };
+        var command = new Command("rollback", "Make the registry equal to an earlier version again (recorded as a new version)") { number };
+        command.SetAction(async (result, ct) =>
+        {
+            await using var registry = await RegistryHost.OpenAsync(cli.Options.Read(result), ct);
+            var version = await registry.RollbackAsync(result.GetValue(number), ct);
+            cli.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"rolled back to version {result.GetValue(number)} as version {version.Number}:"));
+            foreach (var change in version.Changes) cli.Out.WriteLine($"  {change.Kind.ToString().ToLowerInvariant()} {change.Id}");
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,33 @@
+using MicroAgi.Registry;
+using MicroAgi.Registry.Loading;
+using MicroAgi.Registry.Storage;
+
+namespace MicroAgi.Cli.Hosting;
+
+/// <summary>Opens the registry the way the command line asked: built-in app, user app, store.</summary>
+internal static class RegistryHost
+{
+    /// <summary>The built-in app, embedded in this assembly under the resource prefix <c>app/</c>.</summary>
+    public static IAppFiles BuiltInApp { get; } = new EmbeddedAppFiles(typeof(RegistryHost).Assembly, "app/");
+
+    public static IReadOnlyList<Entry> LoadBaseEntries(HostSettings settings) =>
+        settings.AppDirectory is null
+            ? AppLoader.Load(BuiltInApp)
+            : AppLoader.Load(BuiltInApp, new DirectoryAppFiles(settings.AppDirectory));
+
+    public static async Task<EntryRegistry> OpenAsync(HostSettings settings, CancellationToken cancellationToken)
+    {
+        var baseEntries = LoadBaseEntries(settings);
+        if (settings.Ephemeral) return EntryRegistry.CreateInMemory(baseEntries);
+        var store = SqliteRegistryStore.Open(StateDirectory.RegistryDatabase(settings.StateDirectory));
+        try
+        {
+            return await EntryRegistry.OpenAsync(store, baseEntries, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await store.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+}
