@@ -50,15 +50,9 @@ internal sealed class MetaFieldMatcher
 
     private bool MatchesScalar(JsonElement value)
     {
-        var text = value.ValueKind switch
-        {
-            JsonValueKind.String => value.GetString()!,
-            JsonValueKind.Number => value.GetRawText(),
-            JsonValueKind.True => "true",
-            JsonValueKind.False => "false",
-            JsonValueKind.Null => "null",
-            _ => null,
-        };
+        // The common case (exact string) compares in place, without materialising the string.
+        if (_filter.Match == MetaMatch.Exact && value.ValueKind == JsonValueKind.String) return value.ValueEquals(_filter.Value);
+        var text = ScalarText(value);
         if (text is null) return false;
         return _filter.Match switch
         {
@@ -70,6 +64,17 @@ internal sealed class MetaFieldMatcher
             _ => throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"unknown match mode {_filter.Match}")),
         };
     }
+
+    /// <summary>The text a scalar compares by (<c>210</c>, <c>true</c>), or null for objects and arrays.</summary>
+    public static string? ScalarText(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => value.GetString()!,
+        JsonValueKind.Number => value.GetRawText(),
+        JsonValueKind.True => "true",
+        JsonValueKind.False => "false",
+        JsonValueKind.Null => "null",
+        _ => null,
+    };
 
     private bool MatchesRegex(string text)
     {

@@ -1,0 +1,25 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace MicroAgi.Security;
+
+/// <summary>Wording for JSON values in error messages.</summary>
+internal static class JsonText
+{
+    // Messages are read by people, not embedded in HTML: show '+', '<' and non-ASCII as written.
+    private static readonly JsonSerializerOptions Readable = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>A JSON value as compact text for messages (<c>"admin"</c>, <c>[1,2]</c>).</summary>
+    public static string Render(JsonElement value) => JsonSerializer.Serialize(value, Readable);
+
+    public static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "a list",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Null => "null",
+        _ => "nothing",
+    };
+}
