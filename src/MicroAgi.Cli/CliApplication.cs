@@ -57,10 +57,12 @@ internal static class CliApplication
         var root = new RootCommand("MicroAgi: a self-modifying terminal agent that writes, registers and loads its own sandboxed Lua tools");
         cli.Options.AddTo(root);
         root.Add(RegistryCommands.Create(cli));
+        root.Add(PolicyCommands.Create(cli));
         return root;
     }
 
     private static bool IsUserError(Exception ex) => ex is AppLoadException or RegistryStoreException or ChangeSetConflictException
+        or MicroAgi.Security.InvalidPolicyException or MicroAgi.Security.PolicyEvaluationException
         or FormatException or ArgumentException or InvalidOperationException or FileNotFoundException or DirectoryNotFoundException
         or UnauthorizedAccessException;
 

@@ -3,7 +3,7 @@ namespace MicroAgi.Registry;
 /// <summary>Checks a changeset against a state, operation by operation, and says what each would do.</summary>
 internal static class ChangeValidator
 {
-    public static IReadOnlyList<EntryChange> Validate(RegistrySnapshot state, ChangeSet changes)
+    public static IReadOnlyList<EntryChange> Validate(RegistrySnapshot state, ChangeSet changes, IReadOnlyList<IEntryValidator> validators)
     {
         // Operations see the effect of the ones before them, so "delete x, create x" is allowed.
         var working = new Dictionary<EntryId, Entry?>();
@@ -26,6 +26,15 @@ internal static class ChangeValidator
             {
                 problems.Add($"operation {i + 1}: {problem}");
                 continue;
+            }
+            if (op.Entry is not null)
+            {
+                var invalid = validators.SelectMany(v => v.Validate(op.Entry)).ToList();
+                if (invalid.Count > 0)
+                {
+                    problems.AddRange(invalid.Select(p => $"operation {i + 1}: {op.Kind.ToString().ToLowerInvariant()} {op.Id}: {p}"));
+                    continue;
+                }
             }
             working[op.Id] = op.Entry;
             result.Add(new EntryChange(op.Kind, op.Id, existing, op.Entry));

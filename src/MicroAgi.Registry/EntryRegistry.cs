@@ -12,12 +12,14 @@ public sealed class EntryRegistry : IRegistry, IAsyncDisposable
     private const int MaxSyncAttempts = 8;
 
     private readonly IRegistryStore _store;
+    private readonly IReadOnlyList<IEntryValidator> _validators;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private volatile RegistrySnapshot _current;
 
-    private EntryRegistry(IRegistryStore store, RegistrySnapshot initial)
+    private EntryRegistry(IRegistryStore store, RegistrySnapshot initial, IReadOnlyList<IEntryValidator>? validators)
     {
         _store = store;
+        _validators = validators ?? [];
         _current = initial;
     }
 
@@ -26,7 +28,11 @@ public sealed class EntryRegistry : IRegistry, IAsyncDisposable
     public long Version => _current.Version;
 
     /// <summary>Opens a registry whose runtime changes live in <paramref name="store"/>.</summary>
-    public static async Task<EntryRegistry> OpenAsync(IRegistryStore store, IEnumerable<Entry> baseEntries, CancellationToken cancellationToken = default)
+    public static async Task<EntryRegistry> OpenAsync(
+        IRegistryStore store,
+        IEnumerable<Entry> baseEntries,
+        IReadOnlyList<IEntryValidator>? validators = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(baseEntries);
@@ -38,14 +44,14 @@ public sealed class EntryRegistry : IRegistry, IAsyncDisposable
             if (stored.Entry is null) state.Remove(stored.Id);
             else state[stored.Id] = stored.Entry;
         }
-        return new EntryRegistry(store, RegistrySnapshot.From(state.Values, overlay.Version));
+        return new EntryRegistry(store, RegistrySnapshot.From(state.Values, overlay.Version), validators);
     }
 
     /// <summary>A registry that keeps its changes in memory only.</summary>
-    public static EntryRegistry CreateInMemory(IEnumerable<Entry> baseEntries)
+    public static EntryRegistry CreateInMemory(IEnumerable<Entry> baseEntries, IReadOnlyList<IEntryValidator>? validators = null)
     {
         ArgumentNullException.ThrowIfNull(baseEntries);
-        return new EntryRegistry(new MemoryRegistryStore(), RegistrySnapshot.From(baseEntries, 0));
+        return new EntryRegistry(new MemoryRegistryStore(), RegistrySnapshot.From(baseEntries, 0), validators);
     }
 
     public RegistrySnapshot Snapshot() => _current;
@@ -122,7 +128,7 @@ public sealed class EntryRegistry : IRegistry, IAsyncDisposable
         for (var attempt = 1; ; attempt++)
         {
             var current = _current;
-            var entryChanges = ChangeValidator.Validate(current, changes);
+            var entryChanges = ChangeValidator.Validate(current, changes, _validators);
             var version = new RegistryVersion(current.Version + 1, DateTimeOffset.UtcNow, changes.Description, entryChanges);
             try
             {

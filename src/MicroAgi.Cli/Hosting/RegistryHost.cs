@@ -1,6 +1,7 @@
 using MicroAgi.Registry;
 using MicroAgi.Registry.Loading;
 using MicroAgi.Registry.Storage;
+using MicroAgi.Security;
 
 namespace MicroAgi.Cli.Hosting;
 
@@ -10,6 +11,9 @@ internal static class RegistryHost
     /// <summary>The built-in app, embedded in this assembly under the resource prefix <c>app/</c>.</summary>
     public static IAppFiles BuiltInApp { get; } = new EmbeddedAppFiles(typeof(RegistryHost).Assembly, "app/");
 
+    /// <summary>Content checks every write goes through, whoever makes it (CLI, agent, rollback).</summary>
+    private static readonly IReadOnlyList<IEntryValidator> Validators = [new PolicyEntryValidator()];
+
     public static IReadOnlyList<Entry> LoadBaseEntries(HostSettings settings) =>
         settings.AppDirectory is null
             ? AppLoader.Load(BuiltInApp)
@@ -18,11 +22,11 @@ internal static class RegistryHost
     public static async Task<EntryRegistry> OpenAsync(HostSettings settings, CancellationToken cancellationToken)
     {
         var baseEntries = LoadBaseEntries(settings);
-        if (settings.Ephemeral) return EntryRegistry.CreateInMemory(baseEntries);
+        if (settings.Ephemeral) return EntryRegistry.CreateInMemory(baseEntries, Validators);
         var store = SqliteRegistryStore.Open(StateDirectory.RegistryDatabase(settings.StateDirectory));
         try
         {
-            return await EntryRegistry.OpenAsync(store, baseEntries, cancellationToken).ConfigureAwait(false);
+            return await EntryRegistry.OpenAsync(store, baseEntries, Validators, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
