@@ -56,13 +56,19 @@ internal static class CliApplication
     {
         var root = new RootCommand("MicroAgi: a self-modifying terminal agent that writes, registers and loads its own sandboxed Lua tools");
         cli.Options.AddTo(root);
+        var run = new RunOptions();
+        run.AddTo(root);
+        root.SetAction((result, ct) => RunCommand.RunAsync(cli, run, result, agent: null, ct));
+        root.Add(RunCommand.Create(cli, new RunOptions()));
         root.Add(RegistryCommands.Create(cli));
         root.Add(PolicyCommands.Create(cli));
+        root.Add(ToolsCommands.Create(cli));
         return root;
     }
 
     private static bool IsUserError(Exception ex) => ex is AppLoadException or RegistryStoreException or ChangeSetConflictException
         or MicroAgi.Security.InvalidPolicyException or MicroAgi.Security.PolicyEvaluationException
+        or ConfigException or MicroAgi.Agents.Definitions.AgentDefinitionException or MicroAgi.Llm.Errors.LlmException
         or FormatException or ArgumentException or InvalidOperationException or FileNotFoundException or DirectoryNotFoundException
         or UnauthorizedAccessException;
 

@@ -1,0 +1,84 @@
+using System.Text.Json;
+using MicroAgi.Registry;
+
+namespace MicroAgi.Agents.Definitions;
+
+/// <summary>
+/// An <c>agent.gen1</c> entry: the system prompt, the model, generation settings and the tools it may
+/// use (<c>ns:*</c> = every tool entry in exactly that namespace, or a single entry id).
+/// </summary>
+public sealed record AgentDefinition
+{
+    public const string MetaType = "agent.gen1";
+
+    public required EntryId Id { get; init; }
+    public required string Prompt { get; init; }
+    public string? Title { get; init; }
+
+    /// <summary>A registry model name or class; null lets the configuration decide.</summary>
+    public string? Model { get; init; }
+
+    public int? MaxTokens { get; init; }
+    public double? Temperature { get; init; }
+    public int? ThinkingEffort { get; init; }
+    public IReadOnlyList<string> Tools { get; init; } = [];
+
+    /// <summary>Reads an agent entry; fields live in data (where YAML puts them) or, failing that, meta.</summary>
+    public static AgentDefinition FromEntry(Entry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        if (entry.MetaString("type") != MetaType)
+        {
+            throw new AgentDefinitionException(entry.Id, $"meta.type is '{entry.MetaString("type")}', expected '{MetaType}'");
+        }
+        var prompt = Text(entry, "prompt") ?? throw new AgentDefinitionException(entry.Id, "has no 'prompt'");
+        return new AgentDefinition
+        {
+            Id = entry.Id,
+            Prompt = prompt,
+            Title = entry.MetaString("title"),
+            Model = Text(entry, "model"),
+            MaxTokens = Integer(entry, "max_tokens"),
+            Temperature = Number(entry, "temperature"),
+            ThinkingEffort = Integer(entry, "thinking_effort"),
+            Tools = Field(entry, "tools") is { ValueKind: JsonValueKind.Array } tools
+                ? tools.EnumerateArray().Select(t => t.ValueKind == JsonValueKind.String
+                    ? t.GetString()!
+                    : throw new AgentDefinitionException(entry.Id, "'tools' must be a list of entry ids or 'namespace:*' patterns")).ToList()
+                : [],
+        };
+    }
+
+    private static JsonElement? Field(Entry entry, string name)
+    {
+        if (entry.Data.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null) return value;
+        if (entry.Meta.TryGetProperty(name, out value) && value.ValueKind != JsonValueKind.Null) return value;
+        return null;
+    }
+
+    private static string? Text(Entry entry, string name) => Field(entry, name) switch
+    {
+        null => null,
+        { ValueKind: JsonValueKind.String } value => value.GetString(),
+        _ => throw new AgentDefinitionException(entry.Id, $"'{name}' must be a string"),
+    };
+
+    private static int? Integer(Entry entry, string name) => Field(entry, name) switch
+    {
+        null => null,
+        { ValueKind: JsonValueKind.Number } value when value.TryGetInt32(out var number) => number,
+        _ => throw new AgentDefinitionException(entry.Id, $"'{name}' must be a whole number"),
+    };
+
+    private static double? Number(Entry entry, string name) => Field(entry, name) switch
+    {
+        null => null,
+        { ValueKind: JsonValueKind.Number } value => value.GetDouble(),
+        _ => throw new AgentDefinitionException(entry.Id, $"'{name}' must be a number"),
+    };
+}
+
+public sealed class AgentDefinitionException(EntryId id, string problem) : Exception($"agent '{id}' {problem}")
+{
+    public EntryId AgentId { get; } = id;
+}

@@ -1,0 +1,101 @@
+using Microsoft.Extensions.AI;
+using MicroAgi.Agents.Definitions;
+using MicroAgi.Llm.Models;
+
+namespace MicroAgi.Agents.Runtime;
+
+/// <summary>The outcome of one model step: the assistant message, its tool calls, usage and finish reason.</summary>
+public sealed record StepResult(
+    ChatMessage Message,
+    IReadOnlyList<FunctionCallContent> ToolCalls,
+    UsageDetails? Usage,
+    ChatFinishReason? FinishReason)
+{
+    public string Text => Message.Text;
+}
+
+/// <summary>
+/// A compiled agent: prompt, model client and tool declarations fixed at load time. It holds no
+/// conversation; <see cref="StepAsync"/> sends the prompt plus the given conversation and returns
+/// what the model said, streaming text to the observer as it arrives.
+/// </summary>
+public sealed class AgentRunner
+{
+    private readonly IChatClient _client;
+    private readonly ChatOptions _options;
+    private readonly ChatMessage _systemPrompt;
+    private readonly Dictionary<string, ToolBinding> _toolsByName;
+    private readonly bool _stream;
+
+    public AgentRunner(
+        AgentDefinition definition,
+        ModelDefinition model,
+        IChatClient client,
+        IReadOnlyList<ToolBinding> tools,
+        IReadOnlyList<ToolResolver.Problem> problems,
+        bool stream)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(tools);
+        Definition = definition;
+        Model = model;
+        Tools = tools;
+        Problems = problems;
+        _client = client;
+        _stream = stream;
+        _systemPrompt = new ChatMessage(ChatRole.System, definition.Prompt);
+        _toolsByName = tools.ToDictionary(t => t.LlmName, StringComparer.Ordinal);
+        _options = new ChatOptions
+        {
+            ModelId = model.Name,
+            MaxOutputTokens = definition.MaxTokens,
+            Temperature = (float?)definition.Temperature,
+            Tools = tools.Select(AITool (t) => t.ToDeclaration()).ToList(),
+        };
+        if (definition.ThinkingEffort is { } effort)
+        {
+            _options.Reasoning = new ReasoningOptions { Effort = MicroAgi.Llm.Models.ThinkingEffortScale.ToReasoningEffort(effort) };
+        }
+    }
+
+    public AgentDefinition Definition { get; }
+    public ModelDefinition Model { get; }
+    public IReadOnlyList<ToolBinding> Tools { get; }
+
+    /// <summary>Tools the definition names that could not be bound, with the reason.</summary>
+    public IReadOnlyList<ToolResolver.Problem> Problems { get; }
+
+    public ToolBinding? FindTool(string llmName) => _toolsByName.GetValueOrDefault(llmName);
+
+    public async Task<StepResult> StepAsync(Conversation conversation, IAgentObserver observer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(conversation);
+        ArgumentNullException.ThrowIfNull(observer);
+        var messages = new List<ChatMessage>(conversation.Messages.Count + 1) { _systemPrompt };
+        messages.AddRange(conversation.Messages);
+
+        ChatResponse response;
+        if (_stream)
+        {
+            var updates = new List<ChatResponseUpdate>();
+            await foreach (var update in _client.GetStreamingResponseAsync(messages, _options.Clone(), cancellationToken).ConfigureAwait(false))
+            {
+                updates.Add(update);
+                var text = update.Text;
+                if (text.Length > 0) observer.TextDelta(text);
+            }
+            response = updates.ToChatResponse();
+        }
+        else
+        {
+            response = await _client.GetResponseAsync(messages, _options.Clone(), cancellationToken).ConfigureAwait(false);
+            if (response.Text.Length > 0) observer.TextDelta(response.Text);
+        }
+
+        // A response may arrive as several messages; the conversation keeps them as one assistant turn.
+        var contents = response.Messages.SelectMany(m => m.Contents).Where(c => c is not UsageContent).ToList();
+        var message = new ChatMessage(ChatRole.Assistant, contents);
+        var toolCalls = contents.OfType<FunctionCallContent>().ToList();
+        return new StepResult(message, toolCalls, response.Usage, response.FinishReason);
+    }
+}

@@ -1,0 +1,55 @@
+using Microsoft.Extensions.AI;
+using MicroAgi.Llm.Models;
+using MicroAgi.Llm.Usage;
+using MicroAgi.Lua.Functions;
+using MicroAgi.Registry;
+
+namespace MicroAgi.Agents.Runtime;
+
+/// <summary>How a session behaves; the defaults follow the seed.</summary>
+public sealed record AgentSettings
+{
+    /// <summary>Model steps allowed in one user turn before the turn stops and says so.</summary>
+    public int MaxIterations { get; init; } = 20;
+
+    /// <summary>Compress when the reported prompt tokens exceed this share of the model's window.</summary>
+    public double CompressionThreshold { get; init; } = 0.75;
+
+    /// <summary>The size, in characters, the summary is compressed to.</summary>
+    public int CompressionTargetCharacters { get; init; } = 4000;
+
+    /// <summary>The model (name or class) that compresses; the cheap one.</summary>
+    public string CompressionModel { get; init; } = "fast";
+
+    /// <summary>The model (name or class) used when neither the agent nor the user names one.</summary>
+    public string DefaultModel { get; init; } = "reasoning";
+
+    /// <summary>A model (name, class or provider model) that replaces the agent's own choice (--model).</summary>
+    public string? ModelOverride { get; init; }
+
+    /// <summary>Whether to ask for streamed responses (--no-stream turns it off).</summary>
+    public bool Stream { get; init; } = true;
+
+    /// <summary>The longest one tool call may take; Lua tools also have their own sandbox deadline.</summary>
+    public TimeSpan ToolTimeout { get; init; } = TimeSpan.FromSeconds(60);
+}
+
+/// <summary>Everything an agent session runs on: the registry, the tools, the models and the meter.</summary>
+public sealed class AgentServices(
+    IRegistry registry,
+    IFunctionCaller tools,
+    Func<ModelDefinition, IChatClient> chatClientFor,
+    CostTracker costs,
+    AgentSettings? settings = null)
+{
+    public IRegistry Registry { get; } = registry;
+    public IFunctionCaller Tools { get; } = tools;
+    public CostTracker Costs { get; } = costs;
+    public AgentSettings Settings { get; } = settings ?? new AgentSettings();
+
+    /// <summary>The chat client for a model; the caller owns caching and disposal.</summary>
+    public IChatClient ChatClientFor(ModelDefinition model) => chatClientFor(model);
+
+    /// <summary>The model catalogue as the registry holds it now (models are entries too).</summary>
+    public ModelCatalog Models() => ModelCatalog.FromRegistry(Registry);
+}

@@ -1,0 +1,60 @@
+using System.Text;
+using Microsoft.Extensions.AI;
+using MicroAgi.Llm.Compression;
+using MicroAgi.Llm.Usage;
+
+namespace MicroAgi.Agents.Runtime;
+
+/// <summary>
+/// Shrinks a conversation that fills the model's window: the whole conversation is summarised by the
+/// cheap compression model and replaced by one system message "Conversation summary: …", followed
+/// by the user's latest request verbatim so the task at hand is never lost.
+/// </summary>
+public sealed class ContextCompressor(AgentServices services)
+{
+    public bool ShouldCompress(AgentRunner runner, UsageDetails? usage)
+    {
+        ArgumentNullException.ThrowIfNull(runner);
+        var prompt = usage?.InputTokenCount ?? 0;
+        return prompt > runner.Model.ContextWindow * services.Settings.CompressionThreshold;
+    }
+
+    public async Task CompressAsync(Conversation conversation, IAgentObserver observer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(conversation);
+        ArgumentNullException.ThrowIfNull(observer);
+        var model = services.Models().Resolve(services.Settings.CompressionModel);
+        var compressor = new ConversationCompressor(services.ChatClientFor(model));
+        var result = await compressor.CompressAsync(Render(conversation.Messages), services.Settings.CompressionTargetCharacters, cancellationToken).ConfigureAwait(false);
+        services.Costs.Record(model, result.Usage);
+
+        var latestRequest = conversation.LatestUserMessage();
+        var replacement = new List<ChatMessage> { new(ChatRole.System, "Conversation summary:\n\n" + result.Summary) };
+        if (latestRequest is not null) replacement.Add(latestRequest);
+        var before = conversation.Messages.Count;
+        conversation.Replace(replacement);
+        observer.Notice($"context compressed: {before} messages summarised by {model.Name} in {result.Calls} call(s)");
+    }
+
+    /// <summary>The conversation as plain text, one block per message, tool traffic included.</summary>
+    internal static string Render(IReadOnlyList<ChatMessage> messages)
+    {
+        var text = new StringBuilder();
+        foreach (var message in messages)
+        {
+            foreach (var content in message.Contents)
+            {
+                var line = content switch
+                {
+                    TextContent t => t.Text,
+                    FunctionCallContent call => $"[called {call.Name} with {System.Text.Json.JsonSerializer.Serialize(call.Arguments, AIJsonUtilities.DefaultOptions)}]",
+                    FunctionResultContent result => $"[tool result: {result.Result}]",
+                    _ => null,
+                };
+                if (string.IsNullOrEmpty(line)) continue;
+                text.Append(message.Role.Value).Append(": ").AppendLine(line);
+            }
+        }
+        return text.ToString();
+    }
+}

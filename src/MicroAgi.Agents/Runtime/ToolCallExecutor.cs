@@ -1,0 +1,94 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.AI;
+using MicroAgi.Lua.Functions;
+using MicroAgi.Registry;
+
+namespace MicroAgi.Agents.Runtime;
+
+/// <summary>What one tool call produced: the result the model reads, and what the loop must act on.</summary>
+public sealed record ToolCallOutcome(FunctionResultContent Result, string ToolName, string? Error, EntryId? LoadedTool);
+
+/// <summary>
+/// Runs the model's tool calls. Each call is isolated: an unknown tool, arguments that are not a
+/// JSON object, a tool that fails, throws or overruns its time all become error results the model
+/// can read — never an exception that ends the turn.
+/// </summary>
+public sealed class ToolCallExecutor(IFunctionCaller functions, TimeSpan timeout)
+{
+    /// <summary>The built-in tool whose <c>loaded = true</c> result adds a tool to the agent.</summary>
+    public static readonly EntryId LoadToolId = new("app.tools", "load_tool");
+
+    // The model reads results as text: keep quotes and non-ASCII readable instead of \u escapes.
+    private static readonly JsonSerializerOptions ResultJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public async Task<ToolCallOutcome> ExecuteAsync(AgentRunner runner, FunctionCallContent call, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(runner);
+        ArgumentNullException.ThrowIfNull(call);
+        var binding = runner.FindTool(call.Name);
+        if (binding is null)
+        {
+            var known = string.Join(", ", runner.Tools.Select(t => t.LlmName));
+            return Failed(call, $"unknown tool '{call.Name}'; the tools you can call are: {known}");
+        }
+        if (call.Exception is not null)
+        {
+            return Failed(call, $"the arguments are not valid JSON ({call.Exception.Message}); send a JSON object matching the tool's schema");
+        }
+
+        JsonNode? arguments;
+        try
+        {
+            arguments = call.Arguments is null ? new JsonObject() : JsonSerializer.SerializeToNode(call.Arguments, AIJsonUtilities.DefaultOptions);
+        }
+        catch (JsonException ex)
+        {
+            return Failed(call, $"the arguments could not be read: {ex.Message}");
+        }
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        FunctionResult result;
+        try
+        {
+            result = await functions.CallAsync(binding.Id, arguments, deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return TimedOut(call);
+        }
+#pragma warning disable CA1031 // A failing tool must never end the turn: any exception becomes the model's error result.
+        catch (Exception ex) when (ex is not OperationCanceledException)
+#pragma warning restore CA1031
+        {
+            return Failed(call, $"the tool failed: {ex.Message}");
+        }
+
+        // A tool may report cancellation as a result rather than an exception: tell the user's cancel from our deadline.
+        cancellationToken.ThrowIfCancellationRequested();
+        if (deadline.IsCancellationRequested && !result.IsSuccess) return TimedOut(call);
+        if (!result.IsSuccess) return Failed(call, result.Error ?? "the tool failed");
+        var value = result.Value;
+        var json = value?.ToJsonString(ResultJson) ?? "null";
+        // Tools may also report a failure as {error: "..."} (the seed's convention); show it as one.
+        var reported = value is JsonObject obj && obj["error"] is JsonValue error && error.TryGetValue<string>(out var text) ? text : null;
+        return new ToolCallOutcome(new FunctionResultContent(call.CallId, json), call.Name, reported, LoadedToolOf(binding.Id, value));
+    }
+
+    /// <summary>The result recorded for a call that never ran because the turn was cancelled.</summary>
+    public static ToolCallOutcome Cancelled(FunctionCallContent call) => Failed(call, "cancelled by the user before it ran");
+
+    private ToolCallOutcome TimedOut(FunctionCallContent call) =>
+        Failed(call, $"timed out after {timeout.TotalSeconds:0.#} s; make the tool do less per call");
+
+    private static ToolCallOutcome Failed(FunctionCallContent call, string message) =>
+        new(new FunctionResultContent(call.CallId, new JsonObject { ["error"] = message }.ToJsonString(ResultJson)), call.Name, message, null);
+
+    private static EntryId? LoadedToolOf(EntryId tool, JsonNode? value)
+    {
+        if (tool != LoadToolId || value is not JsonObject result) return null;
+        if (result["loaded"] is not JsonValue loaded || !loaded.TryGetValue<bool>(out var isLoaded) || !isLoaded) return null;
+        return result["id"] is JsonValue id && id.TryGetValue<string>(out var text) && EntryId.TryParse(text, out var parsed) ? parsed : null;
+    }
+}

@@ -1,0 +1,96 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.AI;
+using MicroAgi.Agents.Runtime;
+
+namespace MicroAgi.Agents.Sessions;
+
+/// <summary>
+/// A session's conversation as a JSONL file: one line per appended message
+/// (<c>{"type":"message","message":{…}}</c>) and a line <c>{"type":"replace","messages":[…]}</c>
+/// when compression replaced the conversation. Lines are flushed as they are written, so a killed
+/// process loses at most the line being written; a torn last line is skipped on load.
+/// </summary>
+public sealed class JsonlTranscript : ITranscriptSink, IDisposable
+{
+    private static readonly JsonSerializerOptions Options = AIJsonUtilities.DefaultOptions;
+    private readonly StreamWriter _writer;
+
+    private JsonlTranscript(string path, string id)
+    {
+        Path = path;
+        Id = id;
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        _writer = new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read)) { AutoFlush = true };
+    }
+
+    public string Id { get; }
+    public string Path { get; }
+
+    /// <summary>Starts a new transcript in <paramref name="sessionsDirectory"/> with a time-ordered id.</summary>
+    public static JsonlTranscript Create(string sessionsDirectory, TimeProvider? clock = null)
+    {
+        var now = (clock ?? TimeProvider.System).GetUtcNow();
+        var id = now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..6];
+        return new JsonlTranscript(System.IO.Path.Combine(sessionsDirectory, id + ".jsonl"), id);
+    }
+
+    /// <summary>Reopens a transcript to continue it; <paramref name="id"/> null picks the newest.</summary>
+    public static (JsonlTranscript Transcript, IReadOnlyList<ChatMessage> History) Resume(string sessionsDirectory, string? id)
+    {
+        var path = id is null ? Newest(sessionsDirectory) : System.IO.Path.Combine(sessionsDirectory, id + ".jsonl");
+        if (path is null || !File.Exists(path))
+        {
+            throw new FileNotFoundException(id is null
+                ? $"no saved session to resume in {sessionsDirectory}; start one without --resume"
+                : $"no saved session '{id}' in {sessionsDirectory}; see the .jsonl files there for the ids");
+        }
+        var history = Load(path);
+        return (new JsonlTranscript(path, System.IO.Path.GetFileNameWithoutExtension(path)), history);
+    }
+
+    public static IReadOnlyList<ChatMessage> Load(string path)
+    {
+        var messages = new List<ChatMessage>();
+        foreach (var line in File.ReadLines(path))
+        {
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            JsonObject? record;
+            try
+            {
+                record = JsonNode.Parse(line) as JsonObject;
+            }
+            catch (JsonException)
+            {
+                continue; // a line torn by a crash mid-write
+            }
+            switch ((string?)record?["type"])
+            {
+                case "message":
+                    if (record!["message"].Deserialize<ChatMessage>(Options) is { } message) messages.Add(message);
+                    break;
+                case "replace":
+                    messages.Clear();
+                    messages.AddRange(record!["messages"].Deserialize<List<ChatMessage>>(Options) ?? []);
+                    break;
+            }
+        }
+        return messages;
+    }
+
+    public void Append(ChatMessage message) =>
+        Write(new JsonObject { ["type"] = "message", ["message"] = JsonSerializer.SerializeToNode(message, Options) });
+
+    public void Replace(IReadOnlyList<ChatMessage> messages) =>
+        Write(new JsonObject { ["type"] = "replace", ["messages"] = JsonSerializer.SerializeToNode(messages, Options) });
+
+    public void Dispose() => _writer.Dispose();
+
+    private void Write(JsonObject record) => _writer.WriteLine(record.ToJsonString());
+
+    private static string? Newest(string directory) =>
+        Directory.Exists(directory)
+            ? Directory.EnumerateFiles(directory, "*.jsonl").OrderByDescending(f => f, StringComparer.Ordinal).FirstOrDefault()
+            : null;
+}

@@ -1,0 +1,23 @@
+using MicroAgi.Agents.Tools.Docs;
+using MicroAgi.Agents.Tools.Generated;
+using MicroAgi.Registry;
+
+namespace MicroAgi.Agents.Tools;
+
+/// <summary>What the five built-in tools work on: the registry, the writer of generated tools, and the docs.</summary>
+public sealed record BuiltInToolServices
+{
+    public BuiltInToolServices(IRegistry registry, GeneratedToolWriter writer, IDocsCorpus docs)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(docs);
+        Registry = registry;
+        Writer = writer;
+        Docs = docs;
+    }
+
+    public IRegistry Registry { get; }
+    public GeneratedToolWriter Writer { get; }
+    public IDocsCorpus Docs { get; }
+}

@@ -1,0 +1,40 @@
+using MicroAgi.Lua.Functions;
+
+namespace MicroAgi.Agents.Tools;
+
+/// <summary>
+/// The five built-in tools of namespace <c>app.tools</c>, as native functions. Their entries
+/// (kind <c>function.native</c>, <c>data.handler</c> = one of the names below, <c>meta.type: tool</c>,
+/// the input schema) live in the app's <c>tools/_index.yaml</c>; this class supplies the C# behind them.
+/// </summary>
+public static class BuiltInTools
+{
+    public const string Namespace = "app.tools";
+
+    public const string DocSearch = "doc_search";
+    public const string RegistryList = "registry_list";
+    public const string RegistryRead = "registry_read";
+    public const string CreateTool = "create_tool";
+    public const string LoadTool = "load_tool";
+
+    /// <summary>The handler names, as the entries' <c>data.handler</c> give them.</summary>
+    public static IReadOnlyList<string> HandlerNames { get; } = [DocSearch, RegistryList, RegistryRead, CreateTool, LoadTool];
+
+    /// <summary>Registers the five handlers in <paramref name="catalog"/> (each name once per catalog).</summary>
+    public static NativeFunctionCatalog Register(NativeFunctionCatalog catalog, BuiltInToolServices services)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(services);
+        var docSearch = new DocSearchTool(services.Docs);
+        var registryList = new RegistryListTool(services.Registry);
+        var registryRead = new RegistryReadTool(services.Registry);
+        var createTool = new CreateToolTool(services.Writer);
+        var loadTool = new LoadToolTool(services.Registry);
+        return catalog
+            .Register(DocSearch, docSearch.InvokeAsync)
+            .Register(RegistryList, registryList.InvokeAsync)
+            .Register(RegistryRead, registryRead.InvokeAsync)
+            .Register(CreateTool, createTool.InvokeAsync)
+            .Register(LoadTool, loadTool.InvokeAsync);
+    }
+}

@@ -1,0 +1,105 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using MicroAgi.Agents.Tools.Docs;
+using MicroAgi.Lua.Functions;
+
+namespace MicroAgi.Agents.Tools;
+
+/// <summary>
+/// <c>doc_search</c> over the embedded docs, offline. <c>{query}</c> → <c>{query, results, pages}</c>: the
+/// best passages (BM25F), each under its page path and headings; <c>{path, offset?}</c> →
+/// <c>{path, content}</c>: one page. Text is capped at <see cref="MaxChars"/> characters and a cut
+/// ends with a visible <c>... (truncated …)</c> mark that says how to read on.
+/// </summary>
+internal sealed class DocSearchTool
+{
+    public const int MaxChars = 8000;
+    public const string TruncationMark = "... (truncated";
+    private const int MaxPassages = 6;
+    private const int PassagesPerPage = 3;
+    private const int MaxPassageChars = 2500;
+
+    private readonly IDocsCorpus _corpus;
+    private readonly DocPageLookup _lookup;
+    private readonly Lazy<DocsIndex> _index;
+
+    public DocSearchTool(IDocsCorpus corpus)
+    {
+        _corpus = corpus;
+        _lookup = new DocPageLookup(corpus);
+        // Built on the first search, once: commands that never search do not pay for it.
+        _index = new Lazy<DocsIndex>(() => new DocsIndex(corpus), LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    public Task<FunctionResult> InvokeAsync(NativeFunctionCall call, CancellationToken cancellationToken) =>
+        Task.FromResult(Search(call.Arguments));
+
+    private FunctionResult Search(JsonNode? arguments)
+    {
+        if (!ToolResults.TryOptionalString(arguments, "path", out var path, out var error)
+            || !ToolResults.TryOptionalString(arguments, "query", out var query, out error)
+            || !ToolResults.TryOptionalInteger(arguments, "offset", 0, int.MaxValue, out var offset, out error))
+        {
+            return ToolResults.Error(error!);
+        }
+        if (!string.IsNullOrWhiteSpace(path)) return Page(path, offset ?? 0);
+        if (!string.IsNullOrWhiteSpace(query)) return Query(query);
+        return ToolResults.Error("provide either 'path' or 'query'");
+    }
+
+    private FunctionResult Page(string requested, int offset)
+    {
+        var page = _lookup.Find(requested);
+        if (page is null)
+            return ToolResults.Error($"page not found: {requested}; the pages are: {string.Join(", ", _corpus.Pages.Select(p => p.Path))}");
+        var text = page.Markdown;
+        if (offset > 0 && offset >= text.Length)
+            return ToolResults.Error(Invariant($"offset {offset} is past the end of {page.Path} ({text.Length} characters)"));
+        var content = text[offset..];
+        if (content.Length > MaxChars)
+        {
+            var next = offset + MaxChars;
+            content = content[..MaxChars] + Invariant(
+                $"\n{TruncationMark}: characters {offset}-{next} of {text.Length}; read on with {{\"path\": \"{page.Path}\", \"offset\": {next}}})");
+        }
+        return ToolResults.Ok(new JsonObject { ["path"] = page.Path, ["content"] = content });
+    }
+
+    private FunctionResult Query(string query)
+    {
+        var terms = SearchTokenizer.Tokens(query);
+        if (terms.Count == 0)
+            return ToolResults.Error($"query '{query}' has no words to search for; name what you need, e.g. 'current time utc' or 'http get json'");
+        var hits = _index.Value.Search(terms, MaxPassages, PassagesPerPage);
+        if (hits.Count == 0)
+        {
+            return ToolResults.Ok(new JsonObject
+            {
+                ["query"] = query,
+                ["results"] = $"no passage matches '{query}'; try other words, or open a page with {{\"path\": ...}}",
+                ["pages"] = new JsonArray([.. _corpus.Pages.Select(p => (JsonNode)JsonValue.Create(p.Path))]),
+            });
+        }
+        var text = new StringBuilder();
+        foreach (var hit in hits)
+        {
+            var passage = hit.Passage;
+            text.Append("## ").Append(passage.Page.Path).Append(" — ").AppendLine(passage.Heading);
+            if (passage.Text.Length <= MaxPassageChars) text.AppendLine(passage.Text);
+            else text.Append(passage.Text.AsSpan(0, MaxPassageChars)).AppendLine(" … (section continues; open the page with {\"path\": \"" + passage.Page.Path + "\"})");
+            text.AppendLine();
+        }
+        var results = text.ToString().TrimEnd();
+        if (results.Length > MaxChars)
+            results = results[..MaxChars] + Invariant($"\n{TruncationMark}: {MaxChars} of {results.Length} characters; open a page with {{\"path\": ...}} to read it whole)");
+        return ToolResults.Ok(new JsonObject
+        {
+            ["query"] = query,
+            ["results"] = results,
+            ["pages"] = new JsonArray([.. hits.Select(h => h.Passage.Page.Path).Distinct(StringComparer.Ordinal).Select(p => (JsonNode)JsonValue.Create(p))]),
+        });
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

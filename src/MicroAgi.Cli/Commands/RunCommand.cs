@@ -1,0 +1,164 @@
+using System.CommandLine;
+using MicroAgi.Agents.Runtime;
+using MicroAgi.Cli.Hosting;
+using MicroAgi.Llm.Errors;
+using Spectre.Console;
+
+namespace MicroAgi.Cli.Commands;
+
+/// <summary>
+/// <c>microagi</c> / <c>microagi run [agent]</c>: the REPL, or one turn per input with -p or piped stdin.
+/// Ctrl+C cancels the running turn and returns to the prompt; twice at the prompt (or <c>quit</c>) leaves.
+/// </summary>
+internal static class RunCommand
+{
+    public static Command Create(CliContext cli, RunOptions options)
+    {
+        var agent = new Argument<string?>("agent") { Description = "The agent entry to run (default app:dev_assistant)", Arity = ArgumentArity.ZeroOrOne };
+        var command = new Command("run", "Start the agent: a REPL, or one turn with -p") { agent };
+        options.AddTo(command);
+        command.SetAction((result, ct) => RunAsync(cli, options, result, result.GetValue(agent), ct));
+        return command;
+    }
+
+    public static Task<int> RunAsync(CliContext cli, RunOptions options, ParseResult result, string? agent, CancellationToken cancellationToken)
+    {
+        var settings = new RunSettings(
+            agent,
+            result.GetValue(options.Model),
+            result.GetValue(options.BaseUrl),
+            !result.GetValue(options.NoStream),
+            result.GetValue(options.Config)?.FullName,
+            result.GetResult(options.Resume) is null ? null : result.GetValue(options.Resume) ?? "");
+        return RunAsync(cli, cli.Options.Read(result), settings, result.GetValue(options.Prompt), cancellationToken);
+    }
+
+    private static async Task<int> RunAsync(CliContext cli, HostSettings host, RunSettings run, string? prompt, CancellationToken cancellationToken)
+    {
+        await using var session = await SessionHost.StartAsync(host, run, cancellationToken).ConfigureAwait(false);
+        var observer = new ConsoleObserver(cli.Out);
+        var interrupts = new InterruptHandler();
+        using var _ = interrupts.Install();
+
+        foreach (var problem in session.Session.Runner.Problems)
+        {
+            cli.Err.MarkupLine($"[yellow]warning:[/] tool {Markup.Escape(problem.Tool)} is not available: {Markup.Escape(problem.Reason)}");
+        }
+
+        if (prompt is not null) return await RunTurnAsync(cli, session, observer, interrupts, prompt, cancellationToken).ConfigureAwait(false) ? 0 : 1;
+
+        if (Console.IsInputRedirected)
+        {
+            // Scripts pipe prompts in: every non-empty line is one turn.
+            var failed = false;
+            while (await Console.In.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+            {
+                if (string.IsNullOrWhiteSpace(line)) continue;
+                failed |= !await RunTurnAsync(cli, session, observer, interrupts, line, cancellationToken).ConfigureAwait(false);
+            }
+            return failed ? 1 : 0;
+        }
+
+        cli.Out.MarkupLine($"{Markup.Escape(session.Session.Context.AgentId.Name.Replace('_', ' '))} (quit to exit)");
+        cli.Out.MarkupLine($"[dim]model {Markup.Escape(session.Session.Runner.Model.Name)} · session {Markup.Escape(session.TranscriptId)}[/]");
+        while (true)
+        {
+            cli.Out.Markup("> ");
+            var line = await interrupts.ReadLineAsync(cancellationToken).ConfigureAwait(false);
+            if (line is null || line.Trim() is "quit" or "exit") break;
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            await RunTurnAsync(cli, session, observer, interrupts, line, cancellationToken).ConfigureAwait(false);
+        }
+        cli.Out.MarkupLine($"[dim]session {Markup.Escape(session.TranscriptId)}: {Markup.Escape(session.Costs.Session.Describe())}[/]");
+        return 0;
+    }
+
+    /// <returns>False when the turn failed (the REPL goes on; a one-shot run exits non-zero).</returns>
+    private static async Task<bool> RunTurnAsync(CliContext cli, SessionHost host, ConsoleObserver observer, InterruptHandler interrupts, string prompt, CancellationToken cancellationToken)
+    {
+        using var turn = interrupts.BeginTurn(cancellationToken);
+        try
+        {
+            var result = await host.Session.RunTurnAsync(prompt, observer, turn.Token).ConfigureAwait(false);
+            observer.EndLine();
+            cli.Out.MarkupLine($"[dim]{Markup.Escape(result.Usage.Describe())} · session {Markup.Escape(host.Costs.Session.Describe())}[/]");
+            return result.Outcome == TurnOutcome.Answered;
+        }
+        catch (OperationCanceledException) when (turn.Token.IsCancellationRequested)
+        {
+            observer.EndLine();
+            cli.Err.MarkupLine("[yellow]cancelled[/]");
+            return false;
+        }
+        catch (LlmException ex)
+        {
+            observer.EndLine();
+            cli.Err.MarkupLine($"[red]error:[/] {Markup.Escape(ex.Message)}");
+            return false;
+        }
+    }
+}
+
+/// <summary>
+/// Ctrl+C during a turn cancels that turn; at the prompt, a first Ctrl+C warns and a second one
+/// within two seconds leaves.
+/// </summary>
+internal sealed class InterruptHandler
+{
+    private readonly Lock _gate = new();
+    private CancellationTokenSource? _turn;
+    private DateTimeOffset _lastIdleInterrupt = DateTimeOffset.MinValue;
+    private readonly CancellationTokenSource _exit = new();
+
+    public IDisposable Install()
+    {
+        ConsoleCancelEventHandler handler = OnCancel;
+        Console.CancelKeyPress += handler;
+        return new Unsubscribe(() => Console.CancelKeyPress -= handler);
+    }
+
+    public CancellationTokenSource BeginTurn(CancellationToken outer)
+    {
+        lock (_gate)
+        {
+            _turn = CancellationTokenSource.CreateLinkedTokenSource(outer, _exit.Token);
+            return _turn;
+        }
+    }
+
+    public async Task<string?> ReadLineAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate) _turn = null;
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _exit.Token);
+        try
+        {
+            return await Console.In.ReadLineAsync(linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    private void OnCancel(object? sender, ConsoleCancelEventArgs e)
+    {
+        e.Cancel = true;
+        lock (_gate)
+        {
+            if (_turn is { IsCancellationRequested: false } turn)
+            {
+                turn.Cancel();
+                return;
+            }
+            var now = DateTimeOffset.UtcNow;
+            if (now - _lastIdleInterrupt < TimeSpan.FromSeconds(2)) _exit.Cancel();
+            else Console.Error.WriteLine("\n(press Ctrl+C again to exit, or type quit)");
+            _lastIdleInterrupt = now;
+        }
+    }
+
+    private sealed class Unsubscribe(Action action) : IDisposable
+    {
+        public void Dispose() => action();
+    }
+}

@@ -1,0 +1,129 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MicroAgi.Agents.Tools.Generated;
+using MicroAgi.Cli.Hosting;
+using MicroAgi.Lua.Functions;
+using MicroAgi.Registry;
+
+namespace MicroAgi.Cli.Commands;
+
+/// <summary><c>microagi tools call|create</c>: run any tool by id, and write a generated tool from files.</summary>
+internal static class ToolsCommands
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static Command Create(CliContext cli)
+    {
+        var command = new Command("tools", "Call tools and write generated Lua tools (the same code path as the agent's create_tool)");
+        command.Add(Call(cli));
+        command.Add(CreateTool(cli));
+        return command;
+    }
+
+    private static Command Call(CliContext cli)
+    {
+        var id = new Argument<string>("id") { Description = "The tool's entry id, e.g. app.generated:current_time_utc or app.tools:doc_search" };
+        var json = new Argument<string>("arguments") { Description = "The arguments as a JSON object", DefaultValueFactory = _ => "{}" };
+        var timeout = new Option<double?>("--timeout") { Description = "Seconds a Lua tool may run before it is stopped (default 5)" };
+        var command = new Command("call", "Call a tool and print its JSON result (errors go to stderr, exit code 1)") { id, json, timeout };
+        command.SetAction(async (result, ct) =>
+        {
+            var entryId = EntryId.Parse(result.GetValue(id)!);
+            var arguments = ParseJson(result.GetValue(json)!, "arguments");
+            await using var registry = await RegistryHost.OpenAsync(cli.Options.Read(result), ct);
+            using var tools = ToolHost.Create(registry, RuntimeOptions(result.GetValue(timeout)));
+            var call = await tools.Functions.CallAsync(entryId, arguments, ct);
+            if (call.Logs.Length > 0) Raw(cli.Err).Write(call.Logs.EndsWith('\n') ? call.Logs : call.Logs + "\n");
+            if (!call.IsSuccess) return Fail(cli, call.Error!);
+            Raw(cli.Out).WriteLine(call.Value is null ? "null" : call.Value.ToJsonString(Indented));
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command CreateTool(CliContext cli)
+    {
+        var name = new Option<string>("--name") { Description = "Tool name: 1-64 of a-z, 0-9, _ starting with a letter; written as app.generated:<name>", Required = true };
+        var source = new Option<FileInfo>("--source") { Description = "Lua file defining handler(input) and ending with `return { handler = handler }`", Required = true };
+        var schema = new Option<FileInfo?>("--schema") { Description = "JSON file with the JSON Schema of the input object (default: no arguments)" };
+        var modules = new Option<string?>("--modules") { Description = "Modules the source may require, comma-separated, e.g. time,json" };
+        var description = new Option<string?>("--description") { Description = "What the tool does (shown to the model)" };
+        var tests = new Option<FileInfo?>("--tests") { Description = "JSON file with test cases [{\"input\": {...}, \"expect\": ...}] that must pass before writing" };
+        var command = new Command("create", "Write the Lua tool app.generated:<name> (create, or a new version), after the same checks and policy as create_tool")
+        {
+            name, source, schema, modules, description, tests,
+        };
+        command.SetAction(async (result, ct) =>
+        {
+            var arguments = new JsonObject
+            {
+                ["name"] = result.GetValue(name),
+                ["source"] = await File.ReadAllTextAsync(result.GetValue(source)!.FullName, ct),
+                ["modules"] = new JsonArray([.. SplitModules(result.GetValue(modules)).Select(m => (JsonNode)JsonValue.Create(m))]),
+            };
+            if (result.GetValue(description) is { } text) arguments["description"] = text;
+            if (result.GetValue(schema) is { } schemaFile) arguments["schema"] = await ReadJsonFileAsync(schemaFile, ct);
+            if (result.GetValue(tests) is { } testsFile) arguments["tests"] = await ReadJsonFileAsync(testsFile, ct);
+            var request = GeneratedToolRequest.FromArguments(arguments, out var error);
+            if (request is null) return Fail(cli, error!);
+
+            await using var registry = await RegistryHost.OpenAsync(cli.Options.Read(result), ct);
+            using var tools = ToolHost.Create(registry);
+            var outcome = await tools.Writer.WriteAsync(request, "microagi tools create", ct);
+            if (!outcome.IsSuccess) return Fail(cli, outcome.Error!);
+            var written = outcome.Id!.Value;
+            Raw(cli.Out).WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{(outcome.Updated ? "updated" : "created")} {written} (registry version {outcome.Version}{(outcome.TestsPassed > 0 ? $", {outcome.TestsPassed} tests passed" : "")})"));
+            Raw(cli.Out).WriteLine($"call it with: microagi tools call {written} '{{...}}'");
+            return 0;
+        });
+        return command;
+    }
+
+    private static LuaRuntimeOptions? RuntimeOptions(double? timeoutSeconds)
+    {
+        if (timeoutSeconds is not { } seconds) return null;
+        if (!double.IsFinite(seconds) || seconds <= 0 || seconds > 3600)
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--timeout must be a number of seconds above 0 and at most 3600 (got {seconds})"));
+        return new LuaRuntimeOptions { Limits = LuaLimits.Default with { Timeout = TimeSpan.FromSeconds(seconds) } };
+    }
+
+    private static IEnumerable<string> SplitModules(string? list) =>
+        (list ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private static JsonNode? ParseJson(string text, string what)
+    {
+        try
+        {
+            return JsonNode.Parse(text);
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException($"{what} are not valid JSON ({e.Message}); pass a JSON object such as '{{\"zone\": \"UTC\"}}'", e);
+        }
+    }
+
+    private static async Task<JsonNode?> ReadJsonFileAsync(FileInfo file, CancellationToken ct)
+    {
+        var text = await File.ReadAllTextAsync(file.FullName, ct);
+        try
+        {
+            return JsonNode.Parse(text);
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException($"{file.Name} is not valid JSON: {e.Message}", e);
+        }
+    }
+
+    /// <summary>The plain writer behind a console: JSON and Lua errors must not be wrapped or read as markup.</summary>
+    private static TextWriter Raw(Spectre.Console.IAnsiConsole console) => console.Profile.Out.Writer;
+
+    private static int Fail(CliContext cli, string message)
+    {
+        Raw(cli.Err).WriteLine("error: " + message);
+        return CliApplication.UserError;
+    }
+}

@@ -1,0 +1,47 @@
+using Microsoft.Extensions.AI;
+using MicroAgi.Llm.Models;
+using MicroAgi.Llm.Providers;
+
+namespace MicroAgi.Cli.Hosting;
+
+/// <summary>One chat client per model for the whole session (each owns an HTTP connection pool).</summary>
+internal sealed class ChatClientPool(ChatClientFactory factory) : IDisposable
+{
+    private readonly Dictionary<string, IChatClient> _clients = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+
+    public ChatClientFactory Factory { get; } = factory;
+
+    public IChatClient For(ModelDefinition model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        lock (_gate)
+        {
+            if (!_clients.TryGetValue(model.Name, out var client)) _clients[model.Name] = client = Factory.Create(model);
+            return client;
+        }
+    }
+
+    /// <summary>Whether some configured provider can run this model.</summary>
+    public bool CanRun(ModelDefinition model)
+    {
+        try
+        {
+            Factory.SelectProvider(model);
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            foreach (var client in _clients.Values) client.Dispose();
+            _clients.Clear();
+        }
+    }
+}

@@ -1,0 +1,54 @@
+using MicroAgi.Agents.Runtime;
+using MicroAgi.Registry;
+using Spectre.Console;
+
+namespace MicroAgi.Cli.Hosting;
+
+/// <summary>
+/// Shows a turn in the terminal: the answer streamed as it arrives, a line per tool call
+/// (<c>[name] ok</c> / <c>[name] error: …</c>), <c>[+] id</c> for a loaded tool, notices dimmed.
+/// </summary>
+internal sealed class ConsoleObserver(IAnsiConsole console) : IAgentObserver
+{
+    private const int MaxErrorLength = 200;
+    private bool _midLine;
+
+    public void TextDelta(string text)
+    {
+        console.Write(new Text(text));
+        _midLine = !text.EndsWith('\n');
+    }
+
+    public void ToolFinished(string toolName, string? error)
+    {
+        EndLine();
+        if (error is null) console.MarkupLine($"[[{Markup.Escape(toolName)}]] [green]ok[/]");
+        else console.MarkupLine($"[[{Markup.Escape(toolName)}]] [red]error:[/] {Markup.Escape(Shorten(error))}");
+    }
+
+    public void ToolLoaded(EntryId id)
+    {
+        EndLine();
+        console.MarkupLine($"[[+]] {Markup.Escape(id.ToString())}");
+    }
+
+    public void Notice(string message)
+    {
+        EndLine();
+        console.MarkupLine($"[dim]{Markup.Escape(message)}[/]");
+    }
+
+    /// <summary>Ends the streamed answer's line, so whatever follows starts at the left margin.</summary>
+    public void EndLine()
+    {
+        if (!_midLine) return;
+        console.WriteLine();
+        _midLine = false;
+    }
+
+    private static string Shorten(string error)
+    {
+        var oneLine = error.ReplaceLineEndings(" ");
+        return oneLine.Length <= MaxErrorLength ? oneLine : string.Concat(oneLine.AsSpan(0, MaxErrorLength - 1), "…");
+    }
+}

@@ -1,0 +1,84 @@
+using YamlDotNet.Core;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace MicroAgi.Cli.Hosting;
+
+/// <summary>
+/// <c>microagi.yaml</c> (in the state directory, or given with --config). Every setting is optional;
+/// an unknown key is an error so that a typo does not silently do nothing. See docs/configuration.md.
+/// </summary>
+internal sealed class MicroAgiConfig
+{
+    public const string FileName = "microagi.yaml";
+
+    /// <summary>The model (registry name, class, or provider model name) the agent runs on.</summary>
+    public string? Model { get; set; }
+
+    /// <summary>The model (name or class) that compresses long conversations.</summary>
+    public string? CompressionModel { get; set; }
+
+    /// <summary>The agent run by default (an agent.gen1 entry id).</summary>
+    public string? Agent { get; set; }
+
+    public List<ProviderConfig> Providers { get; set; } = [];
+    public SandboxConfig Sandbox { get; set; } = new();
+    public ToolsConfig Tools { get; set; } = new();
+    public LoopConfig Loop { get; set; } = new();
+
+    public static MicroAgiConfig Load(string path, bool required)
+    {
+        if (!File.Exists(path))
+        {
+            if (required) throw new FileNotFoundException($"config file '{path}' does not exist");
+            return new MicroAgiConfig();
+        }
+        try
+        {
+            var deserializer = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build();
+            return deserializer.Deserialize<MicroAgiConfig?>(File.ReadAllText(path)) ?? new MicroAgiConfig();
+        }
+        catch (YamlException ex)
+        {
+            var reason = (ex.InnerException?.Message ?? ex.Message).Replace("Property", "setting", StringComparison.Ordinal);
+            throw new ConfigException($"{path}:{ex.Start.Line}: {reason} (see docs/configuration.md for the settings)", ex);
+        }
+    }
+}
+
+internal sealed class ProviderConfig
+{
+    /// <summary>The name model entries use in <c>providers: [{id: …}]</c>, e.g. <c>openai</c>.</summary>
+    public string? Id { get; set; }
+
+    /// <summary><c>openai</c> (any OpenAI-compatible server) or <c>anthropic</c>.</summary>
+    public string Kind { get; set; } = "openai";
+
+    public string? BaseUrl { get; set; }
+
+    /// <summary>The environment variable that holds the key (keys never go in this file).</summary>
+    public string? ApiKeyEnv { get; set; }
+}
+
+internal sealed class SandboxConfig
+{
+    public int? MemoryMb { get; set; }
+    public double? TimeoutSeconds { get; set; }
+
+    /// <summary>Networks http_client may reach although they are private (e.g. 127.0.0.1, 10.0.0.0/8).</summary>
+    public List<string> HttpAllow { get; set; } = [];
+}
+
+internal sealed class ToolsConfig
+{
+    public double? TimeoutSeconds { get; set; }
+}
+
+internal sealed class LoopConfig
+{
+    public int? MaxIterations { get; set; }
+    public double? CompressionThreshold { get; set; }
+    public int? CompressionTargetChars { get; set; }
+}
+
+internal sealed class ConfigException(string message, Exception? inner = null) : Exception(message, inner);

@@ -1,0 +1,114 @@
+using Microsoft.Extensions.AI;
+using MicroAgi.Agents.Definitions;
+using MicroAgi.Agents.Runtime;
+using MicroAgi.Agents.Sessions;
+using MicroAgi.Llm.Models;
+using MicroAgi.Llm.Providers;
+using MicroAgi.Llm.Usage;
+using MicroAgi.Lua.Functions;
+using MicroAgi.Lua.Modules;
+using MicroAgi.Registry;
+
+namespace MicroAgi.Cli.Hosting;
+
+/// <summary>
+/// Everything one interactive session runs on, built from the command line, microagi.yaml and the
+/// environment: registry, tool runtime, model clients, cost meter, transcript and the agent session.
+/// </summary>
+internal sealed class SessionHost : IAsyncDisposable
+{
+    private readonly EntryRegistry _registry;
+    private readonly ToolHost _tools;
+    private readonly ChatClientPool _clients;
+    private readonly JsonlTranscript _transcript;
+
+    private SessionHost(EntryRegistry registry, ToolHost tools, ChatClientPool clients, JsonlTranscript transcript, AgentSession session, CostTracker costs)
+    {
+        _registry = registry;
+        _tools = tools;
+        _clients = clients;
+        _transcript = transcript;
+        Session = session;
+        Costs = costs;
+    }
+
+    public AgentSession Session { get; }
+    public CostTracker Costs { get; }
+    public string TranscriptId => _transcript.Id;
+
+    public static async Task<SessionHost> StartAsync(HostSettings host, RunSettings run, CancellationToken cancellationToken)
+    {
+        var configPath = run.ConfigFile ?? Path.Combine(host.StateDirectory, MicroAgiConfig.FileName);
+        var config = MicroAgiConfig.Load(configPath, required: run.ConfigFile is not null);
+        var providers = LlmSetup.Providers(config, run.BaseUrl, Environment.GetEnvironmentVariable);
+
+        var registry = await RegistryHost.OpenAsync(host, cancellationToken).ConfigureAwait(false);
+        ToolHost? tools = null;
+        ChatClientPool? clients = null;
+        JsonlTranscript? transcript = null;
+        try
+        {
+            tools = ToolHost.Create(registry, LuaOptions(config));
+            clients = new ChatClientPool(new ChatClientFactory(providers));
+            var agentId = EntryId.Parse(run.Agent ?? config.Agent ?? "app:dev_assistant");
+            var agentEntry = registry.Get(agentId)
+                ?? throw new AgentDefinitionException(agentId, "not found in the registry (see 'microagi registry list --type agent.gen1')");
+            var definition = AgentDefinition.FromEntry(agentEntry);
+            var explicitModel = run.Model ?? Environment.GetEnvironmentVariable("MICROAGI_MODEL") ?? config.Model;
+            var (modelOverride, compression) = ModelChoice.Choose(ModelCatalog.FromRegistry(registry), clients, explicitModel, definition.Model, config.CompressionModel);
+
+            var settings = new AgentSettings
+            {
+                ModelOverride = modelOverride,
+                CompressionModel = compression,
+                Stream = run.Stream,
+                MaxIterations = config.Loop.MaxIterations ?? 20,
+                CompressionThreshold = config.Loop.CompressionThreshold ?? 0.75,
+                CompressionTargetCharacters = config.Loop.CompressionTargetChars ?? 4000,
+                ToolTimeout = TimeSpan.FromSeconds(config.Tools.TimeoutSeconds ?? 60),
+            };
+            var costs = new CostTracker();
+            var pool = clients;
+            var services = new AgentServices(registry, tools.Functions, pool.For, costs, settings);
+
+            var sessions = Path.Combine(host.StateDirectory, "sessions");
+            IReadOnlyList<ChatMessage> history = [];
+            if (run.Resume is { } resume) (transcript, history) = JsonlTranscript.Resume(sessions, resume.Length == 0 ? null : resume);
+            else transcript = JsonlTranscript.Create(sessions);
+
+            var session = new AgentSession(services, new AgentContext(services, agentId), new Conversation(transcript, history));
+            return new SessionHost(registry, tools, clients, transcript, session, costs);
+        }
+        catch
+        {
+            transcript?.Dispose();
+            clients?.Dispose();
+            tools?.Dispose();
+            await registry.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _transcript.Dispose();
+        _clients.Dispose();
+        _tools.Dispose();
+        await _registry.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private static LuaRuntimeOptions LuaOptions(MicroAgiConfig config)
+    {
+        var limits = LuaLimits.Default;
+        if (config.Sandbox.MemoryMb is { } memory) limits = limits with { MemoryBytes = memory * 1024L * 1024 };
+        if (config.Sandbox.TimeoutSeconds is { } timeout) limits = limits with { Timeout = TimeSpan.FromSeconds(timeout) };
+        return new LuaRuntimeOptions
+        {
+            Limits = limits,
+            Http = HttpClientOptions.Default with { AllowedNetworks = config.Sandbox.HttpAllow },
+        };
+    }
+}
+
+/// <summary>What the run command was asked for.</summary>
+internal sealed record RunSettings(string? Agent, string? Model, string? BaseUrl, bool Stream, string? ConfigFile, string? Resume);

@@ -1,0 +1,79 @@
+using MicroAgi.Agents.Tools;
+using MicroAgi.Agents.Tools.Docs;
+using MicroAgi.Agents.Tools.Generated;
+using MicroAgi.Lua.Functions;
+using MicroAgi.Registry;
+using MicroAgi.Security;
+
+namespace MicroAgi.Cli.Hosting;
+
+/// <summary>
+/// The tool runtime of one registry: a Lua runtime, the native catalog with the five built-in tools,
+/// the call API over both, and the writer of generated tools. The REPL and <c>microagi tools</c>
+/// build one per open registry and dispose it with the registry.
+/// </summary>
+internal sealed class ToolHost : IDisposable
+{
+    /// <summary>Resource-name prefix of the embedded docs (the csproj embeds docs/lua/**/*.md as docs/lua/...).</summary>
+    public const string DocsResourcePrefix = "docs/";
+
+    private ToolHost(IRegistry registry, LuaRuntime runtime, IDocsCorpus docs)
+    {
+        Registry = registry;
+        Runtime = runtime;
+        Docs = docs;
+        Scopes = new SecurityScopes(registry);
+        Writer = new GeneratedToolWriter(registry, runtime, Scopes);
+        Natives = BuiltInTools.Register(new NativeFunctionCatalog(), new BuiltInToolServices(registry, Writer, docs));
+        Functions = new FunctionCaller(registry, runtime, Natives);
+    }
+
+    public IRegistry Registry { get; }
+
+    public LuaRuntime Runtime { get; }
+
+    public IDocsCorpus Docs { get; }
+
+    public SecurityScopes Scopes { get; }
+
+    /// <summary>The one path that writes app.generated tools (create_tool and <c>microagi tools create</c>).</summary>
+    public GeneratedToolWriter Writer { get; }
+
+    public NativeFunctionCatalog Natives { get; }
+
+    /// <summary><c>funcs.call</c>: calls any function entry, built-in or generated, by id.</summary>
+    public FunctionCaller Functions { get; }
+
+    /// <summary>A tool host over <paramref name="registry"/>, serving the docs embedded in this assembly unless others are given.</summary>
+    public static ToolHost Create(IRegistry registry, LuaRuntimeOptions? options = null, IDocsCorpus? docs = null)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        var runtime = new LuaRuntime(options);
+        try
+        {
+            return new ToolHost(registry, runtime, docs ?? EmbeddedDocs());
+        }
+        catch
+        {
+            runtime.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The Markdown pages embedded in this assembly, at their repository paths (<c>docs/lua/modules/time.md</c>).</summary>
+    public static IDocsCorpus EmbeddedDocs()
+    {
+        var assembly = typeof(ToolHost).Assembly;
+        var pages = new List<DocPage>();
+        foreach (var name in assembly.GetManifestResourceNames())
+        {
+            if (!name.StartsWith(DocsResourcePrefix, StringComparison.Ordinal) || !name.EndsWith(".md", StringComparison.Ordinal)) continue;
+            using var stream = assembly.GetManifestResourceStream(name)!;
+            using var reader = new StreamReader(stream);
+            pages.Add(new DocPage(name, reader.ReadToEnd()));
+        }
+        return new DocsCorpus(pages);
+    }
+
+    public void Dispose() => Runtime.Dispose();
+}

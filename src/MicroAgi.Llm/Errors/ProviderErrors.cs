@@ -1,0 +1,209 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text.Json;
+using MicroAgi.Llm.Providers;
+
+namespace MicroAgi.Llm.Errors;
+
+/// <summary>
+/// Builds <see cref="LlmException"/>s for one provider and model: turns HTTP failures and transport errors
+/// into messages that say what happened and what to do. Server text is shortened and redacted; SDK
+/// exceptions are never attached as inner exceptions, because their messages carry response bodies.
+/// </summary>
+internal sealed class ProviderErrors(ProviderSettings settings, string providerModel)
+{
+    private const int MaxServerMessageLength = 400;
+    private const int MaxErrorBodyBytes = 64 * 1024;
+
+    private readonly SecretRedactor _redactor = new(settings.ApiKey);
+
+    public string Redact(string? text) => _redactor.Redact(text);
+
+    public static LlmErrorKind KindOf(HttpStatusCode status) => (int)status switch
+    {
+        401 => LlmErrorKind.Unauthorized,
+        403 => LlmErrorKind.Forbidden,
+        404 => LlmErrorKind.ModelNotFound,
+        408 => LlmErrorKind.Timeout,
+        429 => LlmErrorKind.RateLimited,
+        >= 500 => LlmErrorKind.ServerError,
+        _ => LlmErrorKind.BadRequest,
+    };
+
+    public async Task<LlmException> FromResponseAsync(HttpResponseMessage response, int attempts, bool retryAfterTooLong, CancellationToken cancellationToken)
+    {
+        var serverMessage = await ServerMessageAsync(response, cancellationToken).ConfigureAwait(false);
+        return FromStatus((int)response.StatusCode, serverMessage, attempts, retryAfterTooLong ? RetryAfter(response.Headers) : null);
+    }
+
+    public LlmException FromStatus(int status, string? serverMessage, int attempts, TimeSpan? refusedRetryAfter = null)
+    {
+        var said = string.IsNullOrWhiteSpace(serverMessage) ? "" : $": {Shorten(Redact(serverMessage))}";
+        var where = $"{settings.DisplayName} at {settings.EffectiveBaseUrl}";
+        var tries = attempts > 1 ? $" after {attempts} attempts" : "";
+        var kind = KindOf((HttpStatusCode)status);
+        var message = kind switch
+        {
+            LlmErrorKind.Unauthorized =>
+                $"{where} rejected the API key (HTTP 401){said}. {Capitalize(settings.EffectiveKeyHint)}.",
+            LlmErrorKind.Forbidden =>
+                $"{where} refused access to model '{providerModel}' (HTTP 403){said}. Check that the key may use this model.",
+            LlmErrorKind.ModelNotFound =>
+                $"{where} does not know model '{providerModel}' (HTTP 404){said}. Check the model name (--model), "
+                + $"and that the base URL is the API root ({ApiRootExample}).",
+            LlmErrorKind.RateLimited when refusedRetryAfter is { } wait =>
+                $"{where} is rate limiting requests (HTTP 429){said}. It asks to wait {Seconds(wait)}, longer than the "
+                + $"{Seconds(settings.Retry.MaxRetryAfter)} retries may wait; try again later.",
+            LlmErrorKind.RateLimited =>
+                $"{where} is rate limiting requests (HTTP 429){tries}{said}. Wait a little and try again, or raise the provider's limits.",
+            LlmErrorKind.Timeout =>
+                $"{where} timed out (HTTP {status}){tries}{said}. Try again later.",
+            LlmErrorKind.ServerError =>
+                $"{where} failed with HTTP {status}{tries}{said}. The server has a problem; try again later.",
+            _ =>
+                $"{where} rejected the request for model '{providerModel}' (HTTP {status}){said}.",
+        };
+        return new LlmException(kind, message, status, attempts);
+    }
+
+    private string ApiRootExample => settings.Kind == ProviderKind.Anthropic
+        ? "without /v1, e.g. https://api.anthropic.com"
+        : "up to and including /v1, e.g. http://localhost:11434/v1 for Ollama";
+
+    private string BaseUrlSources => settings.Kind == ProviderKind.Anthropic
+        ? "--base-url, or the provider's base_url in microagi.yaml"
+        : "--base-url, OPENAI_BASE_URL, or the provider's base_url in microagi.yaml";
+
+    public LlmException Timeout(int attempts) =>
+        new(LlmErrorKind.Timeout,
+            $"{settings.DisplayName} at {settings.EffectiveBaseUrl} did not start answering within {Seconds(settings.RequestTimeout)}"
+            + $"{(attempts > 1 ? $" ({attempts} attempts)" : "")}. The server may be overloaded or the model still loading; try again, or raise the request timeout.",
+            attempts: attempts);
+
+    public LlmException IdleTimeout() =>
+        new(LlmErrorKind.Timeout,
+            $"{settings.DisplayName} at {settings.EffectiveBaseUrl} sent nothing for {Seconds(settings.IdleTimeout)} in the middle of a response; "
+            + "the response was abandoned. Try again.");
+
+    public LlmException FromTransport(HttpRequestException exception, int attempts)
+    {
+        var where = $"{settings.DisplayName} at {settings.EffectiveBaseUrl}";
+        var detail = Shorten(Redact(exception.Message));
+        if (exception.HttpRequestError == HttpRequestError.ResponseEnded)
+            return new LlmException(LlmErrorKind.ServerError,
+                $"{where} closed the connection without answering{(attempts > 1 ? $" ({attempts} attempts)" : "")} ({detail}). Try again later.",
+                attempts: attempts, innerException: exception);
+        return new LlmException(LlmErrorKind.Unreachable,
+            $"cannot reach {where}: {detail}. Is the server running, and is the base URL right ({BaseUrlSources})?",
+            attempts: attempts, innerException: exception);
+    }
+
+    public LlmException Truncated(string detail, Exception? transportError = null) =>
+        new(LlmErrorKind.Truncated,
+            $"the response from {settings.DisplayName} at {settings.EffectiveBaseUrl} ended before it was complete ({Redact(detail)}); "
+            + "the partial answer was discarded. Try again.",
+            innerException: transportError is HttpRequestException or IOException ? transportError : null);
+
+    public LlmException InvalidResponse(string detail) =>
+        new(LlmErrorKind.InvalidResponse,
+            $"{settings.DisplayName} at {settings.EffectiveBaseUrl} sent a response that could not be understood ({Shorten(Redact(detail))}). "
+            + "Is it really an " + (settings.Kind == ProviderKind.Anthropic ? "Anthropic" : "OpenAI") + "-compatible API?");
+
+    /// <summary>Whether a transport error is worth another attempt: a dropped connection or reset is; a refused
+    /// connection or an unknown host is not (nothing will be listening a second later either, and the user
+    /// should learn that at once).</summary>
+    public static bool IsRetryable(HttpRequestException exception) =>
+        exception.HttpRequestError switch
+        {
+            HttpRequestError.ResponseEnded => true,
+            HttpRequestError.ConnectionError => exception.InnerException is not SocketException
+            {
+                SocketErrorCode: SocketError.ConnectionRefused or SocketError.HostNotFound or SocketError.HostUnreachable or SocketError.NetworkUnreachable,
+            },
+            _ => false,
+        };
+
+    /// <summary>The delay a server asks for: <c>retry-after-ms</c>, else <c>retry-after</c> (seconds or an HTTP date).</summary>
+    public static TimeSpan? RetryAfter(HttpResponseHeaders headers)
+    {
+        if (headers.TryGetValues("retry-after-ms", out var ms)
+            && double.TryParse(ms.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var millis) && millis >= 0)
+            return TimeSpan.FromMilliseconds(millis);
+        if (headers.RetryAfter is { } retryAfter)
+        {
+            if (retryAfter.Delta is { } delta) return delta;
+            if (retryAfter.Date is { } date)
+            {
+                var wait = date - DateTimeOffset.UtcNow;
+                return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+            }
+        }
+        // Some servers send fractional seconds, which the typed header rejects.
+        if (headers.TryGetValues("retry-after", out var raw)
+            && double.TryParse(raw.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0)
+            return TimeSpan.FromSeconds(seconds);
+        return null;
+    }
+
+    private static async Task<string?> ServerMessageAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        string body;
+        try
+        {
+            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            var buffer = new byte[MaxErrorBodyBytes];
+            var length = 0;
+            int read;
+            while (length < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false)) > 0)
+                length += read;
+            body = System.Text.Encoding.UTF8.GetString(buffer, 0, length);
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException)
+        {
+            return null; // the status says enough
+        }
+        return MessageFromBody(body);
+    }
+
+    /// <summary>The human part of an error body: <c>error.message</c> (OpenAI and Anthropic), <c>message</c>,
+    /// <c>detail</c>, <c>error</c> as a string; else the body itself.</summary>
+    internal static string? MessageFromBody(string body)
+    {
+        if (string.IsNullOrWhiteSpace(body)) return null;
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            if (root.ValueKind == JsonValueKind.Object)
+            {
+                if (root.TryGetProperty("error", out var error))
+                {
+                    if (error.ValueKind == JsonValueKind.String) return error.GetString();
+                    if (error.ValueKind == JsonValueKind.Object && error.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String)
+                        return m.GetString();
+                }
+                foreach (var name in (string[])["message", "detail"])
+                    if (root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String)
+                        return value.GetString();
+            }
+        }
+        catch (JsonException)
+        {
+            // not JSON: an HTML error page or plain text
+        }
+        return body;
+    }
+
+    private static string Shorten(string text)
+    {
+        var flat = string.Join(' ', text.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries)).Trim();
+        return flat.Length <= MaxServerMessageLength ? flat.TrimEnd('.') : flat[..MaxServerMessageLength] + "…";
+    }
+
+    private static string Seconds(TimeSpan span) =>
+        span.TotalSeconds >= 1 ? $"{span.TotalSeconds:0.#} s" : $"{span.TotalMilliseconds:0} ms";
+
+    private static string Capitalize(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
+}

@@ -1,0 +1,118 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
+using Anthropic;
+using MicroAgi.Llm.Errors;
+using MicroAgi.Llm.Models;
+using Microsoft.Extensions.AI;
+using OpenAI;
+using OpenAI.Chat;
+
+namespace MicroAgi.Llm.Providers;
+
+/// <summary>
+/// Builds the <see cref="IChatClient"/> for a model. Each client owns its HTTP connection pool; dispose it
+/// when done. Layers, outermost first: error translation and stream-completeness check
+/// (<see cref="LlmException"/>), model fitting (output limit, reasoning effort), the provider's client
+/// (our adapter over the official OpenAI <c>ChatClient</c>, or the official Anthropic package's
+/// <c>IChatClient</c>), and under the SDK the HTTP layer that owns retries and timeouts.
+/// </summary>
+public sealed class ChatClientFactory
+{
+    /// <summary>Sent when no key is configured (local servers); the OpenAI SDK requires some key.</summary>
+    internal const string PlaceholderKey = "no-key";
+
+    public ChatClientFactory(IEnumerable<ProviderSettings> providers)
+    {
+        ArgumentNullException.ThrowIfNull(providers);
+        Providers = [.. providers];
+        if (Providers.Count == 0)
+            throw new ArgumentException("configure at least one provider (OpenAI-compatible or Anthropic)", nameof(providers));
+        foreach (var provider in Providers) provider.Validate();
+    }
+
+    /// <summary>The configured providers; the first is the default for models that name none.</summary>
+    public IReadOnlyList<ProviderSettings> Providers { get; }
+
+    /// <summary>
+    /// The provider to run <paramref name="model"/> on: for each of the model's bindings in order, a provider
+    /// whose <see cref="ProviderSettings.Id"/> equals the binding id, else one of the kind the binding id names
+    /// (<c>…openai…</c>, <c>…anthropic…</c>); a model without bindings runs on the first provider.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No configured provider can run the model.</exception>
+    public ProviderSettings SelectProvider(ModelDefinition model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (model.Providers.Count == 0) return Providers[0];
+        foreach (var binding in model.Providers)
+        {
+            var match = Providers.FirstOrDefault(p => string.Equals(p.Id, binding.ProviderId, StringComparison.OrdinalIgnoreCase))
+                ?? Providers.FirstOrDefault(p => binding.ProviderId.Contains(p.Kind == ProviderKind.Anthropic ? "anthropic" : "openai", StringComparison.OrdinalIgnoreCase));
+            if (match is not null) return match;
+        }
+        throw new InvalidOperationException(
+            $"model '{model.Name}' runs on {string.Join(", ", model.Providers.Select(p => $"'{p.ProviderId}'"))}, but no such provider is configured "
+            + $"(configured: {string.Join(", ", Providers.Select(p => p.ToString()))}). Configure an OpenAI or Anthropic provider for it.");
+    }
+
+    /// <summary>A client for the model, on the provider <see cref="SelectProvider"/> picks.</summary>
+    public IChatClient Create(ModelDefinition model) => Create(model, SelectProvider(model));
+
+    /// <summary>A client for the model on the given provider.</summary>
+    public static IChatClient Create(ModelDefinition model, ProviderSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.Validate();
+        var providerModel = model.ProviderModelFor(settings);
+        var errors = new ProviderErrors(settings, providerModel);
+        var transport = new SocketsHttpHandler
+        {
+            ConnectTimeout = settings.RequestTimeout < TimeSpan.FromSeconds(30) ? settings.RequestTimeout : TimeSpan.FromSeconds(30),
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        };
+        var http = new HttpClient(new ResilientHttpHandler(settings, errors, transport), disposeHandler: true)
+        {
+            // Timeouts are the HTTP layer's job (per attempt, and idle within a body).
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+        var key = string.IsNullOrEmpty(settings.ApiKey) ? PlaceholderKey : settings.ApiKey;
+        IChatClient provider;
+        IDisposable owned;
+        switch (settings.Kind)
+        {
+            case ProviderKind.Anthropic:
+                var anthropic = new AnthropicClient
+                {
+                    ApiKey = key,
+                    BaseUrl = settings.EffectiveBaseUrl.ToString().TrimEnd('/'),
+                    HttpClient = http,
+                    MaxRetries = 0,
+                    Timeout = Timeout.InfiniteTimeSpan,
+                };
+                provider = anthropic.AsIChatClient(providerModel, model.OutputTokens);
+                owned = new DisposableBag(anthropic, http);
+                break;
+            default:
+                var chat = new ChatClient(providerModel, new ApiKeyCredential(key), new OpenAIClientOptions
+                {
+                    Endpoint = settings.EffectiveBaseUrl,
+                    Transport = new HttpClientPipelineTransport(http),
+                    RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
+                    NetworkTimeout = Timeout.InfiniteTimeSpan,
+                    UserAgentApplicationId = "microagi",
+                });
+                provider = new OpenAIChatClient(chat, providerModel, errors, settings.EffectiveBaseUrl);
+                owned = http;
+                break;
+        }
+        return new ProviderGuardChatClient(new ModelOptionsChatClient(provider, model, settings.Kind), errors, owned);
+    }
+
+    private sealed class DisposableBag(params IDisposable[] items) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var item in items) item.Dispose();
+        }
+    }
+}

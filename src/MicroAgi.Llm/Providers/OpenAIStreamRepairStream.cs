@@ -1,0 +1,119 @@
+namespace MicroAgi.Llm.Providers;
+
+/// <summary>
+/// Mends one known deviation in OpenAI-compatible event streams before the OpenAI SDK parses them: some
+/// servers (vLLM among them) end with a usage chunk that says <c>"choices":null</c>, which the SDK rejects —
+/// losing a reply that had already streamed. Lines are passed on as soon as they are complete; only a line
+/// holding that exact pattern is changed (to <c>"choices":[]</c>, which means the same).
+/// </summary>
+internal sealed class OpenAIStreamRepairStream(Stream inner) : Stream
+{
+    private static readonly byte[][] NullChoices = ["\"choices\":null"u8.ToArray(), "\"choices\": null"u8.ToArray()];
+    private static readonly byte[] EmptyChoices = "\"choices\":[]"u8.ToArray();
+
+    private readonly byte[] _scratch = new byte[8192];
+    private readonly List<byte> _partialLine = [];
+    private byte[] _ready = [];
+    private int _readyOffset;
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        while (_readyOffset == _ready.Length)
+        {
+            var read = await inner.ReadAsync(_scratch, cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                if (_partialLine.Count == 0) return 0;
+                _ready = Repair([.. _partialLine]);
+                _readyOffset = 0;
+                _partialLine.Clear();
+                break;
+            }
+            Accept(_scratch.AsSpan(0, read));
+        }
+        var count = Math.Min(buffer.Length, _ready.Length - _readyOffset);
+        _ready.AsMemory(_readyOffset, count).CopyTo(buffer);
+        _readyOffset += count;
+        return count;
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override int Read(byte[] buffer, int offset, int count) =>
+        ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+    /// <summary>Moves every complete line of <paramref name="data"/> (with what was left over before) to the
+    /// ready buffer, repaired; keeps the incomplete rest.</summary>
+    private void Accept(ReadOnlySpan<byte> data)
+    {
+        var lastNewline = data.LastIndexOf((byte)'\n');
+        if (lastNewline < 0)
+        {
+            _partialLine.AddRange(data);
+            return;
+        }
+        byte[] complete;
+        if (_partialLine.Count == 0)
+        {
+            complete = data[..(lastNewline + 1)].ToArray();
+        }
+        else
+        {
+            _partialLine.AddRange(data[..(lastNewline + 1)]);
+            complete = [.. _partialLine];
+            _partialLine.Clear();
+        }
+        _partialLine.AddRange(data[(lastNewline + 1)..]);
+        _ready = Repair(complete);
+        _readyOffset = 0;
+    }
+
+    private static byte[] Repair(byte[] lines)
+    {
+        foreach (var pattern in NullChoices)
+        {
+            var at = lines.AsSpan().IndexOf(pattern);
+            if (at < 0) continue;
+            var repaired = new byte[lines.Length - pattern.Length + EmptyChoices.Length];
+            lines.AsSpan(0, at).CopyTo(repaired);
+            EmptyChoices.CopyTo(repaired.AsSpan(at));
+            lines.AsSpan(at + pattern.Length).CopyTo(repaired.AsSpan(at + EmptyChoices.Length));
+            return Repair(repaired);
+        }
+        return lines;
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) inner.Dispose();
+        base.Dispose(disposing);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await inner.DisposeAsync().ConfigureAwait(false);
+        await base.DisposeAsync().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,145 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MicroAgi.Lua.Modules;
+using MicroAgi.Lua.Sandbox;
+
+namespace MicroAgi.Lua.Functions;
+
+/// <summary>
+/// Runs Lua functions in the sandbox (docs/lua-sandbox.md). Compiled tools are cached by content —
+/// source, modules and name — so an entry whose source changed gets a new compiled tool, never a
+/// stale one. Thread-safe: calls in parallel use separate Lua states.
+/// </summary>
+/// <remarks>Lua runs synchronously on the calling thread; the returned tasks are already complete.</remarks>
+public sealed class LuaRuntime : IDisposable
+{
+    private readonly ConcurrentDictionary<string, ToolPool> _pools = new(StringComparer.Ordinal);
+    private readonly ConditionalWeakTable<LuaFunctionSource, string> _keys = new();
+    private readonly LuaServices _services;
+    private bool _disposed;
+
+    public LuaRuntime(LuaRuntimeOptions? options = null)
+    {
+        Options = options ?? LuaRuntimeOptions.Default;
+        Options.Limits.Validate();
+        if (Options.MaxCachedTools < 1) throw new ArgumentException("MaxCachedTools must be at least 1", nameof(options));
+        if (Options.MaxIdleStatesPerTool < 0) throw new ArgumentException("MaxIdleStatesPerTool must not be negative", nameof(options));
+        _ = new AddressPolicy(Options.Http); // reject a malformed allow-list now, not at the first request
+        _services = new LuaServices(Options.Http);
+    }
+
+    public LuaRuntimeOptions Options { get; }
+
+    /// <summary>The modules a function may list and require, sorted.</summary>
+    public static IReadOnlyList<string> AvailableModules { get; } = HostModules.All.Keys.Order(StringComparer.Ordinal).ToArray();
+
+    /// <summary>Compiled tools currently cached.</summary>
+    public int CachedToolCount => _pools.Count;
+
+    /// <summary>
+    /// The compile check of create_tool: the modules exist, the source compiles (errors carry the Lua
+    /// line), and running the chunk returns a table exporting <see cref="LuaFunctionSource.Method"/>.
+    /// The chunk's top level runs under the normal limits; the method itself is not called.
+    /// </summary>
+    public LuaCheckResult Check(LuaFunctionSource function, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        if (UnknownModules(function) is { } unknown) return LuaCheckResult.Invalid(unknown, function.Name);
+        var pool = PoolFor(function);
+        var sandbox = pool.Rent(Options.Limits);
+        if (sandbox is null) return LuaCheckResult.Invalid(pool.LoadError!, function.Name);
+        FunctionResult result;
+        try
+        {
+            result = sandbox.Check(function.Method, Options.Limits, cancellationToken);
+        }
+        finally
+        {
+            pool.Return(sandbox);
+        }
+        return result.IsSuccess ? LuaCheckResult.Valid : LuaCheckResult.Invalid(result.Error!, function.Name);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="function"/> on <paramref name="input"/> without any registry entry — how
+    /// create_tool's test cases run before anything is written. A null input becomes an empty table.
+    /// </summary>
+    public Task<FunctionResult> RunAsync(LuaFunctionSource function, JsonNode? input, LuaLimits? limits = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        return Task.FromResult(Run(function, input, limits ?? Options.Limits, cancellationToken));
+    }
+
+    internal FunctionResult Run(LuaFunctionSource function, JsonNode? input, LuaLimits limits, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!ReferenceEquals(limits, Options.Limits)) limits.Validate();
+        if (UnknownModules(function) is { } unknown) return FunctionResult.Failure(FunctionErrorKind.LoadError, unknown);
+        return Run(PoolFor(function), input, limits, cancellationToken);
+    }
+
+    /// <summary>Runs the tool of <paramref name="pool"/> (the call API keeps the pool of each entry to skip hashing).</summary>
+    internal FunctionResult Run(ToolPool pool, JsonNode? input, LuaLimits limits, CancellationToken cancellationToken)
+    {
+        var function = pool.Function;
+        var sandbox = pool.Rent(limits);
+        if (sandbox is null) return FunctionResult.Failure(FunctionErrorKind.LoadError, pool.LoadError!);
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = LuaJson.Encoder }))
+            (input ?? new JsonObject()).WriteTo(writer);
+        try
+        {
+            return sandbox.Invoke(function.Method, buffer.WrittenSpan, limits, cancellationToken);
+        }
+        finally
+        {
+            pool.Return(sandbox);
+        }
+    }
+
+    internal static string? UnknownModules(LuaFunctionSource function)
+    {
+        var unknown = function.Modules.Where(m => !HostModules.All.ContainsKey(m)).ToArray();
+        return unknown.Length == 0 ? null
+            : $"unknown module{(unknown.Length > 1 ? "s" : "")} {string.Join(", ", unknown.Select(m => $"'{m}'"))} (available: {string.Join(", ", AvailableModules)})";
+    }
+
+    internal ToolPool PoolFor(LuaFunctionSource function)
+    {
+        var key = _keys.GetValue(function, KeyOf);
+        if (_pools.TryGetValue(key, out var pool)) return pool;
+        pool = _pools.GetOrAdd(key, _ => new ToolPool(function, _services, Options.MaxIdleStatesPerTool));
+        if (_pools.Count > Options.MaxCachedTools) EvictLeastRecentlyUsed();
+        return pool;
+    }
+
+    private void EvictLeastRecentlyUsed()
+    {
+        while (_pools.Count > Options.MaxCachedTools)
+        {
+            var oldest = _pools.MinBy(p => p.Value.LastUsed);
+            if (_pools.TryRemove(oldest.Key, out var pool)) pool.Dispose();
+        }
+    }
+
+    /// <summary>The cache key: a hash of everything that makes a compiled tool different.</summary>
+    private static string KeyOf(LuaFunctionSource function)
+    {
+        var text = string.Join('\0', [function.Name, function.Source, .. function.Modules.Order(StringComparer.Ordinal)]);
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    }
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        foreach (var pool in _pools.Values) pool.Dispose();
+        _pools.Clear();
+        _services.Dispose();
+    }
+}

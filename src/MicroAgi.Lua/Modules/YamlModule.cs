@@ -1,0 +1,163 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using MicroAgi.Lua.Sandbox;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+using YamlDotNet.Serialization;
+
+namespace MicroAgi.Lua.Modules;
+
+/// <summary>
+/// <c>yaml</c>: YAML to Lua values and back (docs/lua/modules/yaml.md). Plain scalars follow the YAML
+/// 1.2 core schema (null, booleans, integers, floats); quoted scalars are strings. Aliases are
+/// expanded, with a cap on the expanded size so an alias bomb fails instead of exhausting memory.
+/// </summary>
+internal static partial class YamlModule
+{
+    private const int MaxNodes = 1_000_000;
+    private const int MaxDepth = 100;
+
+    public static HostModule Module { get; } = new("yaml",
+    [
+        ("decode", Decode),
+        ("decode_all", DecodeAll),
+        ("encode", Encode),
+    ]);
+
+    private static int Decode(HostCall call)
+    {
+        var documents = Load(call);
+        if (documents is null) return 2;
+        return call.PushJson(documents.Count == 0 ? null : documents[0]);
+    }
+
+    private static int DecodeAll(HostCall call)
+    {
+        var documents = Load(call);
+        if (documents is null) return 2;
+        return call.PushJson(new JsonArray([.. documents]));
+    }
+
+    /// <summary>The documents of the input, or null after pushing <c>nil, err</c>.</summary>
+    private static List<JsonNode?>? Load(HostCall call)
+    {
+        var text = call.String(1);
+        call.Sandbox.EnsureRoom(text.Length);
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlException e)
+        {
+            call.Fail($"yaml.decode: line {e.Start.Line}, column {e.Start.Column}: {Describe(e)}");
+            return null;
+        }
+        var budget = new int[] { MaxNodes };
+        try
+        {
+            return stream.Documents.Select(d => Convert(d.RootNode, budget, 0)).ToList();
+        }
+        catch (InvalidDataException e)
+        {
+            call.Fail("yaml.decode: " + e.Message);
+            return null;
+        }
+    }
+
+    private static string Describe(YamlException e) => (e.InnerException?.Message ?? e.Message).Split(" (Line:", 2)[0];
+
+    private static JsonNode? Convert(YamlNode node, int[] budget, int depth)
+    {
+        if (--budget[0] < 0) throw new InvalidDataException($"the document expands to more than {MaxNodes} values (an alias bomb?)");
+        if (depth > MaxDepth) throw new InvalidDataException($"the document nests deeper than {MaxDepth} levels");
+        switch (node)
+        {
+            case YamlScalarNode scalar:
+                return Scalar(scalar);
+            case YamlSequenceNode sequence:
+                var list = new JsonArray();
+                foreach (var item in sequence.Children) list.Add(Convert(item, budget, depth + 1));
+                return list;
+            case YamlMappingNode mapping:
+                var obj = new JsonObject();
+                foreach (var (key, value) in mapping.Children)
+                {
+                    var name = key is YamlScalarNode k ? k.Value ?? "" : throw new InvalidDataException("only scalar mapping keys are supported");
+                    obj[name] = Convert(value, budget, depth + 1);
+                }
+                return obj;
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>YAML 1.2 core schema resolution for plain scalars; anything quoted or tagged !!str is a string.</summary>
+    private static JsonNode? Scalar(YamlScalarNode scalar)
+    {
+        var value = scalar.Value ?? "";
+        if (scalar.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted or ScalarStyle.Literal or ScalarStyle.Folded) return value;
+        var tag = scalar.Tag.IsEmpty ? "" : scalar.Tag.Value;
+        if (tag == "tag:yaml.org,2002:str") return value;
+        if (value is "" or "~" or "null" or "Null" or "NULL") return null;
+        if (value is "true" or "True" or "TRUE") return true;
+        if (value is "false" or "False" or "FALSE") return false;
+        if (IntegerPattern().IsMatch(value) && long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer)) return integer;
+        if (value.StartsWith("0x", StringComparison.Ordinal) && long.TryParse(value[2..], NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var hex)) return hex;
+        if (value.StartsWith("0o", StringComparison.Ordinal))
+        {
+            try
+            {
+                return System.Convert.ToInt64(value[2..], 8);
+            }
+            catch (FormatException)
+            {
+                return value;
+            }
+        }
+        if (FloatPattern().IsMatch(value) && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && double.IsFinite(number)) return number;
+        return value;
+    }
+
+    [GeneratedRegex(@"^[-+]?[0-9]+$")]
+    private static partial Regex IntegerPattern();
+
+    [GeneratedRegex(@"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")]
+    private static partial Regex FloatPattern();
+
+    private static int Encode(HostCall call)
+    {
+        if (call.ArgumentCount < 1) throw call.Expected(1, "value");
+        JsonNode? value;
+        try
+        {
+            value = call.Json(1);
+        }
+        catch (LuaConversionException e)
+        {
+            return call.Fail("yaml.encode: " + e.Message);
+        }
+        var serializer = new SerializerBuilder().WithQuotingNecessaryStrings().Build();
+        return call.PushString(serializer.Serialize(ToPlain(value)));
+    }
+
+    /// <summary>JsonNode → dictionaries, lists and scalars the YAML serializer understands (keys stay in sorted order).</summary>
+    private static object? ToPlain(JsonNode? node) => node switch
+    {
+        null => null,
+        JsonObject obj => obj.ToDictionary(p => p.Key, p => ToPlain(p.Value)),
+        JsonArray list => list.Select(ToPlain).ToList(),
+        JsonValue v => v.GetValueKind() switch
+        {
+            JsonValueKind.String => v.GetValue<string>(),
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            JsonValueKind.Number when v.TryGetValue<long>(out var l) => l,
+            JsonValueKind.Number => ExpressionEvaluator.NumberOf(v),
+            _ => null,
+        },
+        _ => null,
+    };
+}

@@ -1,0 +1,51 @@
+using System.Runtime.InteropServices;
+using MicroAgi.Lua.Native;
+
+namespace MicroAgi.Lua.Sandbox;
+
+/// <summary>
+/// The single C entry point for every host function. Lua C closures carry the function's index as
+/// upvalue 1; this looks it up and runs it with the memory cap off (so pushing results can never make
+/// Lua raise inside managed code) and turns every exception into the <c>nil, message</c> convention.
+/// No exception and no Lua error ever leaves this method.
+/// </summary>
+internal static unsafe class HostDispatch
+{
+    public static nint Pointer => (nint)(delegate* unmanaged<nint, int>)&Dispatch;
+
+    [UnmanagedCallersOnly]
+    private static int Dispatch(nint L)
+    {
+        var control = SandboxControl.Of(L);
+        control->HostDepth++;
+        var argumentCount = LuaNative.lua_gettop(L);
+        HostFunction? function = null;
+        try
+        {
+            function = HostFunctionTable.Get((int)LuaNative.lua_tointegerx(L, LuaNative.UpvalueIndex(1), null));
+            return function.Body(new HostCall(L, LuaSandbox.FromControl(control), function.Name));
+        }
+#pragma warning disable CA1031 // Nothing may cross the native boundary: every failure becomes a Lua result.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            LuaNative.lua_settop(L, argumentCount);
+            if (exception is LuaLimitException limit) control->Trip(limit.Kind);
+            if (function?.FailWithFalse == true) LuaNative.lua_pushboolean(L, 0);
+            else LuaNative.lua_pushnil(L);
+            LuaStack.PushString(L, Describe(function?.Name ?? "host function", exception));
+            return 2;
+        }
+        finally
+        {
+            control->HostDepth--;
+        }
+    }
+
+    private static string Describe(string name, Exception exception) => exception switch
+    {
+        LuaArgumentException argument => $"bad argument #{argument.Argument} to '{name}' ({argument.Message})",
+        LuaLimitException limit => limit.Message,
+        _ => $"{name}: {exception.Message}",
+    };
+}

@@ -1,0 +1,519 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MicroAgi.Lua.Functions;
+using MicroAgi.Lua.Native;
+
+namespace MicroAgi.Lua.Sandbox;
+
+/// <summary>
+/// One sandboxed Lua state holding one compiled tool. It is created with the modules the tool may
+/// require, loads the source once, and then serves calls one at a time: each call runs the chunk in
+/// a fresh global environment, so calls never see each other's globals. A call that reaches a limit
+/// poisons the state (<see cref="IsPoisoned"/>); the owner must dispose it.
+/// </summary>
+internal sealed unsafe class LuaSandbox : IDisposable
+{
+    /// <summary>Instructions between hook calls while instructions are fast.</summary>
+    private const int HookInterval = 128;
+    private const int NoReference = -2;
+    private const long ShapeArray = 1;
+    private const long ShapeObject = 2;
+
+    private static readonly Lazy<byte[]> PreludeSource = new(LoadPrelude);
+
+    private readonly SandboxControl* _control;
+    private GCHandle _handle;
+    private int _environmentMetatable = NoReference;
+    private int _shapes = NoReference;
+    private int _chunk = NoReference;
+    private readonly Dictionary<string, int> _named = new(StringComparer.Ordinal);
+    private bool _disposed;
+
+    private LuaSandbox(LuaServices services)
+    {
+        Services = services;
+        _control = (SandboxControl*)NativeMemory.AllocZeroed((nuint)sizeof(SandboxControl));
+        _control->MemoryLimit = long.MaxValue;
+        _control->ErrorHook = LuaLibrary.Functions.Error;
+        _control->CountHook = SandboxHook.Pointer;
+        _control->HookInterval = HookInterval;
+        _control->SlowHookTicks = Stopwatch.Frequency / 1000;
+        _control->FastHookTicks = Stopwatch.Frequency / 50_000;
+        State = LuaNative.lua_newstate(SandboxAllocator.Pointer, _control);
+        if (State == 0)
+        {
+            NativeMemory.Free(_control);
+            throw new OutOfMemoryException("could not create a Lua state");
+        }
+        *LuaNative.ExtraSpace(State) = (nint)_control;
+        // Weak: the handle must not keep an abandoned sandbox alive (its finalizer closes the state).
+        _handle = GCHandle.Alloc(this, GCHandleType.Weak);
+        _control->Owner = GCHandle.ToIntPtr(_handle);
+    }
+
+    ~LuaSandbox() => Release();
+
+    public nint State { get; }
+
+    public LuaServices Services { get; }
+
+    /// <summary>The call in progress, or null between calls.</summary>
+    public SandboxCall? Call { get; private set; }
+
+    /// <summary>True once a call reached a limit: the state may be half-way through anything and must not be reused.</summary>
+    public bool IsPoisoned => _control->Fatal != 0;
+
+    /// <summary>Bytes the state holds right now.</summary>
+    public long MemoryUsed => _control->MemoryUsed;
+
+    public static LuaSandbox FromControl(SandboxControl* control) => (LuaSandbox)GCHandle.FromIntPtr(control->Owner).Target!;
+
+    /// <summary>A state with the safe libraries and the prelude loaded, allowed to require <paramref name="modules"/>.</summary>
+    public static LuaSandbox Create(LuaServices services, IEnumerable<string> modules)
+    {
+        var sandbox = new LuaSandbox(services);
+        try
+        {
+            sandbox.Initialise(modules);
+            return sandbox;
+        }
+        catch
+        {
+            sandbox.Dispose();
+            throw;
+        }
+    }
+
+    private void Initialise(IEnumerable<string> modules)
+    {
+        var L = State;
+        var functions = LuaLibrary.Functions;
+        OpenLibrary(functions.OpenBase, "_G");
+        OpenLibrary(functions.OpenString, "string");
+        OpenLibrary(functions.OpenTable, "table");
+        OpenLibrary(functions.OpenMath, "math");
+        OpenLibrary(functions.OpenUtf8, "utf8");
+        OpenLibrary(functions.OpenCoroutine, "coroutine");
+        OpenLibrary(functions.OpenOs, "os");
+
+        var prelude = PreludeSource.Value;
+        fixed (byte* source = prelude)
+        fixed (byte* name = "=sandbox\0"u8)
+        fixed (byte* mode = "t\0"u8)
+        {
+            if (LuaNative.luaL_loadbufferx(L, source, (nuint)prelude.Length, name, mode) != LuaNative.LUA_OK)
+                throw new InvalidOperationException("the sandbox prelude does not compile: " + LuaStack.Describe(L, -1));
+        }
+        PushPrimitives();
+        LuaNative.lua_createtable(L, 0, 16);
+        foreach (var module in modules)
+        {
+            LuaStack.PushString(L, module);
+            LuaNative.lua_pushboolean(L, 1);
+            LuaNative.lua_rawset(L, -3);
+        }
+        if (LuaNative.lua_pcall(L, 2, 1) != LuaNative.LUA_OK)
+            throw new InvalidOperationException("the sandbox prelude failed: " + LuaStack.Describe(L, -1));
+        _environmentMetatable = LuaNative.luaL_ref(L, LuaNative.LUA_REGISTRYINDEX);
+
+        // Marks for json.array/json.object, keyed weakly so marked tables are still collected.
+        LuaNative.lua_createtable(L, 0, 0);
+        LuaNative.lua_createtable(L, 0, 1);
+        LuaStack.PushString(L, "__mode");
+        LuaStack.PushString(L, "k");
+        LuaNative.lua_rawset(L, -3);
+        LuaNative.lua_setmetatable(L, -2);
+        _shapes = LuaNative.luaL_ref(L, LuaNative.LUA_REGISTRYINDEX);
+
+        LuaNative.lua_sethook(L, SandboxHook.Pointer, LuaNative.LUA_MASKCOUNT, HookInterval);
+        LuaNative.lua_settop(L, 0);
+    }
+
+    private void OpenLibrary(nint opener, string name)
+    {
+        var L = State;
+        LuaNative.lua_pushcclosure(L, opener, 0);
+        LuaStack.PushString(L, name);
+        if (LuaNative.lua_pcall(L, 1, 1) != LuaNative.LUA_OK)
+            throw new InvalidOperationException($"opening the Lua '{name}' library failed: {LuaStack.Describe(L, -1)}");
+        LuaNative.lua_rawgeti(L, LuaNative.LUA_REGISTRYINDEX, LuaNative.LUA_RIDX_GLOBALS);
+        LuaStack.PushString(L, name);
+        LuaNative.lua_pushvalue(L, -3);
+        LuaNative.lua_rawset(L, -3);
+        LuaNative.lua_settop(L, 0);
+    }
+
+    private void PushPrimitives()
+    {
+        var L = State;
+        LuaNative.lua_createtable(L, 0, 16);
+        foreach (var function in SandboxPrimitives.All.Concat(StringPrimitives.All))
+        {
+            LuaStack.PushString(L, function.Name);
+            PushHostFunction(function);
+            LuaNative.lua_rawset(L, -3);
+        }
+    }
+
+    public void PushHostFunction(HostFunction function)
+    {
+        LuaNative.lua_pushinteger(State, HostFunctionTable.IdOf(function));
+        LuaNative.lua_pushcclosure(State, HostDispatch.Pointer, 1);
+    }
+
+    private static byte[] LoadPrelude()
+    {
+        using var stream = typeof(LuaSandbox).Assembly.GetManifestResourceStream("MicroAgi.Lua.Prelude.lua")
+            ?? throw new InvalidOperationException("the sandbox prelude resource is missing from the assembly");
+        using var memory = new MemoryStream();
+        stream.CopyTo(memory);
+        return memory.ToArray();
+    }
+
+    // ------------------------------------------------------------------ loading
+
+    /// <summary>Compiles the tool's source (text only: binary chunks are refused). Returns the Lua error message, or null when it compiled.</summary>
+    public string? Load(string source, string chunkName, LuaLimits limits)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var L = State;
+        var bytes = LuaStack.Encode(source);
+        var name = LuaStack.Encode("=" + chunkName + "\0");
+        Begin(limits, CancellationToken.None);
+        try
+        {
+            int status;
+            fixed (byte* text = bytes)
+            fixed (byte* chunkName_ = name)
+            fixed (byte* mode = "t\0"u8)
+            {
+                status = LuaNative.luaL_loadbufferx(L, text, (nuint)bytes.Length, chunkName_, mode);
+            }
+            if (status != LuaNative.LUA_OK)
+            {
+                if (_control->Fatal == (int)LimitKind.Memory || status == LuaNative.LUA_ERRMEM)
+                    return $"not enough memory to compile the source (memory limit {limits.MemoryBytes} bytes)";
+                return LuaStack.Describe(L, -1);
+            }
+            _chunk = LuaNative.luaL_ref(L, LuaNative.LUA_REGISTRYINDEX);
+            return null;
+        }
+        finally
+        {
+            End();
+        }
+    }
+
+    // ------------------------------------------------------------------ calls
+
+    /// <summary>
+    /// Runs the chunk in a fresh environment and checks that it returns a table exporting
+    /// <paramref name="method"/>, without calling it: the compile check of create_tool.
+    /// </summary>
+    public FunctionResult Check(string method, LuaLimits limits, CancellationToken cancellationToken)
+    {
+        Begin(limits, cancellationToken);
+        try
+        {
+            var failure = Instantiate(method, limits);
+            return failure ?? FunctionResult.Success(null, Call!.Logs);
+        }
+        finally
+        {
+            End();
+        }
+    }
+
+    /// <summary>Runs <paramref name="method"/> with <paramref name="input"/> (JSON text; empty means nil).</summary>
+    public FunctionResult Invoke(string method, ReadOnlySpan<byte> input, LuaLimits limits, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested) return FunctionResult.Failure(FunctionErrorKind.Cancelled, "cancelled before the call started");
+        var L = State;
+        Begin(limits, cancellationToken);
+        try
+        {
+            var failure = Instantiate(method, limits);
+            if (failure is not null) return failure;
+            var handler = LuaNative.lua_gettop(L);
+            _control->HostDepth++;
+            try
+            {
+                if (input.IsEmpty) LuaNative.lua_pushnil(L);
+                else LuaJson.PushJson(L, input, this);
+            }
+            finally
+            {
+                _control->HostDepth--;
+            }
+            if (_control->MemoryUsed > _control->MemoryLimit)
+                return Fail(FunctionErrorKind.MemoryLimit, $"the arguments do not fit in the memory limit ({limits.MemoryBytes} bytes)");
+            var status = LuaNative.lua_pcall(L, 1, LuaNative.LUA_MULTRET);
+            _control->Enforcing = 0;
+            // A limit reached inside a host function may have been reported to Lua as an error the code
+            // ignored; the call still failed.
+            if (status != LuaNative.LUA_OK || IsPoisoned) return RuntimeFailure(status, limits, "");
+            return Results(handler, limits);
+        }
+        finally
+        {
+            End();
+        }
+    }
+
+    /// <summary>Leaves the handler function on the stack, or returns why it could not be obtained.</summary>
+    private FunctionResult? Instantiate(string method, LuaLimits limits)
+    {
+        var L = State;
+        if (_chunk == NoReference) throw new InvalidOperationException("no source loaded");
+        LuaNative.lua_rawgeti(L, LuaNative.LUA_REGISTRYINDEX, _chunk);
+        PushFreshEnvironment();
+        LuaNative.lua_setupvalue(L, -2, 1);
+        var status = LuaNative.lua_pcall(L, 0, 1);
+        if (status != LuaNative.LUA_OK || IsPoisoned) return RuntimeFailure(status, limits, "loading the tool failed: ");
+        if (LuaNative.lua_type(L, -1) != LuaNative.LUA_TTABLE)
+            return Fail(FunctionErrorKind.LoadError,
+                $"the source must end with `return {{ {method} = {method} }}`: it returned {(LuaNative.lua_type(L, -1) == LuaNative.LUA_TNIL ? "nothing" : "a " + LuaStack.TypeName(L, -1))}");
+        LuaStack.PushString(L, method);
+        if (LuaNative.lua_rawget(L, -2) != LuaNative.LUA_TFUNCTION)
+            return Fail(FunctionErrorKind.LoadError,
+                $"the table returned by the source has no function '{method}' (it has: {DescribeKeys(-2)}); end the source with `return {{ {method} = {method} }}`");
+        return null;
+    }
+
+    private void PushFreshEnvironment()
+    {
+        var L = State;
+        LuaNative.lua_createtable(L, 0, 4);
+        LuaNative.lua_rawgeti(L, LuaNative.LUA_REGISTRYINDEX, _environmentMetatable);
+        LuaNative.lua_setmetatable(L, -2);
+        LuaStack.PushString(L, "_G");
+        LuaNative.lua_pushvalue(L, -2);
+        LuaNative.lua_rawset(L, -3);
+    }
+
+    private string DescribeKeys(int index)
+    {
+        var L = State;
+        index = LuaNative.lua_absindex(L, index);
+        var keys = new List<string>();
+        LuaNative.lua_pushnil(L);
+        while (LuaNative.lua_next(L, index) != 0)
+        {
+            if (keys.Count < 10) keys.Add(LuaStack.Describe(L, -2));
+            LuaNative.lua_pop(L, 1);
+        }
+        return keys.Count == 0 ? "nothing" : string.Join(", ", keys);
+    }
+
+    private FunctionResult Results(int handler, LuaLimits limits)
+    {
+        var L = State;
+        var count = LuaNative.lua_gettop(L) - handler + 1;
+        var value = handler;
+        var error = handler + 1;
+        if (count >= 2 && LuaNative.lua_type(L, error) != LuaNative.LUA_TNIL)
+            return Fail(FunctionErrorKind.HandlerError, ErrorMessage(error));
+        if (count == 0) return FunctionResult.Success(null, Call!.Logs);
+        try
+        {
+            return FunctionResult.Success(LuaJson.ToNode(L, value, this, "result", limits.MaxResultBytes), Call!.Logs);
+        }
+        catch (LuaConversionException e)
+        {
+            return Fail(FunctionErrorKind.InvalidResult, "the result cannot be converted to JSON: " + e.Message);
+        }
+        catch (LuaOutputException e)
+        {
+            return Fail(FunctionErrorKind.InvalidResult, e.Message);
+        }
+    }
+
+    private FunctionResult RuntimeFailure(int status, LuaLimits limits, string prefix)
+    {
+        switch ((LimitKind)_control->Fatal)
+        {
+            case LimitKind.Timeout:
+                return Fail(FunctionErrorKind.Timeout, $"timeout: the call ran longer than {limits.Timeout.TotalMilliseconds:0} ms");
+            case LimitKind.Memory:
+                return Fail(FunctionErrorKind.MemoryLimit, $"memory limit exceeded: the call needed more than {limits.MemoryBytes} bytes");
+            case LimitKind.CallDepth:
+                return Fail(FunctionErrorKind.CallDepthLimit, $"stack overflow: more than {limits.MaxCallDepth} nested calls");
+            case LimitKind.Cancelled:
+                return Fail(FunctionErrorKind.Cancelled, "cancelled");
+        }
+        if (status == LuaNative.LUA_ERRMEM)
+            return Fail(FunctionErrorKind.MemoryLimit, $"memory limit exceeded: the call needed more than {limits.MemoryBytes} bytes");
+        return Fail(FunctionErrorKind.RuntimeError, prefix + ErrorMessage(-1));
+    }
+
+    /// <summary>The text of an error value, read without metamethods (an error object's __tostring is never run).</summary>
+    private string ErrorMessage(int index)
+    {
+        var L = State;
+        switch (LuaNative.lua_type(L, index))
+        {
+            case LuaNative.LUA_TSTRING:
+            case LuaNative.LUA_TNUMBER:
+            case LuaNative.LUA_TBOOLEAN:
+            case LuaNative.LUA_TNIL:
+                return LuaStack.Describe(L, index);
+            case LuaNative.LUA_TTABLE:
+                try
+                {
+                    return LuaJson.ToNode(L, index, this, "error", 4096)?.ToJsonString(LuaJson.Readable) ?? "nil";
+                }
+                catch (Exception e) when (e is LuaConversionException or LuaOutputException or JsonException)
+                {
+                    return "(error object is a table value)";
+                }
+            default:
+                return $"(error object is a {LuaStack.TypeName(L, index)} value)";
+        }
+    }
+
+    private FunctionResult Fail(FunctionErrorKind kind, string message) => FunctionResult.Failure(kind, message, Call?.Logs);
+
+    private void Begin(LuaLimits limits, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (IsPoisoned) throw new InvalidOperationException("this Lua state reached a limit and cannot be used again");
+        var now = Stopwatch.GetTimestamp();
+        _control->MemoryLimit = limits.MemoryBytes;
+        _control->Deadline = now + (long)(limits.Timeout.TotalSeconds * Stopwatch.Frequency);
+        _control->LastHook = now;
+        _control->MaxCallDepth = limits.MaxCallDepth;
+        _control->Cancelled = 0;
+        _control->RefusedBlock = 0;
+        Call = new SandboxCall(limits, cancellationToken, cancellationToken.CanBeCanceled
+            ? cancellationToken.UnsafeRegister(static state => ((LuaSandbox)state!).SignalCancelled(), this)
+            : default);
+        LuaNative.lua_sethook(State, SandboxHook.Pointer, LuaNative.LUA_MASKCOUNT, HookInterval);
+        _control->Enforcing = 1;
+    }
+
+    private void End()
+    {
+        _control->Enforcing = 0;
+        // Dispose waits for a running cancellation callback, so it never writes into a reused state.
+        Call?.Registration.Dispose();
+        Call = null;
+        if (!IsPoisoned) LuaNative.lua_settop(State, 0);
+    }
+
+    private void SignalCancelled() => Volatile.Write(ref _control->Cancelled, 1);
+
+    /// <summary>Seconds left before the running call's deadline (never negative).</summary>
+    public TimeSpan Remaining
+    {
+        get
+        {
+            var ticks = _control->Deadline - Stopwatch.GetTimestamp();
+            return ticks <= 0 ? TimeSpan.Zero : TimeSpan.FromSeconds((double)ticks / Stopwatch.Frequency);
+        }
+    }
+
+    /// <summary>Trips the memory limit when <paramref name="bytes"/> more would not fit under the cap.</summary>
+    public void EnsureRoom(long bytes)
+    {
+        if (_control->Enforcing == 0) return;
+        if (_control->MemoryUsed + bytes <= _control->MemoryLimit) return;
+        // Garbage may be what fills the cap, as it would be for an allocation by Lua itself.
+        LuaNative.lua_gc(State, LuaNative.LUA_GCCOLLECT, 0);
+        if (_control->MemoryUsed + bytes <= _control->MemoryLimit) return;
+        _control->Trip(LimitKind.Memory);
+        throw new LuaLimitException(LimitKind.Memory, "not enough memory");
+    }
+
+    /// <summary>True when the running call already reached a limit.</summary>
+    public bool LimitReached => _control->Fatal != 0;
+
+    public void MarkShape(int index, TableShape shape)
+    {
+        var L = State;
+        index = LuaNative.lua_absindex(L, index);
+        LuaNative.lua_rawgeti(L, LuaNative.LUA_REGISTRYINDEX, _shapes);
+        LuaNative.lua_pushvalue(L, index);
+        LuaNative.lua_pushinteger(L, shape == TableShape.Array ? ShapeArray : ShapeObject);
+        LuaNative.lua_rawset(L, -3);
+        LuaNative.lua_pop(L, 1);
+    }
+
+    public TableShape ShapeOf(int index)
+    {
+        var L = State;
+        index = LuaNative.lua_absindex(L, index);
+        LuaNative.lua_rawgeti(L, LuaNative.LUA_REGISTRYINDEX, _shapes);
+        LuaNative.lua_pushvalue(L, index);
+        LuaNative.lua_rawget(L, -2);
+        var mark = LuaNative.lua_tointegerx(L, -1, null);
+        LuaNative.lua_pop(L, 2);
+        return mark switch
+        {
+            ShapeArray => TableShape.Array,
+            ShapeObject => TableShape.Object,
+            _ => TableShape.Unmarked,
+        };
+    }
+
+    /// <summary>
+    /// Pushes a per-state value built once by <paramref name="build"/> (which must push exactly one
+    /// value) — for example the metatable of the objects a module returns.
+    /// </summary>
+    public void PushShared(string key, Action<LuaSandbox> build)
+    {
+        var L = State;
+        if (!_named.TryGetValue(key, out var reference))
+        {
+            build(this);
+            reference = LuaNative.luaL_ref(L, LuaNative.LUA_REGISTRYINDEX);
+            _named[key] = reference;
+        }
+        LuaNative.lua_rawgeti(L, LuaNative.LUA_REGISTRYINDEX, reference);
+    }
+
+    /// <summary>Runs a full garbage collection (used before measuring idle memory and when a pooled state grew).</summary>
+    public void Collect() => LuaNative.lua_gc(State, LuaNative.LUA_GCCOLLECT, 0);
+
+    public void Dispose()
+    {
+        Release();
+        GC.SuppressFinalize(this);
+    }
+
+    private void Release()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        LuaNative.lua_close(State);
+        NativeMemory.Free(_control);
+        if (_handle.IsAllocated) _handle.Free();
+    }
+}
+
+/// <summary>What the sandbox knows about the call in progress.</summary>
+internal sealed class SandboxCall(LuaLimits limits, CancellationToken cancellationToken, CancellationTokenRegistration registration)
+{
+    private readonly StringBuilder _logs = new();
+    private bool _logsTruncated;
+
+    public LuaLimits Limits { get; } = limits;
+    public CancellationToken CancellationToken { get; } = cancellationToken;
+    public CancellationTokenRegistration Registration { get; } = registration;
+
+    public string Logs => _logs.ToString();
+
+    public void AppendLog(string line)
+    {
+        if (_logsTruncated) return;
+        if (_logs.Length + line.Length + 1 > Limits.MaxLogBytes)
+        {
+            _logs.Append("... (log truncated)\n");
+            _logsTruncated = true;
+            return;
+        }
+        _logs.Append(line).Append('\n');
+    }
+}

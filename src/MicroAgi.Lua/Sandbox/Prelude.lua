@@ -1,0 +1,413 @@
+-- The sandbox prelude. It runs once per Lua state, before any user code, and receives the host
+-- primitives and the set of modules this state may load. It returns the metatable of every call's
+-- fresh global environment.
+--
+-- Why the Lua-level replacements below exist (docs/lua-sandbox.md has the full argument):
+--  * C functions that loop without executing VM instructions cannot be stopped by the count hook,
+--    so table.insert/remove/move/sort are Lua code here, and string matching/rep run in C# with a
+--    deadline check.
+--  * Lua runs xpcall's message handler, and coroutine.wrap closes a dead coroutine's variables,
+--    with hooks possibly off; both are Lua code here so the hook always sees them.
+--  * __gc finalizers always run with hooks off, so setmetatable refuses them.
+local host, allowed_modules = ...
+
+-- Capture everything used below: user code gets read-only views, but never these originals.
+local type, error, select, tostring, tonumber, pcall = type, error, select, tostring, tonumber, pcall
+local rawget, rawequal, rawlen, next, getmetatable = rawget, rawequal, rawlen, next, getmetatable
+local native_setmetatable, native_rawset = setmetatable, rawset
+local math_type, math_tointeger = math.type, math.tointeger
+local maxinteger = math.maxinteger
+local pack, unpack, concat = table.pack, table.unpack, table.concat
+local co_create, co_resume, co_close = coroutine.create, coroutine.resume, coroutine.close
+local str_sub, str_byte = string.sub, string.byte
+
+local host_find, host_match, host_gmatch, host_gsub_find, host_gsub, host_rep =
+  host.find, host.match, host.gmatch, host.gsub_find, host.gsub, host.rep
+local host_log, host_load_module, host_limit_reached = host.log, host.load_module, host.limit_reached
+
+local function typename(value, present)
+  if not present then return "no value" end
+  return type(value)
+end
+
+-- ------------------------------------------------------------------ read-only views
+
+local readonly_tables = native_setmetatable({}, { __mode = "k" })
+
+local function readonly(name, real)
+  local view = {}
+  readonly_tables[view] = true
+  native_setmetatable(view, {
+    __index = real,
+    __newindex = function() error("attempt to modify read-only table '" .. name .. "'", 2) end,
+    __pairs = function() return next, real, nil end,
+    __len = function() return rawlen(real) end,
+    __metatable = false,
+  })
+  return view
+end
+
+-- ------------------------------------------------------------------ argument checks
+
+local function check_table(t, position, fname)
+  if type(t) ~= "table" then
+    error("bad argument #" .. position .. " to '" .. fname .. "' (table expected, got " ..
+      typename(t, true) .. ")", 3)
+  end
+end
+
+local function check_integer(value, position, fname)
+  if math_type(value) == "integer" then return value end
+  local number = value
+  if type(value) == "string" then number = tonumber(value) end
+  local kind = math_type(number)
+  if kind == "integer" then return number end
+  if kind == "float" then
+    local converted = math_tointeger(number)
+    if converted then return converted end
+    error("bad argument #" .. position .. " to '" .. fname .. "' (number has no integer representation)", 3)
+  end
+  error("bad argument #" .. position .. " to '" .. fname .. "' (number expected, got " ..
+    typename(value, true) .. ")", 3)
+end
+
+local function check_string(value, position, fname)
+  local kind = type(value)
+  if kind == "string" then return value end
+  if kind == "number" then return tostring(value) end
+  error("bad argument #" .. position .. " to '" .. fname .. "' (string expected, got " ..
+    typename(value, true) .. ")", 3)
+end
+
+local function length_of(t)
+  local n = #t
+  if math_type(n) ~= "integer" then error("object length is not an integer", 3) end
+  return n
+end
+
+-- ------------------------------------------------------------------ base functions
+
+local function setmetatable(t, mt)
+  if type(mt) == "table" and rawget(mt, "__gc") ~= nil then
+    error("__gc metamethods are not allowed in the sandbox", 2)
+  end
+  return native_setmetatable(t, mt)
+end
+
+local function rawset(t, k, v)
+  if readonly_tables[t] then error("attempt to modify a read-only table", 2) end
+  return native_rawset(t, k, v)
+end
+
+-- The message handler runs after the failed function has unwound, as ordinary hooked code.
+local function xpcall(...)
+  local f, handler = ...
+  if type(handler) ~= "function" then
+    error("bad argument #2 to 'xpcall' (function expected, got " ..
+      typename(handler, select("#", ...) >= 2) .. ")", 2)
+  end
+  local result = pack(pcall(f, select(3, ...)))
+  if result[1] then return unpack(result, 1, result.n) end
+  local _, handled = pcall(handler, result[2])
+  return false, handled
+end
+
+-- Standard ipairs accepts nil and then fails inside C with no line number; say where instead.
+local native_ipairs = ipairs
+local function ipairs(t)
+  if t == nil then error("bad argument #1 to 'ipairs' (table expected, got nil)", 2) end
+  return native_ipairs(t)
+end
+
+local function print(...)
+  local args = pack(...)
+  local parts = {}
+  for i = 1, args.n do parts[i] = tostring(args[i]) end
+  host_log(concat(parts, "\t"))
+end
+
+local loaded = {}
+
+local function require(name)
+  if type(name) ~= "string" then
+    error("bad argument #1 to 'require' (string expected, got " .. typename(name, true) .. ")", 2)
+  end
+  local module = loaded[name]
+  if module ~= nil then return module end
+  if not allowed_modules[name] then error("module '" .. name .. "' not found", 2) end
+  local real, problem = host_load_module(name)
+  if real == nil then error(problem, 2) end
+  module = readonly(name, real)
+  loaded[name] = module
+  return module
+end
+
+-- ------------------------------------------------------------------ string
+
+-- Host primitives report errors as (false, message); turn that into a Lua error at the caller.
+local function raise_on_failure(first, ...)
+  if first == false then error((...), 2) end
+  return first, ...
+end
+
+local function find(s, p, init, plain)
+  return raise_on_failure(host_find(s, p, init, plain))
+end
+
+local function match(s, p, init)
+  return raise_on_failure(host_match(s, p, init))
+end
+
+local function rep(s, n, sep)
+  return raise_on_failure(host_rep(s, n, sep))
+end
+
+local function gmatch(s, p, init)
+  s = check_string(s, 1, "gmatch")
+  p = check_string(p, 2, "gmatch")
+  local src = 1
+  if init ~= nil then
+    init = check_integer(init, 3, "gmatch")
+    local len = #s
+    if init > 0 then src = init
+    elseif init == 0 or init < -len then src = 1
+    else src = len + init + 1 end
+    if src > len + 1 then src = len + 2 end
+  end
+  local lastmatch = -1
+  local function advance(e, ...)
+    if e == false then error((...), 3) end
+    if e == nil then return nil end
+    src, lastmatch = e, e
+    return ...
+  end
+  return function()
+    return advance(host_gmatch(s, p, src, lastmatch))
+  end
+end
+
+local function gsub(...)
+  local s, p, repl, max_n = ...
+  local kind = type(repl)
+  if kind == "string" or kind == "number" then
+    return raise_on_failure(host_gsub(s, p, repl, max_n))
+  end
+  s = check_string(s, 1, "gsub")
+  p = check_string(p, 2, "gsub")
+  if kind ~= "function" and kind ~= "table" then
+    error("bad argument #3 to 'gsub' (string/function/table expected, got " ..
+      typename(repl, select("#", ...) >= 3) .. ")", 2)
+  end
+  local len = #s
+  if max_n == nil then max_n = len + 1 else max_n = check_integer(max_n, 4, "gsub") end
+  local anchored = str_byte(p, 1) == 94 -- "^"
+  local out, count = {}, 0
+  local src, lastmatch, n = 1, -1, 0
+  while n < max_n do
+    local found = pack(host_gsub_find(s, p, src, lastmatch))
+    local start = found[1]
+    if start == false then error(found[2], 2) end
+    if start == nil then break end
+    local e = found[2]
+    n = n + 1
+    if start > src then
+      count = count + 1
+      out[count] = str_sub(s, src, start - 1)
+    end
+    local value
+    if kind == "function" then
+      value = repl(unpack(found, 3, found.n))
+    else
+      value = repl[found[3]]
+    end
+    if not value then
+      value = str_sub(s, start, e - 1)
+    elseif type(value) ~= "string" and type(value) ~= "number" then
+      error("invalid replacement value (a " .. type(value) .. ")", 2)
+    end
+    count = count + 1
+    out[count] = value
+    src, lastmatch = e, e
+    if anchored then break end
+  end
+  if src <= len then
+    count = count + 1
+    out[count] = str_sub(s, src)
+  end
+  return concat(out), n
+end
+
+string.find, string.match, string.gmatch, string.gsub, string.rep = find, match, gmatch, gsub, rep
+string.dump = nil
+local string_metatable = getmetatable("")
+string_metatable.__metatable = false
+
+-- ------------------------------------------------------------------ table
+
+local function insert(t, ...)
+  check_table(t, 1, "insert")
+  local count = select("#", ...)
+  local e = length_of(t) + 1
+  if count == 1 then
+    t[e] = ...
+    return
+  end
+  if count ~= 2 then error("wrong number of arguments to 'insert'", 2) end
+  local pos, value = ...
+  pos = check_integer(pos, 2, "insert")
+  if pos < 1 or pos > e then error("bad argument #2 to 'insert' (position out of bounds)", 2) end
+  for i = e, pos + 1, -1 do t[i] = t[i - 1] end
+  t[pos] = value
+end
+
+local function remove(t, pos)
+  check_table(t, 1, "remove")
+  local size = length_of(t)
+  if pos == nil then
+    pos = size
+  else
+    pos = check_integer(pos, 2, "remove")
+    if pos ~= size and (pos < 1 or pos > size + 1) then
+      error("bad argument #2 to 'remove' (position out of bounds)", 2)
+    end
+  end
+  local value = t[pos]
+  while pos < size do
+    t[pos] = t[pos + 1]
+    pos = pos + 1
+  end
+  t[pos] = nil
+  return value
+end
+
+local function move(a1, f, e, t, a2)
+  check_table(a1, 1, "move")
+  f = check_integer(f, 2, "move")
+  e = check_integer(e, 3, "move")
+  t = check_integer(t, 4, "move")
+  if a2 == nil then a2 = a1 else check_table(a2, 5, "move") end
+  if e >= f then
+    if not (f > 0 or e < maxinteger + f) then error("bad argument #3 to 'move' (too many elements to move)", 2) end
+    local n = e - f + 1
+    if t > maxinteger - n + 1 then error("bad argument #4 to 'move' (destination wrap around)", 2) end
+    if t > e or t <= f or a1 ~= a2 then
+      for i = 0, n - 1 do a2[t + i] = a1[f + i] end
+    else
+      for i = n - 1, 0, -1 do a2[t + i] = a1[f + i] end
+    end
+  end
+  return a2
+end
+
+-- Quicksort as in Lua's ltablib.c (median of three, recursion on the smaller half), in Lua so
+-- that comparisons and the loop itself stay under the hook.
+local function less_than(a, b) return a < b end
+
+local function partition(t, lo, up, lt)
+  local pivot = t[up - 1]
+  local i, j = lo, up - 1
+  while true do
+    i = i + 1
+    while lt(t[i], pivot) do
+      if i == up - 1 then error("invalid order function for sorting", 3) end
+      i = i + 1
+    end
+    j = j - 1
+    while lt(pivot, t[j]) do
+      if j < i then error("invalid order function for sorting", 3) end
+      j = j - 1
+    end
+    if j < i then
+      t[up - 1], t[i] = t[i], t[up - 1]
+      return i
+    end
+    t[i], t[j] = t[j], t[i]
+  end
+end
+
+local function auxsort(t, lo, up, lt)
+  while lo < up do
+    if lt(t[up], t[lo]) then t[lo], t[up] = t[up], t[lo] end
+    if up - lo == 1 then return end
+    local p = (lo + up) // 2
+    if lt(t[p], t[lo]) then
+      t[p], t[lo] = t[lo], t[p]
+    elseif lt(t[up], t[p]) then
+      t[p], t[up] = t[up], t[p]
+    end
+    if up - lo == 2 then return end
+    t[p], t[up - 1] = t[up - 1], t[p]
+    p = partition(t, lo, up, lt)
+    if p - lo < up - p then
+      auxsort(t, lo, p - 1, lt)
+      lo = p + 1
+    else
+      auxsort(t, p + 1, up, lt)
+      up = p - 1
+    end
+  end
+end
+
+local function sort(t, comp)
+  check_table(t, 1, "sort")
+  local n = length_of(t)
+  if n > 1 then
+    if n >= 2147483647 then error("bad argument #1 to 'sort' (array too big)", 2) end
+    if comp ~= nil and type(comp) ~= "function" then
+      error("bad argument #2 to 'sort' (function expected, got " .. type(comp) .. ")", 2)
+    end
+    auxsort(t, 1, n, comp or less_than)
+  end
+end
+
+table.insert, table.remove, table.move, table.sort = insert, remove, move, sort
+
+-- ------------------------------------------------------------------ coroutine
+
+local function wrap_results(ok, ...)
+  if ok then return ... end
+  local problem = ...
+  if type(problem) == "string" then error(problem, 2) end
+  error(problem, 0)
+end
+
+local function wrap(f)
+  if type(f) ~= "function" then
+    error("bad argument #1 to 'wrap' (function expected, got " .. typename(f, true) .. ")", 2)
+  end
+  local co = co_create(f)
+  return function(...)
+    return wrap_results(co_resume(co, ...))
+  end
+end
+
+-- A coroutine killed by the limit hook keeps hooks disabled; closing it would run its __close
+-- handlers unhooked. Once a limit is reached nothing may run anyway.
+local function close(co)
+  if host_limit_reached() then error("the call has exceeded a limit", 2) end
+  return co_close(co)
+end
+
+coroutine.wrap, coroutine.close = wrap, close
+
+-- ------------------------------------------------------------------ the environment
+
+local base = {
+  assert = assert, error = error, getmetatable = getmetatable, ipairs = ipairs, next = next,
+  pairs = pairs, pcall = pcall, rawequal = rawequal, rawget = rawget, rawlen = rawlen,
+  rawset = rawset, select = select, setmetatable = setmetatable, tonumber = tonumber,
+  tostring = tostring, type = type, xpcall = xpcall, print = print, require = require,
+  _VERSION = _VERSION,
+  string = readonly("string", string),
+  table = readonly("table", table),
+  math = readonly("math", math),
+  utf8 = readonly("utf8", utf8),
+  coroutine = readonly("coroutine", coroutine),
+  os = readonly("os", { time = os.time, clock = os.clock, date = os.date, difftime = os.difftime }),
+}
+
+-- Nothing may reach the real globals (load, collectgarbage, …) even by accident.
+local globals = _G
+for key in next, globals do globals[key] = nil end
+
+return { __index = base, __metatable = false }

@@ -1,0 +1,109 @@
+using System.Text.Json.Nodes;
+
+namespace MicroAgi.Agents.Tests.Tools;
+
+public sealed class RegistryToolsTests : IAsyncLifetime
+{
+    private ToolTestHost _host = null!;
+
+    public Task InitializeAsync()
+    {
+        _host = ToolTestHost.InMemory();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    [Fact]
+    public async Task Registry_list_of_the_tools_namespace_shows_the_five_built_ins()
+    {
+        var result = await _host.CallAsync("app.tools:registry_list", """{"namespace": "app.tools"}""");
+
+        Assert.True(result.IsSuccess, result.ToString());
+        var ids = result.Value!["entries"]!.AsArray().Select(e => (string)e!["id"]!).ToArray();
+        Assert.Equal(["app.tools:create_tool", "app.tools:doc_search", "app.tools:load_tool", "app.tools:registry_list", "app.tools:registry_read"], ids);
+        Assert.Equal(5, (int)result.Value["count"]!);
+        var docSearch = result.Value["entries"]!.AsArray().Single(e => (string?)e!["id"] == "app.tools:doc_search")!;
+        Assert.Equal("function.native", (string?)docSearch["kind"]);
+        Assert.Equal("tool", (string?)docSearch["type"]);
+        Assert.StartsWith("Search MicroAgi's documentation", (string?)docSearch["description"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Registry_list_filters_by_type_and_kind_and_finds_generated_tools()
+    {
+        Assert.True((await _host.CreateToolAsync(ToolSources.CreateArguments("echo_text", ToolSources.Echo))).IsSuccess);
+
+        var models = await _host.CallAsync("app.tools:registry_list", """{"type": "llm.model"}""");
+        var lua = await _host.CallAsync("app.tools:registry_list", """{"kind": "function.lua", "type": "tool"}""");
+        var generated = await _host.CallAsync("app.tools:registry_list", """{"namespace": "app.generated"}""");
+
+        Assert.All(models.Value!["entries"]!.AsArray(), e => Assert.Equal("llm.model", (string?)e!["type"]));
+        Assert.Contains(models.Value["entries"]!.AsArray(), e => (string?)e!["id"] == "app:gpt-5.1");
+        Assert.Equal("app.generated:echo_text", (string?)lua.Value!["entries"]![0]!["id"]);
+        Assert.Equal(1, (int)lua.Value["total"]!);
+        Assert.Equal("test tool echo_text", (string?)generated.Value!["entries"]![0]!["description"]);
+    }
+
+    [Fact]
+    public async Task Registry_list_respects_the_limit_and_says_how_many_more_there_are()
+    {
+        var result = await _host.CallAsync("app.tools:registry_list", """{"limit": 2}""");
+
+        Assert.True(result.IsSuccess, result.ToString());
+        Assert.Equal(2, result.Value!["entries"]!.AsArray().Count);
+        var total = (int)result.Value["total"]!;
+        Assert.True(total > 2);
+        Assert.Equal($"{total - 2} more entries; narrow the filters or raise 'limit' (at most 500)", (string?)result.Value["note"]);
+    }
+
+    [Theory]
+    [InlineData("""{"limit": 0}""", "limit: must be at least 1")]
+    [InlineData("""{"namespace": 3}""", "namespace: expected string")]
+    public async Task Registry_list_explains_bad_filters(string arguments, string expected)
+    {
+        CreateToolTests.AssertRefused(await _host.CallAsync("app.tools:registry_list", arguments), expected);
+    }
+
+    [Fact]
+    public async Task Registry_list_with_no_match_is_an_empty_list()
+    {
+        var result = await _host.CallAsync("app.tools:registry_list", """{"namespace": "nowhere"}""");
+
+        Assert.Equal("""{"count":0,"total":0,"entries":[]}""", result.Value!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task Registry_read_shows_a_generated_tool_with_its_source()
+    {
+        Assert.True((await _host.CreateToolAsync(ToolSources.CreateArguments("echo_text", ToolSources.Echo, modules: "json"))).IsSuccess);
+
+        var result = await _host.CallAsync("app.tools:registry_read", """{"id": "app.generated:echo_text"}""");
+
+        Assert.True(result.IsSuccess, result.ToString());
+        Assert.Equal("app.generated:echo_text", (string?)result.Value!["id"]);
+        Assert.Equal("function.lua", (string?)result.Value["kind"]);
+        Assert.Equal(ToolSources.Echo, (string?)result.Value["data"]!["source"]);
+        Assert.Equal("handler", (string?)result.Value["data"]!["method"]);
+        Assert.True(JsonNode.DeepEquals(new JsonArray("json"), result.Value["data"]!["modules"]));
+        Assert.True(JsonNode.DeepEquals(ToolSources.EchoSchema(), result.Value["meta"]!["input_schema"]));
+    }
+
+    [Fact]
+    public async Task Registry_read_of_a_built_in_tool_shows_its_handler_and_schema()
+    {
+        var result = await _host.CallAsync("app.tools:registry_read", """{"id": "app.tools:create_tool"}""");
+
+        Assert.Equal("create_tool", (string?)result.Value!["data"]!["handler"]);
+        Assert.Equal("object", (string?)result.Value["meta"]!["input_schema"]!["type"]);
+    }
+
+    [Theory]
+    [InlineData("""{"id": "app.generated:ghost"}""", "not found: app.generated:ghost")]
+    [InlineData("""{"id": "ghost"}""", "entry id 'ghost' has no ':'; write it as 'namespace:name'")]
+    [InlineData("{}", "id: is required")]
+    public async Task Registry_read_explains_missing_entries_and_bad_ids(string arguments, string expected)
+    {
+        CreateToolTests.AssertRefused(await _host.CallAsync("app.tools:registry_read", arguments), expected);
+    }
+}

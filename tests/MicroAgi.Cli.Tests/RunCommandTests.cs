@@ -1,0 +1,139 @@
+using MicroAgi.Testing.FakeLlm;
+
+namespace MicroAgi.Cli.Tests;
+
+/// <summary>The real microagi binary with -p (or piped stdin) against our fake LLM servers.</summary>
+public class RunCommandTests
+{
+    private static CliRunner WithOpenAI(FakeLlmServer server)
+    {
+        var cli = new CliRunner();
+        cli.Environment["OPENAI_BASE_URL"] = server.BaseUrl.ToString();
+        cli.Environment["OPENAI_API_KEY"] = "sk-test-secret-0123456789";
+        return cli;
+    }
+
+    [Fact]
+    public async Task Without_any_provider_it_says_what_to_set_and_exits_non_zero()
+    {
+        using var cli = new CliRunner();
+        var result = await cli.RunAsync("-p", "hello");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("OPENAI_API_KEY", result.Stderr);
+        Assert.Contains("ANTHROPIC_API_KEY", result.Stderr);
+        Assert.Contains("--base-url", result.Stderr);
+    }
+
+    [Fact]
+    public async Task A_prompt_streams_the_answer_and_a_usage_line_then_exits()
+    {
+        await using var server = FakeOpenAIServer.Start();
+        server.Enqueue(FakeReply.Say("Hello from the fake model.").InTextChunksOf(4).WithUsage(1000, 20));
+        using var cli = WithOpenAI(server);
+
+        var result = await cli.RunAsync("-p", "hello");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("Hello from the fake model.", result.Stdout);
+        Assert.Contains("1,000 in", result.Stdout);
+        Assert.Contains("$", result.Stdout);
+        var request = server.ChatRequests.Single();
+        Assert.Equal("gpt-5.1", request.Model);
+        Assert.True(request.IsStreaming);
+        Assert.Contains("Self-modifying MicroAgi development agent", request.Body);
+        Assert.Contains("doc_search", request.Body);
+    }
+
+    [Fact]
+    public async Task Piped_stdin_runs_one_turn_per_line_in_one_conversation()
+    {
+        await using var server = FakeOpenAIServer.Start();
+        server.Enqueue(FakeReply.Say("first answer"), FakeReply.Say("second answer"));
+        using var cli = WithOpenAI(server);
+
+        var result = await cli.RunWithInputAsync("first question\n\nsecond question\n");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("first answer", result.Stdout);
+        Assert.Contains("second answer", result.Stdout);
+        Assert.Contains("first question", server.ChatRequests[1].Body);
+        Assert.Contains("first answer", server.ChatRequests[1].Body);
+    }
+
+    [Fact]
+    public async Task A_rejected_key_is_a_clear_error_that_never_shows_the_key()
+    {
+        await using var server = FakeOpenAIServer.Start();
+        server.Enqueue(FakeReply.Fail(401, "Incorrect API key provided: sk-test-secret-0123456789"));
+        using var cli = WithOpenAI(server);
+
+        var result = await cli.RunAsync("-p", "hello");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("OPENAI_API_KEY", result.Stderr);
+        Assert.DoesNotContain("sk-test-secret-0123456789", result.Stdout + result.Stderr);
+        var transcripts = Directory.GetFiles(Path.Combine(cli.StateDirectory, "sessions"), "*.jsonl");
+        Assert.DoesNotContain(transcripts, t => File.ReadAllText(t).Contains("sk-test-secret", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Model_and_no_stream_flags_reach_the_server()
+    {
+        await using var server = FakeOpenAIServer.Start();
+        server.Enqueue(FakeReply.Say("local answer"));
+        using var cli = new CliRunner();
+
+        var result = await cli.RunAsync("--base-url", server.BaseUrl.ToString(), "--model", "llama3.1", "--no-stream", "-p", "hi");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("local answer", result.Stdout);
+        Assert.Equal("llama3.1", server.ChatRequests.Single().Model);
+        Assert.False(server.ChatRequests.Single().IsStreaming);
+    }
+
+    [Fact]
+    public async Task Resume_continues_the_saved_conversation()
+    {
+        await using var server = FakeOpenAIServer.Start();
+        server.Enqueue(FakeReply.Say("my name is Fake"), FakeReply.Say("you asked my name"));
+        using var cli = WithOpenAI(server);
+
+        var first = await cli.RunAsync("-p", "what is your name?");
+        Assert.True(first.ExitCode == 0, first.ToString());
+        var second = await cli.RunAsync("--resume", "-p", "what did I ask?");
+        Assert.True(second.ExitCode == 0, second.ToString());
+
+        Assert.Contains("what is your name?", server.ChatRequests[1].Body);
+        Assert.Contains("my name is Fake", server.ChatRequests[1].Body);
+    }
+
+    [Fact]
+    public async Task Anthropic_key_alone_runs_the_anthropic_model()
+    {
+        await using var server = FakeAnthropicServer.Start();
+        server.Enqueue(FakeReply.Say("hello from claude").WithUsage(50, 5));
+        using var cli = new CliRunner();
+        cli.Environment["ANTHROPIC_API_KEY"] = "sk-ant-test";
+        cli.Environment["ANTHROPIC_BASE_URL"] = server.BaseUrl.ToString();
+
+        var result = await cli.RunAsync("-p", "hi");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("hello from claude", result.Stdout);
+        Assert.Equal("claude-sonnet-4-5", server.ChatRequests.Single().Model);
+    }
+
+    [Fact]
+    public async Task A_broken_config_file_names_the_line()
+    {
+        await using var server = FakeOpenAIServer.Start();
+        using var cli = WithOpenAI(server);
+        File.WriteAllText(Path.Combine(cli.StateDirectory, "microagi.yaml"), "model: x\nsandbox:\n  memroy_mb: 3\n");
+
+        var result = await cli.RunAsync("-p", "hi");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("microagi.yaml:3", result.Stderr);
+        Assert.Contains("memroy_mb", result.Stderr);
+    }
+}

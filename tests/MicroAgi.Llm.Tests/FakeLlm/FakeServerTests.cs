@@ -1,0 +1,197 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using MicroAgi.Testing.FakeLlm;
+
+namespace MicroAgi.Llm.Tests.FakeLlm;
+
+/// <summary>The fake servers themselves, seen through a plain HttpClient: the wire shapes other tests rely on.</summary>
+public sealed class FakeServerTests
+{
+    private static async Task<(HttpStatusCode Status, string Body, HttpResponseMessage Response)> PostAsync(
+        FakeLlmServer server, string path, string body, Action<HttpRequestMessage>? configure = null, bool chunked = false)
+    {
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(server.RootUrl, path))
+        {
+            Content = chunked
+                ? new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(body)))
+                : new StringContent(body, Encoding.UTF8, "application/json"),
+        };
+        if (chunked) request.Headers.TransferEncodingChunked = true;
+        configure?.Invoke(request);
+        var response = await http.SendAsync(request);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync(), response);
+    }
+
+    private static List<string> DataLines(string sse) =>
+        [.. sse.Split('\n').Where(l => l.StartsWith("data: ", StringComparison.Ordinal)).Select(l => l["data: ".Length..])];
+
+    [Fact]
+    public async Task Records_the_headers_and_body_of_every_request()
+    {
+        await using var server = FakeOpenAIServer.Start();
+        server.Enqueue(FakeReply.Say("hello"));
+
+        var (status, _, _) = await PostAsync(server, "/v1/chat/completions", """{"model":"m","messages":[]}""",
+            r => r.Headers.Add("Authorization", "Bearer k1"));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var recorded = Assert.Single(server.Requests);
+        Assert.Equal(1, recorded.Sequence);
+        Assert.Equal("POST", recorded.Method);
+        Assert.Equal("/v1/chat/completions", recorded.Path);
+        Assert.Equal("Bearer k1", recorded.Header("authorization"));
+        Assert.Equal("m", recorded.Model);
+        Assert.False(recorded.IsStreaming);
+    }
+
+    [Fact]
+    public async Task Reads_a_chunked_request_body()
+    {
+        await using var server = FakeAnthropicServer.Start();
+        server.Enqueue(FakeReply.Say("hello"));
+
+        var (status, body, _) = await PostAsync(server, "/v1/messages", """{"model":"claude","max_tokens":5}""", chunked: true);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("claude", server.ChatRequests.Single().Model);
+        Assert.Equal("hello", JsonNode.Parse(body)!["content"]![0]!["text"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Answers_an_exhausted_script_with_a_400_that_says_what_to_do()
+    {
+        await using var server = FakeOpenAIServer.Start();
+
+        var (status, body, _) = await PostAsync(server, "/v1/chat/completions", """{"model":"m"}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("no scripted reply left for request #1", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Answers_an_unknown_path_with_a_404_naming_the_chat_path()
+    {
+        await using var server = FakeAnthropicServer.Start();
+        server.Enqueue(FakeReply.Say("unused"));
+
+        var (status, body, _) = await PostAsync(server, "/v1/chat/completions", "{}");
+
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        Assert.Contains("POST /v1/messages", body, StringComparison.Ordinal);
+        Assert.Equal(1, server.PendingReplies);
+    }
+
+    [Fact]
+    public async Task Streams_openai_chunks_with_tool_call_pieces_finish_usage_and_done()
+    {
+        await using var server = FakeOpenAIServer.Start();
+        server.Enqueue(FakeReply.Call("f", """{"a":1}""", "call_1").InArgumentChunksOf(2).WithUsage(10, 5, cached: 4, reasoning: 2));
+
+        var (_, body, response) = await PostAsync(server, "/v1/chat/completions", """{"model":"m","stream":true}""");
+
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        var data = DataLines(body);
+        Assert.Equal("[DONE]", data[^1]);
+        var chunks = data.SkipLast(1).Select(d => JsonNode.Parse(d)!).ToList();
+        var toolDeltas = chunks.Select(c => c["choices"]!.AsArray().FirstOrDefault()?["delta"]?["tool_calls"]?[0]).Where(t => t is not null).ToList();
+        Assert.Equal("call_1", toolDeltas[0]!["id"]!.GetValue<string>());
+        Assert.Equal("""{"a":1}""", string.Concat(toolDeltas.Select(t => t!["function"]?["arguments"]?.GetValue<string>())));
+        Assert.True(toolDeltas.Count >= 4);
+        Assert.Equal("tool_calls", chunks[^2]["choices"]![0]!["finish_reason"]!.GetValue<string>());
+        Assert.Empty(chunks[^1]["choices"]!.AsArray());
+        Assert.Equal(4, chunks[^1]["usage"]!["prompt_tokens_details"]!["cached_tokens"]!.GetValue<int>());
+        Assert.Equal(2, chunks[^1]["usage"]!["completion_tokens_details"]!["reasoning_tokens"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Streams_anthropic_events_in_the_documented_order()
+    {
+        await using var server = FakeAnthropicServer.Start();
+        server.Enqueue(FakeReply.Say("hi").AndToolCall("f", """{"a":1}""", "toolu_1").WithUsage(10, 5, cached: 4));
+
+        var (_, body, _) = await PostAsync(server, "/v1/messages", """{"model":"claude","stream":true}""");
+
+        var events = body.Split('\n').Where(l => l.StartsWith("event: ", StringComparison.Ordinal)).Select(l => l["event: ".Length..]).ToList();
+        Assert.Equal("message_start", events[0]);
+        Assert.Equal("ping", events[1]);
+        Assert.Equal(["message_delta", "message_stop"], events[^2..]);
+        Assert.Equal(2, events.Count(e => e == "content_block_start"));
+        var start = JsonNode.Parse(DataLines(body)[0])!;
+        Assert.Equal(6, start["message"]!["usage"]!["input_tokens"]!.GetValue<int>());
+        Assert.Equal(4, start["message"]!["usage"]!["cache_read_input_tokens"]!.GetValue<int>());
+        var jsonPieces = DataLines(body).Select(d => JsonNode.Parse(d)!)
+            .Where(e => e["delta"]?["type"]?.GetValue<string>() == "input_json_delta")
+            .Select(e => e["delta"]!["partial_json"]!.GetValue<string>());
+        Assert.Equal("""{"a":1}""", string.Concat(jsonPieces));
+    }
+
+    [Theory]
+    [InlineData("x-api-key", "right")]
+    [InlineData("Authorization", "Bearer right")]
+    public async Task Accepts_the_anthropic_key_in_either_header(string header, string value)
+    {
+        await using var server = FakeAnthropicServer.Start(new FakeServerOptions { ApiKey = "right" });
+        server.Enqueue(FakeReply.Say("ok"));
+
+        var (status, _, _) = await PostAsync(server, "/v1/messages", """{"model":"claude"}""", r => r.Headers.TryAddWithoutValidation(header, value));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+    }
+
+    [Fact]
+    public async Task Sends_retry_after_in_seconds_and_milliseconds_with_a_rate_limit()
+    {
+        await using var server = FakeOpenAIServer.Start();
+        server.Enqueue(FakeReply.RateLimited(TimeSpan.FromMilliseconds(1500)));
+
+        var (status, _, response) = await PostAsync(server, "/v1/chat/completions", """{"model":"m"}""");
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, status);
+        Assert.Equal(TimeSpan.FromSeconds(2), response.Headers.RetryAfter?.Delta);
+        Assert.Equal("1500", response.Headers.GetValues("retry-after-ms").Single());
+    }
+
+    [Fact]
+    public async Task Stops_promptly_while_a_stalled_reply_holds_its_connection()
+    {
+        var server = FakeOpenAIServer.Start();
+        server.Enqueue(FakeReply.Say("never finishes").StallAfter(1));
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(server.BaseUrl + "/chat/completions"))
+        {
+            Content = new StringContent("""{"model":"m","stream":true}"""),
+        };
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+
+        var disposing = server.DisposeAsync().AsTask();
+
+        Assert.Same(disposing, await Task.WhenAny(disposing, Task.Delay(TimeSpan.FromSeconds(20))));
+    }
+
+    [Fact]
+    public async Task Serves_the_configured_models()
+    {
+        await using var server = FakeOpenAIServer.Start(new FakeServerOptions { Models = ["a", "b"] });
+        using var http = new HttpClient();
+
+        var body = JsonNode.Parse(await http.GetStringAsync(new Uri(server.BaseUrl + "/models")))!;
+
+        Assert.Equal(["a", "b"], body["data"]!.AsArray().Select(m => m!["id"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Tells_a_waiting_test_when_the_expected_requests_have_arrived_or_how_many_did()
+    {
+        await using var server = FakeOpenAIServer.Start();
+        server.Enqueue(FakeReply.Say("one"));
+        var waiting = server.WaitForChatRequestsAsync(1, TimeSpan.FromSeconds(30));
+
+        await PostAsync(server, "/v1/chat/completions", """{"model":"m"}""");
+        await waiting;
+        var error = await Assert.ThrowsAsync<TimeoutException>(() => server.WaitForChatRequestsAsync(2, TimeSpan.FromMilliseconds(50)));
+
+        Assert.Contains("1 arrived", error.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,42 @@
+namespace MicroAgi.Testing.FakeLlm;
+
+/// <summary>How strict a fake server is before it looks at its script.</summary>
+public sealed record FakeServerOptions
+{
+    /// <summary>When set, a request presenting another key gets a 401 (and the script is not consumed). The
+    /// error message echoes the presented key, as some real servers partly do, so tests can prove that callers
+    /// never repeat it.</summary>
+    public string? ApiKey { get; init; }
+
+    /// <summary>When set, a request for any other model gets the dialect's 404 "model not found" error (and the
+    /// script is not consumed). Also the list served at <c>GET /v1/models</c>.</summary>
+    public IReadOnlyCollection<string>? Models { get; init; }
+
+    /// <summary>Deviations from OpenAI's exact stream shape that other OpenAI-compatible servers show.</summary>
+    public OpenAIQuirks OpenAIQuirks { get; init; }
+
+    /// <summary>Upper bound for a stalled reply (<see cref="FakeReply.StallAfter"/>) holding its connection open.</summary>
+    public TimeSpan StallLimit { get; init; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>Stream shapes seen from OpenAI-compatible servers other than OpenAI's own.</summary>
+[Flags]
+public enum OpenAIQuirks
+{
+    None = 0,
+
+    /// <summary>Each tool call arrives whole in one delta (id, name and all arguments), as Ollama sends them.</summary>
+    WholeToolCalls = 1,
+
+    /// <summary>Tool-call deltas carry no <c>index</c> (older Ollama and some proxies).</summary>
+    NoToolCallIndex = 2,
+
+    /// <summary>The usage rides on the chunk with the finish reason instead of a chunk of its own.</summary>
+    UsageInFinishChunk = 4,
+
+    /// <summary>The usage chunk says <c>"choices": null</c> instead of an empty list (some vLLM versions).</summary>
+    NullChoicesInUsageChunk = 8,
+
+    /// <summary>The stream ends after the last chunk without <c>data: [DONE]</c>.</summary>
+    NoDoneMarker = 16,
+}
