@@ -28,6 +28,9 @@ internal static class CliApplication
             return await parsed.InvokeAsync(new InvocationConfiguration
             {
                 EnableDefaultExceptionHandler = false,
+                // The REPL handles Ctrl+C itself (cancel the turn, not the session); without this,
+                // System.CommandLine would cancel the whole command on the first Ctrl+C.
+                ProcessTerminationTimeout = null,
                 Output = stdout,
                 Error = stderr,
             }).ConfigureAwait(false);

@@ -132,7 +132,8 @@ internal sealed class InterruptHandler
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _exit.Token);
         try
         {
-            return await Console.In.ReadLineAsync(linked.Token).ConfigureAwait(false);
+            // Console reads block their thread and ignore cancellation: read on the pool and abandon the read on exit.
+            return await Task.Run(Console.In.ReadLine, CancellationToken.None).WaitAsync(linked.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
