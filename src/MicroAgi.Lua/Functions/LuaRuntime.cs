@@ -49,10 +49,11 @@ public sealed class LuaRuntime : IDisposable
     public LuaCheckResult Check(LuaFunctionSource function, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(function);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (UnknownModules(function) is { } unknown) return LuaCheckResult.Invalid(unknown, function.Name);
         var pool = PoolFor(function);
-        var sandbox = pool.Rent(Options.Limits);
-        if (sandbox is null) return LuaCheckResult.Invalid(pool.LoadError!, function.Name);
+        var sandbox = pool.Rent(Options.Limits, out var loadError);
+        if (sandbox is null) return LuaCheckResult.Invalid(loadError!, function.Name);
         FunctionResult result;
         try
         {
@@ -86,15 +87,22 @@ public sealed class LuaRuntime : IDisposable
     /// <summary>Runs the tool of <paramref name="pool"/> (the call API keeps the pool of each entry to skip hashing).</summary>
     internal FunctionResult Run(ToolPool pool, JsonNode? input, LuaLimits limits, CancellationToken cancellationToken)
     {
-        var function = pool.Function;
-        var sandbox = pool.Rent(limits);
-        if (sandbox is null) return FunctionResult.Failure(FunctionErrorKind.LoadError, pool.LoadError!);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = LuaJson.Encoder }))
-            (input ?? new JsonObject()).WriteTo(writer);
         try
         {
-            return sandbox.Invoke(function.Method, buffer.WrittenSpan, limits, cancellationToken);
+            using var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = LuaJson.Encoder, MaxDepth = LuaJson.MaxDepth });
+            (input ?? new JsonObject()).WriteTo(writer);
+        }
+        catch (InvalidOperationException e)
+        {
+            return FunctionResult.Failure(FunctionErrorKind.InvalidArguments, $"invalid arguments: nested more than {LuaJson.MaxDepth} levels deep ({e.Message})");
+        }
+        var sandbox = pool.Rent(limits, out var loadError);
+        if (sandbox is null) return FunctionResult.Failure(FunctionErrorKind.LoadError, loadError!);
+        try
+        {
+            return sandbox.Invoke(pool.Function.Method, buffer.WrittenSpan, limits, cancellationToken);
         }
         finally
         {

@@ -18,7 +18,7 @@ internal sealed class ToolPool(LuaFunctionSource function, LuaServices services,
     public long LastUsed { get; private set; } = System.Diagnostics.Stopwatch.GetTimestamp();
 
     /// <summary>The compile error of the source, once known (the source never changes for a pool).</summary>
-    public string? LoadError { get; private set; }
+    private string? LoadError { get; set; }
 
     /// <summary>True once evicted: it still serves calls, but keeps no idle states.</summary>
     public bool IsDisposed
@@ -29,28 +29,25 @@ internal sealed class ToolPool(LuaFunctionSource function, LuaServices services,
         }
     }
 
-    public int IdleCount
-    {
-        get
-        {
-            lock (_gate) return _idle.Count;
-        }
-    }
+    /// <summary>A ready state, or null with the error when the source does not compile.</summary>
+    public LuaSandbox? Rent(LuaLimits limits) => Rent(limits, out _);
 
-    /// <summary>A ready state, or null with <see cref="LoadError"/> set when the source does not compile.</summary>
-    public LuaSandbox? Rent(LuaLimits limits)
+    public LuaSandbox? Rent(LuaLimits limits, out string? loadError)
     {
         lock (_gate)
         {
             LastUsed = System.Diagnostics.Stopwatch.GetTimestamp();
-            if (LoadError is not null) return null;
+            loadError = LoadError;
+            if (loadError is not null) return null;
             if (!_disposed && _idle.TryPop(out var idle)) return idle;
         }
         var sandbox = LuaSandbox.Create(services, Function.Modules);
         var error = sandbox.Load(Function.Source, Function.Name, limits);
+        loadError = error;
         if (error is null) return sandbox;
         sandbox.Dispose();
-        LoadError = error;
+        // A compile error is a property of the source; running out of memory while compiling depends on the limits of the call.
+        if (!error.StartsWith("not enough memory", StringComparison.Ordinal)) LoadError = error;
         return null;
     }
 

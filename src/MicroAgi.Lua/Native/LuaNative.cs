@@ -17,11 +17,7 @@ internal static unsafe partial class LuaNative
     private const string Library = "lua54";
 
     public const int LUA_OK = 0;
-    public const int LUA_YIELD = 1;
-    public const int LUA_ERRRUN = 2;
-    public const int LUA_ERRSYNTAX = 3;
     public const int LUA_ERRMEM = 4;
-    public const int LUA_ERRERR = 5;
 
     public const int LUA_TNONE = -1;
     public const int LUA_TNIL = 0;
@@ -41,21 +37,16 @@ internal static unsafe partial class LuaNative
     public const int LUA_MASKCOUNT = 1 << 3;
 
     public const int LUA_GCCOLLECT = 2;
-    public const int LUA_GCCOUNT = 3;
-    public const int LUA_GCCOUNTB = 4;
-    public const int LUA_GCSTEP = 5;
 
     /// <summary>The pseudo-index of upvalue <paramref name="i"/> of the running C function.</summary>
     public static int UpvalueIndex(int i) => LUA_REGISTRYINDEX - i;
 
     [LibraryImport(Library)] public static partial nint lua_newstate(nint allocator, void* userData);
     [LibraryImport(Library)] public static partial void lua_close(nint L);
-    [LibraryImport(Library)] public static partial nint lua_newthread(nint L);
 
     [LibraryImport(Library)] public static partial int lua_gettop(nint L);
     [LibraryImport(Library)] public static partial void lua_settop(nint L, int index);
     [LibraryImport(Library)] public static partial void lua_pushvalue(nint L, int index);
-    [LibraryImport(Library)] public static partial void lua_rotate(nint L, int index, int n);
     [LibraryImport(Library)] public static partial int lua_absindex(nint L, int index);
     [LibraryImport(Library)] public static partial int lua_checkstack(nint L, int n);
 
@@ -67,7 +58,6 @@ internal static unsafe partial class LuaNative
     [LibraryImport(Library)] public static partial byte* lua_tolstring(nint L, int index, nuint* length);
     [LibraryImport(Library)] public static partial nuint lua_rawlen(nint L, int index);
     [LibraryImport(Library)] public static partial void* lua_touserdata(nint L, int index);
-    [LibraryImport(Library)] public static partial int lua_rawequal(nint L, int index1, int index2);
 
     [LibraryImport(Library)] public static partial void lua_pushnil(nint L);
     [LibraryImport(Library)] public static partial void lua_pushnumber(nint L, double n);
@@ -80,7 +70,6 @@ internal static unsafe partial class LuaNative
     [LibraryImport(Library)] public static partial int lua_rawget(nint L, int index);
     [LibraryImport(Library)] public static partial int lua_rawgeti(nint L, int index, long n);
     [LibraryImport(Library)] public static partial void lua_createtable(nint L, int arraySize, int hashSize);
-    [LibraryImport(Library)] public static partial int lua_getmetatable(nint L, int index);
     [LibraryImport(Library)] public static partial void lua_rawset(nint L, int index);
     [LibraryImport(Library)] public static partial void lua_rawseti(nint L, int index, long n);
     [LibraryImport(Library)] public static partial int lua_setmetatable(nint L, int index);
@@ -100,8 +89,6 @@ internal static unsafe partial class LuaNative
     public static int lua_pcall(nint L, int nargs, int nresults) => lua_pcallk(L, nargs, nresults, 0, 0, 0);
 
     public static void lua_pop(nint L, int n) => lua_settop(L, -n - 1);
-
-    public static void lua_insert(nint L, int index) => lua_rotate(L, index, 1);
 
     /// <summary>
     /// <c>lua_getextraspace</c>: the pointer-sized block Lua reserves just before every thread. Lua

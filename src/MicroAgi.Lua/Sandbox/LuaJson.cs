@@ -228,6 +228,9 @@ internal static unsafe class LuaJson
                     sequence = false;
                 LuaNative.lua_pop(L, 1);
             }
+            // Every element costs at least two bytes of JSON: a table that cannot fit is refused before it is sorted and written.
+            if (count * 2 > maxBytes - (writer.BytesCommitted + writer.BytesPending))
+                throw new LuaOutputException($"{where} is larger than the {maxBytes}-byte limit");
             if (count == 0)
             {
                 if (sandbox.ShapeOf(index) == TableShape.Array) writer.WriteStartArray();

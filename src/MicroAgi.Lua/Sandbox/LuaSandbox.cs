@@ -187,10 +187,10 @@ internal sealed unsafe class LuaSandbox : IDisposable
         {
             int status;
             fixed (byte* text = bytes)
-            fixed (byte* chunkName_ = name)
+            fixed (byte* namePointer = name)
             fixed (byte* mode = "t\0"u8)
             {
-                status = LuaNative.luaL_loadbufferx(L, text, (nuint)bytes.Length, chunkName_, mode);
+                status = LuaNative.luaL_loadbufferx(L, text, (nuint)bytes.Length, namePointer, mode);
             }
             if (status != LuaNative.LUA_OK)
             {
@@ -243,6 +243,10 @@ internal sealed unsafe class LuaSandbox : IDisposable
             {
                 if (input.IsEmpty) LuaNative.lua_pushnil(L);
                 else LuaJson.PushJson(L, input, this);
+            }
+            catch (JsonException e)
+            {
+                return Fail(FunctionErrorKind.InvalidArguments, "invalid arguments: " + Modules.JsonModule.Describe(e));
             }
             finally
             {

@@ -1,0 +1,104 @@
+using System.Text.Json.Nodes;
+using MicroAgi.Lua.Functions;
+
+namespace MicroAgi.Lua.Tests;
+
+public sealed class CallBasicsTests : IDisposable
+{
+    private readonly LuaTestHost _host = new();
+
+    public void Dispose() => _host.Dispose();
+
+    [Fact]
+    public void Handler_receives_its_arguments_and_returns_json()
+    {
+        var result = _host.Handler("return { greeting = 'hello ' .. input.name, n = #input.items }", JsonNode.Parse("""{"name":"ada","items":[1,2,3]}"""));
+        Assert.True(result.IsSuccess, result.ToString());
+        Assert.Equal("""{"greeting":"hello ada","n":3}""", result.Value!.ToJsonString());
+    }
+
+    [Fact]
+    public void Nil_and_message_is_a_handler_error()
+    {
+        var result = _host.Handler("return nil, 'city not found'");
+        Assert.Equal(FunctionErrorKind.HandlerError, result.ErrorKind);
+        Assert.Equal("city not found", result.Error);
+    }
+
+    [Fact]
+    public void Value_with_error_is_still_an_error()
+    {
+        var result = _host.Handler("return { partial = true }, 'upstream failed'");
+        Assert.Equal(FunctionErrorKind.HandlerError, result.ErrorKind);
+        Assert.Equal("upstream failed", result.Error);
+    }
+
+    [Fact]
+    public void Runtime_error_names_the_line()
+    {
+        var result = _host.Tool("local function handler(input)\n  local x = nil\n  return x.field\nend\nreturn { handler = handler }");
+        Assert.Equal(FunctionErrorKind.RuntimeError, result.ErrorKind);
+        Assert.Equal("test:3: attempt to index a nil value (local 'x')", result.Error);
+    }
+
+    [Fact]
+    public void Error_with_a_table_value_is_reported_as_json()
+    {
+        var result = _host.Handler("error({ code = 42, reason = 'bad' })");
+        Assert.Equal(FunctionErrorKind.RuntimeError, result.ErrorKind);
+        Assert.Equal("""{"code":42,"reason":"bad"}""", result.Error);
+    }
+
+    [Fact]
+    public void Arguments_nested_too_deeply_are_refused()
+    {
+        JsonNode deep = 1;
+        for (var i = 0; i < 150; i++) deep = new JsonObject { ["a"] = deep };
+        var result = _host.Handler("return 1", deep);
+        Assert.Equal(FunctionErrorKind.InvalidArguments, result.ErrorKind);
+        Assert.StartsWith("invalid arguments:", result.Error);
+    }
+
+    [Fact]
+    public void Returning_nothing_is_a_null_result()
+    {
+        var result = _host.Handler("local _ = 1");
+        Assert.True(result.IsSuccess);
+        Assert.Null(result.Value);
+    }
+
+    [Fact]
+    public void Print_output_is_collected_in_the_logs()
+    {
+        var result = _host.Handler("print('a', 1, true, nil) print('second') return 1");
+        Assert.Equal("a\t1\ttrue\tnil\nsecond\n", result.Logs);
+    }
+
+    [Fact]
+    public void Globals_do_not_leak_from_one_call_to_the_next()
+    {
+        const string source = """
+            counter = (counter or 0) + 1
+            local function handler() return counter end
+            return { handler = handler }
+            """;
+        Assert.Equal("1", _host.Tool(source).Value!.ToJsonString());
+        Assert.Equal("1", _host.Tool(source).Value!.ToJsonString());
+    }
+
+    [Fact]
+    public void Source_that_does_not_return_a_table_is_a_load_error()
+    {
+        var result = _host.Tool("local function handler() return 1 end");
+        Assert.Equal(FunctionErrorKind.LoadError, result.ErrorKind);
+        Assert.Contains("return { handler = handler }", result.Error);
+    }
+
+    [Fact]
+    public void Syntax_error_is_a_load_error_with_the_line()
+    {
+        var result = _host.Tool("local function handler()\n  return 1 +\nend\nreturn { handler = handler }");
+        Assert.Equal(FunctionErrorKind.LoadError, result.ErrorKind);
+        Assert.StartsWith("test:3:", result.Error);
+    }
+}

@@ -1,0 +1,42 @@
+using System.Text.Json.Nodes;
+using MicroAgi.Lua.Functions;
+using MicroAgi.Lua.Modules;
+
+namespace MicroAgi.Lua.Tests;
+
+/// <summary>A runtime with small limits so hostile tests stay fast, plus helpers to run snippets.</summary>
+internal sealed class LuaTestHost : IDisposable
+{
+    public static readonly LuaLimits SmallLimits = new()
+    {
+        MemoryBytes = 16L * 1024 * 1024,
+        Timeout = TimeSpan.FromMilliseconds(200),
+        MaxCallDepth = 200,
+        MaxResultBytes = 64 * 1024,
+        MaxLogBytes = 16 * 1024,
+    };
+
+    public LuaTestHost(LuaLimits? limits = null, HttpClientOptions? http = null)
+    {
+        Runtime = new LuaRuntime(new LuaRuntimeOptions { Limits = limits ?? SmallLimits, Http = http ?? HttpClientOptions.Default });
+    }
+
+    public LuaRuntime Runtime { get; }
+
+    /// <summary>Runs <paramref name="body"/> as the body of <c>handler(input)</c> with every module allowed.</summary>
+    public FunctionResult Handler(string body, JsonNode? input = null, params string[] modules) =>
+        Tool($"local function handler(input)\n{body}\nend\nreturn {{ handler = handler }}", input, modules.Length == 0 ? [.. LuaRuntime.AvailableModules] : modules);
+
+    public FunctionResult Tool(string source, JsonNode? input = null, IReadOnlyList<string>? modules = null) =>
+        Runtime.RunAsync(new LuaFunctionSource(source, "handler", modules ?? [], "test"), input).GetAwaiter().GetResult();
+
+    /// <summary>The result value as compact JSON text (fails the test when the call failed).</summary>
+    public string Json(string body, JsonNode? input = null)
+    {
+        var result = Handler(body, input);
+        Assert.True(result.IsSuccess, $"expected success, got {result}");
+        return result.ValueJson;
+    }
+
+    public void Dispose() => Runtime.Dispose();
+}
