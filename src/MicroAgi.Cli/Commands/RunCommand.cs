@@ -79,6 +79,7 @@ internal static class RunCommand
         using var turn = interrupts.BeginTurn(cancellationToken);
         try
         {
+            await host.RefreshRegistryAsync(turn.Token).ConfigureAwait(false);
             var result = await host.Session.RunTurnAsync(prompt, observer, turn.Token).ConfigureAwait(false);
             observer.EndLine();
             cli.Out.MarkupLine($"[dim]{Markup.Escape(result.Usage.Describe())} · session {Markup.Escape(host.Costs.Session.Describe())}[/]");
@@ -90,8 +91,9 @@ internal static class RunCommand
             cli.Err.MarkupLine("[yellow]cancelled[/]");
             return false;
         }
-        catch (LlmException ex)
+        catch (Exception ex) when (ex is LlmException or Registry.RegistryStoreException)
         {
+            // The turn failed, the session did not: the conversation keeps the request for a retry.
             observer.EndLine();
             cli.Err.MarkupLine($"[red]error:[/] {Markup.Escape(ex.Message)}");
             return false;

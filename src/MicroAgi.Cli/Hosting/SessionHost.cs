@@ -36,6 +36,9 @@ internal sealed class SessionHost : IAsyncDisposable
     public CostTracker Costs { get; }
     public string TranscriptId => _transcript.Id;
 
+    /// <summary>Takes in registry versions other processes stored (tools another session created).</summary>
+    public Task RefreshRegistryAsync(CancellationToken cancellationToken) => _registry.RefreshAsync(cancellationToken);
+
     public static async Task<SessionHost> StartAsync(HostSettings host, RunSettings run, CancellationToken cancellationToken)
     {
         var configPath = run.ConfigFile ?? Path.Combine(host.StateDirectory, MicroAgiConfig.FileName);
