@@ -1,43 +1,104 @@
 using System.Collections.Concurrent;
+using System.Collections.Immutable;
 using System.Text.Json;
 
 namespace MicroAgi.Registry;
 
 /// <summary>
-/// Read indexes over one snapshot: entries sorted by id, positions by kind and by namespace, and
-/// (built on first use per field) positions by exact meta value. Every list of positions is sorted,
-/// so criteria combine by merging and results come out in id order without sorting.
+/// Read indexes over one snapshot: ids by kind, by namespace and (built on first use per field) by
+/// exact meta value. Indexes are immutable and carried from one version to the next by applying only
+/// the changed entries, so the first find after a change costs no more than any other.
 /// </summary>
 internal sealed class FindIndex
 {
-    private readonly Entry[] _sorted;
-    private readonly Dictionary<string, int[]> _byKind;
-    private readonly Dictionary<string, int[]> _byNamespace;
-    private readonly ConcurrentDictionary<string, Dictionary<string, int[]>> _byMetaValue = new(StringComparer.Ordinal);
+    private readonly ImmutableDictionary<EntryId, Entry> _entries;
+    private readonly ImmutableDictionary<string, ImmutableHashSet<EntryId>> _byKind;
+    private readonly ImmutableDictionary<string, ImmutableHashSet<EntryId>> _byNamespace;
+    private readonly ConcurrentDictionary<string, ImmutableDictionary<string, ImmutableHashSet<EntryId>>> _byMetaValue;
 
-    public FindIndex(IEnumerable<Entry> entries)
+    private FindIndex(
+        ImmutableDictionary<EntryId, Entry> entries,
+        ImmutableDictionary<string, ImmutableHashSet<EntryId>> byKind,
+        ImmutableDictionary<string, ImmutableHashSet<EntryId>> byNamespace,
+        ConcurrentDictionary<string, ImmutableDictionary<string, ImmutableHashSet<EntryId>>> byMetaValue)
     {
-        _sorted = entries.ToArray();
-        // Sorting by the id text with the ordinal comparer is several times faster than a comparison delegate.
-        var keys = Array.ConvertAll(_sorted, static e => e.Id.ToString());
-        Array.Sort(keys, _sorted, StringComparer.Ordinal);
-        _byKind = GroupPositions(static (e, keys) => keys.Add(e.Kind));
-        _byNamespace = GroupPositions(static (e, keys) => keys.Add(e.Id.Namespace));
+        _entries = entries;
+        _byKind = byKind;
+        _byNamespace = byNamespace;
+        _byMetaValue = byMetaValue;
+    }
+
+    public static FindIndex Build(ImmutableDictionary<EntryId, Entry> entries) => new(
+        entries,
+        Group(entries.Values, static (e, keys) => keys.Add(e.Kind)),
+        Group(entries.Values, static (e, keys) => keys.Add(e.Id.Namespace)),
+        new(StringComparer.Ordinal));
+
+    /// <summary>The index of the next version: <paramref name="changed"/> pairs each touched entry's old and new state.</summary>
+    public FindIndex With(ImmutableDictionary<EntryId, Entry> entries, IReadOnlyList<(Entry? Before, Entry? After)> changed)
+    {
+        var byKind = _byKind.ToBuilder();
+        var byNamespace = _byNamespace.ToBuilder();
+        foreach (var (before, after) in changed)
+        {
+            if (before is not null)
+            {
+                Remove(byKind, before.Kind, before.Id);
+                Remove(byNamespace, before.Id.Namespace, before.Id);
+            }
+            if (after is not null)
+            {
+                Add(byKind, after.Kind, after.Id);
+                Add(byNamespace, after.Id.Namespace, after.Id);
+            }
+        }
+        var byMeta = new ConcurrentDictionary<string, ImmutableDictionary<string, ImmutableHashSet<EntryId>>>(StringComparer.Ordinal);
+        var keys = new List<string>(4);
+        foreach (var (field, index) in _byMetaValue)
+        {
+            var path = field.Split('.');
+            var builder = index.ToBuilder();
+            foreach (var (before, after) in changed)
+            {
+                if (before is not null)
+                {
+                    keys.Clear();
+                    AddMetaValues(before, path, keys);
+                    foreach (var key in keys) Remove(builder, key, before.Id);
+                }
+                if (after is not null)
+                {
+                    keys.Clear();
+                    AddMetaValues(after, path, keys);
+                    foreach (var key in keys) Add(builder, key, after.Id);
+                }
+            }
+            byMeta[field] = builder.ToImmutable();
+        }
+        return new FindIndex(entries, byKind.ToImmutable(), byNamespace.ToImmutable(), byMeta);
     }
 
     public IReadOnlyList<Entry> Find(EntryQuery query)
     {
         var matchers = query.Meta.Select(f => new MetaFieldMatcher(f)).ToArray();
-        var candidates = IndexedCandidates(query);
         var results = new List<Entry>();
-        if (candidates is null)
+        var sets = IndexedSets(query);
+        if (sets is null)
         {
-            foreach (var entry in _sorted) AddIfMatches(entry, query, matchers, results);
+            foreach (var entry in _entries.Values) AddIfMatches(entry, query, matchers, results);
         }
         else
         {
-            foreach (var position in candidates) AddIfMatches(_sorted[position], query, matchers, results);
+            // Walk the smallest candidate set and probe the others: cost follows the narrowest criterion.
+            sets.Sort(static (a, b) => a.Count.CompareTo(b.Count));
+            foreach (var id in sets[0])
+            {
+                var inAll = true;
+                for (var i = 1; i < sets.Count && inAll; i++) inAll = sets[i].Contains(id);
+                if (inAll) AddIfMatches(_entries[id], query, matchers, results);
+            }
         }
+        results.Sort(static (a, b) => CompareIds(a.Id, b.Id));
         return results;
     }
 
@@ -54,51 +115,50 @@ internal sealed class FindIndex
         results.Add(entry);
     }
 
-    /// <summary>Sorted positions satisfying every indexable criterion, or null when none is indexable.</summary>
-    private int[]? IndexedCandidates(EntryQuery query)
+    /// <summary>The id sets every indexable criterion allows, or null when no criterion is indexable.</summary>
+    private List<IReadOnlySet<EntryId>>? IndexedSets(EntryQuery query)
     {
-        var lists = new List<int[]>();
-        if (query.Namespace is not null) lists.Add(_byNamespace.GetValueOrDefault(query.Namespace) ?? []);
+        var sets = new List<IReadOnlySet<EntryId>>();
+        if (query.Namespace is not null) sets.Add(_byNamespace.GetValueOrDefault(query.Namespace) ?? []);
         if (query.Kind is not null)
         {
-            lists.Add(query.Kind.Contains('*', StringComparison.Ordinal)
-                ? Union(_byKind.Where(k => KindPattern.Matches(query.Kind, k.Key)).Select(k => k.Value))
-                : _byKind.GetValueOrDefault(query.Kind) ?? []);
+            if (!query.Kind.Contains('*', StringComparison.Ordinal))
+            {
+                sets.Add(_byKind.GetValueOrDefault(query.Kind) ?? []);
+            }
+            else
+            {
+                var matching = _byKind.Where(k => KindPattern.Matches(query.Kind, k.Key)).Select(k => k.Value).ToList();
+                sets.Add(matching.Count == 1 ? matching[0] : matching.SelectMany(s => s).ToHashSet());
+            }
         }
         foreach (var filter in query.Meta.Where(f => f.Match == MetaMatch.Exact))
         {
             var byValue = _byMetaValue.GetOrAdd(filter.Field, field =>
             {
                 var path = field.Split('.');
-                return GroupPositions((e, keys) => AddMetaValues(e, path, keys));
+                return Group(_entries.Values, (e, keys) => AddMetaValues(e, path, keys));
             });
-            lists.Add(byValue.GetValueOrDefault(filter.Value) ?? []);
+            sets.Add(byValue.GetValueOrDefault(filter.Value) ?? []);
         }
-        if (lists.Count == 0) return null;
-        lists.Sort(static (a, b) => a.Length.CompareTo(b.Length));
-        var result = lists[0];
-        for (var i = 1; i < lists.Count && result.Length > 0; i++) result = Intersect(result, lists[i]);
-        return result;
+        return sets.Count == 0 ? null : sets;
     }
 
-    private Dictionary<string, int[]> GroupPositions(Action<Entry, List<string>> keysOf)
+    private static ImmutableDictionary<string, ImmutableHashSet<EntryId>> Group(IEnumerable<Entry> entries, Action<Entry, List<string>> keysOf)
     {
-        var groups = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        var groups = new Dictionary<string, ImmutableHashSet<EntryId>.Builder>(StringComparer.Ordinal);
         var keys = new List<string>(4);
-        for (var i = 0; i < _sorted.Length; i++)
+        foreach (var entry in entries)
         {
             keys.Clear();
-            keysOf(_sorted[i], keys);
+            keysOf(entry, keys);
             foreach (var key in keys)
             {
-                if (!groups.TryGetValue(key, out var list)) groups[key] = list = [];
-                // An array meta field may repeat a value; positions stay unique because i only grows.
-                if (list.Count == 0 || list[^1] != i) list.Add(i);
+                if (!groups.TryGetValue(key, out var set)) groups[key] = set = ImmutableHashSet.CreateBuilder<EntryId>();
+                set.Add(entry.Id);
             }
         }
-        var result = new Dictionary<string, int[]>(groups.Count, StringComparer.Ordinal);
-        foreach (var (key, list) in groups) result[key] = list.ToArray();
-        return result;
+        return groups.ToImmutableDictionary(g => g.Key, g => g.Value.ToImmutable(), StringComparer.Ordinal);
     }
 
     /// <summary>Adds the texts an exact meta filter on <paramref name="path"/> would match for this entry.</summary>
@@ -120,23 +180,28 @@ internal sealed class FindIndex
         }
     }
 
-    private static int[] Union(IEnumerable<int[]> lists)
+    private static void Add(ImmutableDictionary<string, ImmutableHashSet<EntryId>>.Builder index, string key, EntryId id) =>
+        index[key] = (index.GetValueOrDefault(key) ?? []).Add(id);
+
+    private static void Remove(ImmutableDictionary<string, ImmutableHashSet<EntryId>>.Builder index, string key, EntryId id)
     {
-        var all = lists.SelectMany(l => l).ToArray();
-        Array.Sort(all);
-        return all;
+        if (!index.TryGetValue(key, out var set)) return;
+        set = set.Remove(id);
+        if (set.IsEmpty) index.Remove(key);
+        else index[key] = set;
     }
 
-    private static int[] Intersect(int[] a, int[] b)
+    /// <summary>Orders ids as their text "namespace:name" sorts ordinally, without building the text.</summary>
+    private static int CompareIds(EntryId a, EntryId b)
     {
-        var result = new List<int>(Math.Min(a.Length, b.Length));
-        int i = 0, j = 0;
-        while (i < a.Length && j < b.Length)
+        var shorter = Math.Min(a.Namespace.Length, b.Namespace.Length);
+        var prefix = string.CompareOrdinal(a.Namespace, 0, b.Namespace, 0, shorter);
+        if (prefix != 0) return prefix;
+        if (a.Namespace.Length != b.Namespace.Length)
         {
-            if (a[i] == b[j]) { result.Add(a[i]); i++; j++; }
-            else if (a[i] < b[j]) i++;
-            else j++;
+            // "app:x" vs "app.tools:x": after the common part one id continues with ':', the other with its next char.
+            return a.Namespace.Length < b.Namespace.Length ? ':'.CompareTo(b.Namespace[shorter]) : a.Namespace[shorter].CompareTo(':');
         }
-        return result.ToArray();
+        return string.CompareOrdinal(a.Name, b.Name);
     }
 }

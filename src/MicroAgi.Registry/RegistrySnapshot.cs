@@ -11,10 +11,11 @@ public sealed class RegistrySnapshot
     private readonly ImmutableDictionary<EntryId, Entry> _entries;
     private FindIndex? _findIndex;
 
-    private RegistrySnapshot(long version, ImmutableDictionary<EntryId, Entry> entries)
+    private RegistrySnapshot(long version, ImmutableDictionary<EntryId, Entry> entries, FindIndex? findIndex = null)
     {
         Version = version;
         _entries = entries;
+        _findIndex = findIndex;
     }
 
     public static RegistrySnapshot Empty { get; } = new(0, ImmutableDictionary<EntryId, Entry>.Empty);
@@ -36,8 +37,8 @@ public sealed class RegistrySnapshot
     public IReadOnlyList<Entry> Find(EntryQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
-        // Reads far outnumber writes, so the first find on a snapshot builds indexes the rest reuse.
-        var index = LazyInitializer.EnsureInitialized(ref _findIndex, () => new FindIndex(_entries.Values));
+        // Built on the first find of a process, then carried from version to version (see With).
+        var index = LazyInitializer.EnsureInitialized(ref _findIndex, () => FindIndex.Build(_entries));
         return index.Find(query);
     }
 
@@ -45,14 +46,19 @@ public sealed class RegistrySnapshot
     internal RegistrySnapshot With(IEnumerable<EntryChange> changes, long version)
     {
         var entries = _entries.ToBuilder();
+        var changed = new List<(Entry? Before, Entry? After)>();
         foreach (var change in changes)
         {
-            // Set by id rather than trusting change.Before: versions synced from another process
-            // were validated against that process's view.
+            // Use what this state holds for the id rather than change.Before: versions synced from
+            // another process were validated against that process's view.
+            var before = entries.GetValueOrDefault(change.Id);
             if (change.After is { } after) entries[change.Id] = after;
             else entries.Remove(change.Id);
+            changed.Add((before, change.After));
         }
-        return new RegistrySnapshot(version, entries.ToImmutable());
+        var next = entries.ToImmutable();
+        var index = Volatile.Read(ref _findIndex);
+        return new RegistrySnapshot(version, next, index?.With(next, changed));
     }
 
     /// <summary>A snapshot holding exactly these entries (later duplicates replace earlier ones).</summary>
