@@ -43,7 +43,10 @@ internal sealed class CliRunner : IDisposable
 
     public async Task<CliResult> RunAsync(params string[] args) => await RunWithInputAsync(null, args);
 
-    public async Task<CliResult> RunWithInputAsync(string? stdin, params string[] args)
+    public Task<CliResult> RunWithInputAsync(string? stdin, params string[] args) => RunAsync(stdin, null, args);
+
+    /// <summary>Runs microagi and lets <paramref name="whileRunning"/> act on the live process (send it a signal, say).</summary>
+    public async Task<CliResult> RunAsync(string? stdin, Func<System.Diagnostics.Process, Task>? whileRunning, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -70,6 +73,7 @@ internal sealed class CliRunner : IDisposable
         var stderr = process.StandardError.ReadToEndAsync();
         if (stdin is not null) await process.StandardInput.WriteAsync(stdin);
         process.StandardInput.Close();
+        if (whileRunning is not null) await whileRunning(process);
         using var timeout = new CancellationTokenSource(Timeout);
         try
         {

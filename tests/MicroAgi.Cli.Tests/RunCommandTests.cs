@@ -136,4 +136,38 @@ public class RunCommandTests
         Assert.Contains("microagi.yaml:3", result.Stderr);
         Assert.Contains("memroy_mb", result.Stderr);
     }
+
+    [Fact]
+    public async Task A_server_that_is_not_there_is_a_clear_error()
+    {
+        using var cli = new CliRunner();
+        cli.Environment["OPENAI_BASE_URL"] = LoopbackPorts.UnusedUrl().ToString();
+
+        var result = await cli.RunAsync("-p", "hi");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("error:", result.Stderr);
+        Assert.Contains("127.0.0.1", result.Stderr);
+    }
+
+    [Fact]
+    public async Task Ctrl_C_cancels_the_running_turn_and_the_transcript_keeps_the_request()
+    {
+        await using var server = FakeOpenAIServer.Start();
+        server.Enqueue(FakeReply.Say("a long answer that stalls half way through").InTextChunksOf(4) with { StallAfterEvents = 3 });
+        using var cli = WithOpenAI(server);
+
+        var result = await cli.RunAsync(null, async process =>
+        {
+            await server.WaitForChatRequestsAsync(1, TimeSpan.FromSeconds(60));
+            await Task.Delay(500);
+            using var kill = System.Diagnostics.Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            await kill!.WaitForExitAsync();
+        }, "-p", "tell me a story");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("cancelled", result.Stderr);
+        var transcript = Directory.GetFiles(Path.Combine(cli.StateDirectory, "sessions"), "*.jsonl").Single();
+        Assert.Contains("tell me a story", File.ReadAllText(transcript));
+    }
 }
