@@ -1,4 +1,4 @@
-using System.Text.Encodings.Web;
+using MicroAgi.Registry;
 using System.Text.Json;
 
 namespace MicroAgi.Security;
@@ -6,11 +6,8 @@ namespace MicroAgi.Security;
 /// <summary>Wording for JSON values in error messages.</summary>
 internal static class JsonText
 {
-    // Messages are read by people, not embedded in HTML: show '+', '<' and non-ASCII as written.
-    private static readonly JsonSerializerOptions Readable = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     /// <summary>A JSON value as compact text for messages (<c>"admin"</c>, <c>[1,2]</c>).</summary>
-    public static string Render(JsonElement value) => JsonSerializer.Serialize(value, Readable);
+    public static string Render(JsonElement value) => JsonSerializer.Serialize(value, ReadableJson.Compact);
 
     public static string Describe(JsonValueKind kind) => kind switch
     {

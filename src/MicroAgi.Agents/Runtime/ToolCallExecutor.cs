@@ -19,9 +19,6 @@ public sealed class ToolCallExecutor(IFunctionCaller functions, TimeSpan timeout
     /// <summary>The built-in tool whose <c>loaded = true</c> result adds a tool to the agent.</summary>
     public static readonly EntryId LoadToolId = new("app.tools", "load_tool");
 
-    // The model reads results as text: keep quotes and non-ASCII readable instead of \u escapes.
-    private static readonly JsonSerializerOptions ResultJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     public async Task<ToolCallOutcome> ExecuteAsync(AgentRunner runner, FunctionCallContent call, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(runner);
@@ -70,7 +67,7 @@ public sealed class ToolCallExecutor(IFunctionCaller functions, TimeSpan timeout
         if (deadline.IsCancellationRequested && !result.IsSuccess) return TimedOut(call);
         if (!result.IsSuccess) return Failed(call, result.Error ?? "the tool failed");
         var value = result.Value;
-        var json = value?.ToJsonString(ResultJson) ?? "null";
+        var json = result.ValueJson;
         // Tools may also report a failure as {error: "..."} (the seed's convention); show it as one.
         var reported = value is JsonObject obj && obj["error"] is JsonValue error && error.TryGetValue<string>(out var text) ? text : null;
         return new ToolCallOutcome(new FunctionResultContent(call.CallId, json), call.Name, reported, LoadedToolOf(binding.Id, value));
@@ -83,7 +80,7 @@ public sealed class ToolCallExecutor(IFunctionCaller functions, TimeSpan timeout
         Failed(call, $"timed out after {timeout.TotalSeconds:0.#} s; make the tool do less per call");
 
     private static ToolCallOutcome Failed(FunctionCallContent call, string message) =>
-        new(new FunctionResultContent(call.CallId, new JsonObject { ["error"] = message }.ToJsonString(ResultJson)), call.Name, message, null);
+        new(new FunctionResultContent(call.CallId, new JsonObject { ["error"] = message }.ToJsonString(ReadableJson.Compact)), call.Name, message, null);
 
     private static EntryId? LoadedToolOf(EntryId tool, JsonNode? value)
     {

@@ -11,7 +11,7 @@ namespace MicroAgi.Cli.Commands;
 /// <summary><c>microagi registry list|show|apply|history|diff|rollback</c>.</summary>
 internal static class RegistryCommands
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonSerializerOptions Indented = ReadableJson.Indented;
 
     public static Command Create(CliContext cli)
     {

@@ -12,7 +12,7 @@ namespace MicroAgi.Cli.Commands;
 /// <summary><c>microagi tools call|create</c>: run any tool by id, and write a generated tool from files.</summary>
 internal static class ToolsCommands
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonSerializerOptions Indented = ReadableJson.Indented;
 
     public static Command Create(CliContext cli)
     {

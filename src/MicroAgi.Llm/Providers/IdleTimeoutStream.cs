@@ -6,22 +6,11 @@ namespace MicroAgi.Llm.Providers;
 /// A response body whose every read fails with the provider's idle-timeout error when the server sends
 /// nothing for the idle period — a stalled stream ends with a clear error instead of hanging forever.
 /// </summary>
-internal sealed class IdleTimeoutStream(Stream inner, TimeSpan idle, Func<LlmException> onIdle) : Stream
+internal sealed class IdleTimeoutStream(Stream inner, TimeSpan idle, Func<LlmException> onIdle) : ReadOnlyStream
 {
     private readonly CancellationTokenSource _timer = new();
     private CancellationToken _linkedToken;
     private CancellationTokenRegistration _link;
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -56,16 +45,6 @@ internal sealed class IdleTimeoutStream(Stream inner, TimeSpan idle, Func<LlmExc
 
     // Synchronous reads are not used by the SDKs on this path; they get no idle guard.
     public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

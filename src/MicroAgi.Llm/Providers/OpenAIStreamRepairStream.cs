@@ -6,7 +6,7 @@ namespace MicroAgi.Llm.Providers;
 /// losing a reply that had already streamed. Lines are passed on as soon as they are complete; only a line
 /// holding that exact pattern is changed (to <c>"choices":[]</c>, which means the same).
 /// </summary>
-internal sealed class OpenAIStreamRepairStream(Stream inner) : Stream
+internal sealed class OpenAIStreamRepairStream(Stream inner) : ReadOnlyStream
 {
     private static readonly byte[][] NullChoices = ["\"choices\":null"u8.ToArray(), "\"choices\": null"u8.ToArray()];
     private static readonly byte[] EmptyChoices = "\"choices\":[]"u8.ToArray();
@@ -15,17 +15,6 @@ internal sealed class OpenAIStreamRepairStream(Stream inner) : Stream
     private readonly List<byte> _partialLine = [];
     private byte[] _ready = [];
     private int _readyOffset;
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -94,16 +83,6 @@ internal sealed class OpenAIStreamRepairStream(Stream inner) : Stream
         }
         return lines;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

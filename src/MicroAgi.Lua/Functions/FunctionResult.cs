@@ -68,9 +68,7 @@ public sealed record FunctionResult
     }
 
     /// <summary>The value as compact JSON text with characters written as they are (not \u-escaped).</summary>
-    public string ValueJson => Value?.ToJsonString(ReadableJson) ?? "null";
+    public string ValueJson => Value?.ToJsonString(MicroAgi.Registry.ReadableJson.Compact) ?? "null";
 
     public override string ToString() => IsSuccess ? ValueJson : $"error ({ErrorKind}): {Error}";
-
-    private static readonly System.Text.Json.JsonSerializerOptions ReadableJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 }

@@ -16,7 +16,6 @@ namespace MicroAgi.Lua.Schema;
 /// </summary>
 public sealed class InputSchema
 {
-    private static readonly JsonSerializerOptions Readable = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private static readonly TimeSpan PatternTimeout = TimeSpan.FromMilliseconds(100);
     private static readonly string[] KnownTypes = ["string", "number", "integer", "boolean", "object", "array", "null"];
 
@@ -168,9 +167,9 @@ public sealed class InputSchema
             return;
         }
         if (_hasConst && !JsonNode.DeepEquals(value, _const))
-            errors.Add($"{path}: must be {_const?.ToJsonString(Readable) ?? "null"}");
+            errors.Add($"{path}: must be {_const?.ToJsonString(MicroAgi.Registry.ReadableJson.Compact) ?? "null"}");
         if (_enum is not null && !_enum.Any(option => JsonNode.DeepEquals(option, value)))
-            errors.Add($"{path}: must be one of {string.Join(", ", _enum.Select(o => o?.ToJsonString(Readable) ?? "null"))}");
+            errors.Add($"{path}: must be one of {string.Join(", ", _enum.Select(o => o?.ToJsonString(MicroAgi.Registry.ReadableJson.Compact) ?? "null"))}");
         switch (value)
         {
             case JsonObject obj:
