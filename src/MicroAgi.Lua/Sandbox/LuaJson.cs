@@ -300,7 +300,12 @@ internal static unsafe class LuaJson
         }
 
         private LuaConversionException Problem(string message) =>
-            new($"{where}{string.Concat(_path)}: {message}");
+            new($"{where}{ShortPath()}: {message}");
+
+        // A self-containing table would otherwise print a hundred path segments before the reason.
+        private string ShortPath() => _path.Count <= 8
+            ? string.Concat(_path)
+            : string.Concat(_path.Take(4)) + "…" + string.Concat(_path.Skip(_path.Count - 3));
     }
 
     /// <summary>An object key as read from Lua, kept in its original form so it can be looked up again.</summary>
