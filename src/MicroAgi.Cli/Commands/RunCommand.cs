@@ -102,14 +102,14 @@ internal static class RunCommand
 }
 
 /// <summary>
-/// Ctrl+C during a turn cancels that turn; at the prompt, a first Ctrl+C warns and a second one
-/// within two seconds leaves.
+/// Ctrl+C during a turn cancels that turn; at the prompt it reminds how to leave. A second Ctrl+C
+/// within two seconds of the first leaves, wherever it comes.
 /// </summary>
 internal sealed class InterruptHandler
 {
     private readonly Lock _gate = new();
     private CancellationTokenSource? _turn;
-    private DateTimeOffset _lastIdleInterrupt = DateTimeOffset.MinValue;
+    private DateTimeOffset _lastInterrupt = DateTimeOffset.MinValue;
     private readonly CancellationTokenSource _exit = new();
 
     public IDisposable Install()
@@ -148,15 +148,16 @@ internal sealed class InterruptHandler
         e.Cancel = true;
         lock (_gate)
         {
-            if (_turn is { IsCancellationRequested: false } turn)
+            var now = DateTimeOffset.UtcNow;
+            var secondPress = now - _lastInterrupt < TimeSpan.FromSeconds(2);
+            _lastInterrupt = now;
+            if (secondPress)
             {
-                turn.Cancel();
+                _exit.Cancel();
                 return;
             }
-            var now = DateTimeOffset.UtcNow;
-            if (now - _lastIdleInterrupt < TimeSpan.FromSeconds(2)) _exit.Cancel();
+            if (_turn is { IsCancellationRequested: false } turn) turn.Cancel();
             else Console.Error.WriteLine("\n(press Ctrl+C again to exit, or type quit)");
-            _lastIdleInterrupt = now;
         }
     }
 
