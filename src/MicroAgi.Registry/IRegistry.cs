@@ -30,6 +30,10 @@ public interface IRegistry
     /// <summary>Makes the state equal to that of <paramref name="version"/> again, as a new version.</summary>
     Task<RegistryVersion> RollbackAsync(long version, CancellationToken cancellationToken = default);
 
-    /// <summary>Raised after every applied version (including rollbacks), on the applying thread.</summary>
+    /// <summary>
+    /// Raised after every applied version (including rollbacks and versions taken in from other
+    /// processes), on the applying thread with the write lock held: handlers must be short and must
+    /// not apply changes themselves.
+    /// </summary>
     event EventHandler<RegistryChangedEventArgs>? Changed;
 }
