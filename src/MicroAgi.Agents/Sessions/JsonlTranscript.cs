@@ -39,6 +39,10 @@ public sealed class JsonlTranscript : ITranscriptSink, IDisposable
     /// <summary>Reopens a transcript to continue it; <paramref name="id"/> null picks the newest.</summary>
     public static (JsonlTranscript Transcript, IReadOnlyList<ChatMessage> History) Resume(string sessionsDirectory, string? id)
     {
+        if (id is not null && (id.Length == 0 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')))
+        {
+            throw new ArgumentException($"'{id}' is not a session id (letters, digits, '-' and '_'; the file names in {sessionsDirectory} without .jsonl)");
+        }
         var path = id is null ? Newest(sessionsDirectory) : System.IO.Path.Combine(sessionsDirectory, id + ".jsonl");
         if (path is null || !File.Exists(path))
         {
