@@ -5,30 +5,20 @@ using MicroAgi.Registry;
 
 namespace MicroAgi.Agents.Tests.Tools;
 
-public sealed class CreateToolTests : IAsyncLifetime
+public sealed class CreateToolTests : InMemoryToolTests
 {
-    private ToolTestHost _host = null!;
-
-    public Task InitializeAsync()
-    {
-        _host = ToolTestHost.InMemory();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
-
     [Fact]
     public async Task Create_tool_writes_the_entry_exactly_as_seed_000_does()
     {
         var arguments = ToolSources.CreateArguments("echo_text", ToolSources.Echo, modules: "json");
-        var result = await _host.CreateToolAsync(arguments);
+        var result = await Host.CreateToolAsync(arguments);
 
         Assert.True(result.IsSuccess, result.ToString());
         Assert.Equal("app.generated:echo_text", (string?)result.Value!["id"]);
         Assert.Equal("created", (string?)result.Value["action"]);
-        Assert.Equal(_host.Registry.Version, (long)result.Value["version"]!);
+        Assert.Equal(Host.Registry.Version, (long)result.Value["version"]!);
 
-        var entry = _host.Registry.Get(EntryId.Parse("app.generated:echo_text"))!;
+        var entry = Host.Registry.Get(EntryId.Parse("app.generated:echo_text"))!;
         Assert.Equal("function.lua", entry.Kind);
         var expectedMeta = new JsonObject
         {
@@ -48,17 +38,17 @@ public sealed class CreateToolTests : IAsyncLifetime
         Assert.True(JsonNode.DeepEquals(expectedMeta, JsonSerializer.SerializeToNode(entry.Meta)), entry.Meta.GetRawText());
         Assert.True(JsonNode.DeepEquals(expectedData, JsonSerializer.SerializeToNode(entry.Data)), entry.Data.GetRawText());
 
-        var history = await _host.Registry.HistoryAsync();
+        var history = await Host.Registry.HistoryAsync();
         Assert.Equal("create_tool: create tool app.generated:echo_text", history[^1].Description);
     }
 
     [Fact]
     public async Task A_created_tool_is_callable_through_the_call_api()
     {
-        var created = await _host.CreateToolAsync(ToolSources.CreateArguments("echo_text", ToolSources.Echo));
+        var created = await Host.CreateToolAsync(ToolSources.CreateArguments("echo_text", ToolSources.Echo));
         Assert.True(created.IsSuccess, created.ToString());
 
-        var call = await _host.CallAsync("app.generated:echo_text", """{"text":"héllo"}""");
+        var call = await Host.CallAsync("app.generated:echo_text", """{"text":"héllo"}""");
         Assert.True(call.IsSuccess, call.ToString());
         Assert.Equal("""{"echo":"héllo","length":6}""", call.Value!.ToJsonString(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
     }
@@ -66,21 +56,21 @@ public sealed class CreateToolTests : IAsyncLifetime
     [Fact]
     public async Task Creating_an_existing_tool_again_updates_it_as_a_new_version()
     {
-        var first = await _host.CreateToolAsync(ToolSources.CreateArguments("echo_text", ToolSources.Echo));
+        var first = await Host.CreateToolAsync(ToolSources.CreateArguments("echo_text", ToolSources.Echo));
         Assert.True(first.IsSuccess, first.ToString());
         var firstVersion = (long)first.Value!["version"]!;
 
         var changed = ToolSources.Echo.Replace("echo = input.text", "echo = string.upper(input.text)", StringComparison.Ordinal);
-        var second = await _host.CreateToolAsync(ToolSources.CreateArguments("echo_text", changed));
+        var second = await Host.CreateToolAsync(ToolSources.CreateArguments("echo_text", changed));
 
         Assert.True(second.IsSuccess, second.ToString());
         Assert.Equal("updated", (string?)second.Value!["action"]);
         Assert.Equal(firstVersion + 1, (long)second.Value["version"]!);
-        var history = await _host.Registry.HistoryAsync();
+        var history = await Host.Registry.HistoryAsync();
         Assert.Equal(ChangeKind.Update, history[^1].Changes.Single().Kind);
         Assert.Equal("create_tool: update tool app.generated:echo_text", history[^1].Description);
 
-        var call = await _host.CallAsync("app.generated:echo_text", """{"text":"abc"}""");
+        var call = await Host.CallAsync("app.generated:echo_text", """{"text":"abc"}""");
         Assert.Equal("ABC", (string?)call.Value!["echo"]);
     }
 
@@ -90,10 +80,10 @@ public sealed class CreateToolTests : IAsyncLifetime
         var arguments = ToolSources.CreateArguments("echo_text", ToolSources.Echo);
         arguments["schema"] = ToolSources.EchoSchema().ToJsonString();
 
-        var result = await _host.CreateToolAsync(arguments);
+        var result = await Host.CreateToolAsync(arguments);
 
         Assert.True(result.IsSuccess, result.ToString());
-        var schema = _host.Registry.Get(EntryId.Parse("app.generated:echo_text"))!.Meta.GetProperty("input_schema");
+        var schema = Host.Registry.Get(EntryId.Parse("app.generated:echo_text"))!.Meta.GetProperty("input_schema");
         Assert.Equal(JsonValueKind.Object, schema.ValueKind);
         Assert.True(JsonNode.DeepEquals(ToolSources.EchoSchema(), JsonSerializer.SerializeToNode(schema)));
     }
@@ -104,27 +94,27 @@ public sealed class CreateToolTests : IAsyncLifetime
         var arguments = ToolSources.CreateArguments("no_args", "return { handler = function() return 42 end }");
         arguments.Remove("schema");
 
-        Assert.True((await _host.CreateToolAsync(arguments)).IsSuccess);
+        Assert.True((await Host.CreateToolAsync(arguments)).IsSuccess);
 
-        var schema = _host.Registry.Get(EntryId.Parse("app.generated:no_args"))!.Meta.GetProperty("input_schema");
+        var schema = Host.Registry.Get(EntryId.Parse("app.generated:no_args"))!.Meta.GetProperty("input_schema");
         Assert.Equal("""{"type":"object","properties":{}}""", schema.GetRawText());
-        Assert.Equal("42", (await _host.CallAsync("app.generated:no_args", "{}")).Value!.ToJsonString());
+        Assert.Equal("42", (await Host.CallAsync("app.generated:no_args", "{}")).Value!.ToJsonString());
     }
 
     [Fact]
     public async Task A_syntax_error_is_refused_with_its_line_number()
     {
         const string source = "local function handler(input)\n  local x = \n  return x\nend\nreturn { handler = handler }";
-        var result = await _host.CreateToolAsync(ToolSources.CreateArguments("broken", source));
+        var result = await Host.CreateToolAsync(ToolSources.CreateArguments("broken", source));
 
         AssertRefused(result, "source does not compile (line 3): broken:3:");
-        Assert.Null(_host.Registry.Get(EntryId.Parse("app.generated:broken")));
+        Assert.Null(Host.Registry.Get(EntryId.Parse("app.generated:broken")));
     }
 
     [Fact]
     public async Task A_source_without_handler_is_refused_with_how_to_fix_it()
     {
-        var result = await _host.CreateToolAsync(ToolSources.CreateArguments("no_handler", "local function run() return 1 end\nreturn { run = run }"));
+        var result = await Host.CreateToolAsync(ToolSources.CreateArguments("no_handler", "local function run() return 1 end\nreturn { run = run }"));
 
         AssertRefused(result, "source does not load: ");
         Assert.Contains("return { handler = handler }", result.Error);
@@ -133,7 +123,7 @@ public sealed class CreateToolTests : IAsyncLifetime
     [Fact]
     public async Task An_error_at_load_time_is_refused_with_its_line()
     {
-        var result = await _host.CreateToolAsync(ToolSources.CreateArguments("bad_top", "local x = nil\nlocal y = x.field\nreturn { handler = function() end }"));
+        var result = await Host.CreateToolAsync(ToolSources.CreateArguments("bad_top", "local x = nil\nlocal y = x.field\nreturn { handler = function() end }"));
 
         AssertRefused(result, "source fails while loading (line 2): bad_top:2: attempt to index a nil value (local 'x')");
     }
@@ -148,7 +138,7 @@ public sealed class CreateToolTests : IAsyncLifetime
     [InlineData("")]
     public async Task A_module_outside_the_allowlist_is_refused(string module)
     {
-        var result = await _host.CreateToolAsync(ToolSources.CreateArguments("uses_module", "return { handler = function() return 1 end }", modules: ["time", module]));
+        var result = await Host.CreateToolAsync(ToolSources.CreateArguments("uses_module", "return { handler = function() return 1 end }", modules: ["time", module]));
 
         AssertRefused(result, $"module '{module}' is not allowed; a generated tool may use only: time, json, http_client, expr, text, base64, yaml, crypto, hash, uuid, url");
     }
@@ -157,7 +147,7 @@ public sealed class CreateToolTests : IAsyncLifetime
     public async Task Requiring_an_unlisted_module_fails_at_check_time()
     {
         const string source = "local json = require('json')\nreturn { handler = function() return json.encode({}) end }";
-        var result = await _host.CreateToolAsync(ToolSources.CreateArguments("sneaky", source, modules: "time"));
+        var result = await Host.CreateToolAsync(ToolSources.CreateArguments("sneaky", source, modules: "time"));
 
         AssertRefused(result, "module 'json' not found");
     }
@@ -166,7 +156,7 @@ public sealed class CreateToolTests : IAsyncLifetime
     public async Task A_source_over_16000_characters_is_refused_before_it_is_compiled()
     {
         var source = "return { handler = function() return 1 end }\n" + new string('-', 16_000);
-        var result = await _host.CreateToolAsync(ToolSources.CreateArguments("too_big", source));
+        var result = await Host.CreateToolAsync(ToolSources.CreateArguments("too_big", source));
 
         AssertRefused(result, $"source is {source.Length} characters long, at most 16000 are allowed");
     }
@@ -177,7 +167,7 @@ public sealed class CreateToolTests : IAsyncLifetime
     [InlineData("[1, 2]", "schema must be a JSON Schema object")]
     public async Task A_schema_that_is_not_an_object_schema_is_refused(string schemaJson, string expected)
     {
-        var result = await _host.CreateToolAsync(ToolSources.CreateArguments("bad_schema", ToolSources.Echo, JsonNode.Parse(schemaJson)));
+        var result = await Host.CreateToolAsync(ToolSources.CreateArguments("bad_schema", ToolSources.Echo, JsonNode.Parse(schemaJson)));
 
         AssertRefused(result, expected);
     }
@@ -188,13 +178,13 @@ public sealed class CreateToolTests : IAsyncLifetime
         var arguments = ToolSources.CreateArguments("bad_schema", ToolSources.Echo);
         arguments["schema"] = "{type: object";
 
-        AssertRefused(await _host.CreateToolAsync(arguments), "schema is a string that is not valid JSON");
+        AssertRefused(await Host.CreateToolAsync(arguments), "schema is a string that is not valid JSON");
     }
 
     [Fact]
     public async Task The_name_of_a_built_in_tool_cannot_be_taken()
     {
-        var result = await _host.CreateToolAsync(ToolSources.CreateArguments("load_tool", ToolSources.Echo));
+        var result = await Host.CreateToolAsync(ToolSources.CreateArguments("load_tool", ToolSources.Echo));
 
         AssertRefused(result, "name 'load_tool' is already the name of the tool app.tools:load_tool; choose another name");
     }
@@ -202,9 +192,9 @@ public sealed class CreateToolTests : IAsyncLifetime
     [Fact]
     public async Task Missing_or_mistyped_arguments_are_named()
     {
-        AssertRefused(await _host.CallAsync("app.tools:create_tool", """{"name": "x"}"""), "source: is required");
-        AssertRefused(await _host.CallAsync("app.tools:create_tool", """{"name": "x", "source": 5}"""), "source: expected string, got integer");
-        AssertRefused(await _host.CallAsync("app.tools:create_tool", """{"name": "x", "source": "return {}", "modules": [1]}"""), "modules[0]: expected string");
+        AssertRefused(await Host.CallAsync("app.tools:create_tool", """{"name": "x"}"""), "source: is required");
+        AssertRefused(await Host.CallAsync("app.tools:create_tool", """{"name": "x", "source": 5}"""), "source: expected string, got integer");
+        AssertRefused(await Host.CallAsync("app.tools:create_tool", """{"name": "x", "source": "return {}", "modules": [1]}"""), "modules[0]: expected string");
     }
 
     [Fact]
@@ -219,7 +209,7 @@ public sealed class CreateToolTests : IAsyncLifetime
             ]
             """);
 
-        var result = await _host.CreateToolAsync(arguments);
+        var result = await Host.CreateToolAsync(arguments);
 
         Assert.True(result.IsSuccess, result.ToString());
         Assert.Equal(3, (int)result.Value!["tests_passed"]!);
@@ -228,7 +218,7 @@ public sealed class CreateToolTests : IAsyncLifetime
     [Fact]
     public async Task Failing_test_cases_are_all_reported_and_nothing_is_written()
     {
-        var version = _host.Registry.Version;
+        var version = Host.Registry.Version;
         var arguments = ToolSources.CreateArguments("echo_text", ToolSources.Echo);
         arguments["tests"] = JsonNode.Parse("""
             [
@@ -239,15 +229,15 @@ public sealed class CreateToolTests : IAsyncLifetime
             ]
             """);
 
-        var result = await _host.CreateToolAsync(arguments);
+        var result = await Host.CreateToolAsync(arguments);
 
         AssertRefused(result, "3 of 4 tests failed, nothing was written:\n");
         var lines = result.Error!.Split('\n');
         Assert.Equal("test 2 (input {\"text\":\"ab\"}): expected {\"echo\":\"AB\",\"length\":2}, got {\"echo\":\"ab\",\"length\":2}", lines[1]);
         Assert.StartsWith("test 3 (input {\"text\":7}): the input does not match the schema: text: expected string", lines[2], StringComparison.Ordinal);
         Assert.Equal("test 4 (input {\"text\":\"ok\"}): expected an error containing 'boom', got {\"echo\":\"ok\",\"length\":2}", lines[3]);
-        Assert.Equal(version, _host.Registry.Version);
-        Assert.Null(_host.Registry.Get(EntryId.Parse("app.generated:echo_text")));
+        Assert.Equal(version, Host.Registry.Version);
+        Assert.Null(Host.Registry.Get(EntryId.Parse("app.generated:echo_text")));
     }
 
     [Fact]
@@ -256,7 +246,7 @@ public sealed class CreateToolTests : IAsyncLifetime
         var arguments = ToolSources.CreateArguments("numbers", "return { handler = function() return { a = 1, b = 6 / 2, c = 0.5, list = { 1, 2 } } end }");
         arguments["tests"] = JsonNode.Parse("""[{"input": {}, "expect": {"list": [1, 2], "c": 5e-1, "b": 3, "a": 1.0}}]""");
 
-        var result = await _host.CreateToolAsync(arguments);
+        var result = await Host.CreateToolAsync(arguments);
 
         Assert.True(result.IsSuccess, result.ToString());
     }
@@ -267,7 +257,7 @@ public sealed class CreateToolTests : IAsyncLifetime
         var arguments = ToolSources.CreateArguments("spin", "return { handler = function() while true do end end }");
         arguments["tests"] = JsonNode.Parse("""[{"input": {}}]""");
 
-        var result = await _host.CreateToolAsync(arguments);
+        var result = await Host.CreateToolAsync(arguments);
 
         AssertRefused(result, "1 of 1 tests failed, nothing was written:\ntest 1 (input {}): the call failed (Timeout): ");
     }
@@ -278,7 +268,7 @@ public sealed class CreateToolTests : IAsyncLifetime
         var arguments = ToolSources.CreateArguments("crash", "local function handler(input)\n  return input.missing.field\nend\nreturn { handler = handler }");
         arguments["tests"] = JsonNode.Parse("""[{"input": {}}]""");
 
-        AssertRefused(await _host.CreateToolAsync(arguments), "the call failed (RuntimeError): crash:2: attempt to index a nil value");
+        AssertRefused(await Host.CreateToolAsync(arguments), "the call failed (RuntimeError): crash:2: attempt to index a nil value");
     }
 
     [Theory]
@@ -291,15 +281,15 @@ public sealed class CreateToolTests : IAsyncLifetime
         var arguments = ToolSources.CreateArguments("echo_text", ToolSources.Echo);
         arguments["tests"] = JsonNode.Parse(tests);
 
-        AssertRefused(await _host.CreateToolAsync(arguments), expected);
+        AssertRefused(await Host.CreateToolAsync(arguments), expected);
     }
 
     [Fact]
     public async Task An_entry_of_another_kind_at_the_target_id_is_not_overwritten()
     {
-        await _host.Registry.ApplyAsync(new ChangeSet().Create(Entry.Create(EntryId.Parse("app.generated:notes"), "registry.entry", new JsonObject { ["type"] = "note" })));
+        await Host.Registry.ApplyAsync(new ChangeSet().Create(Entry.Create(EntryId.Parse("app.generated:notes"), "registry.entry", new JsonObject { ["type"] = "note" })));
 
-        var result = await _host.CreateToolAsync(ToolSources.CreateArguments("notes", ToolSources.Echo));
+        var result = await Host.CreateToolAsync(ToolSources.CreateArguments("notes", ToolSources.Echo));
 
         AssertRefused(result, "app.generated:notes exists and is a registry.entry entry, not a generated tool; choose another name");
     }

@@ -1,23 +1,13 @@
 namespace MicroAgi.Agents.Tests.Tools;
 
-public sealed class LoadToolTests : IAsyncLifetime
+public sealed class LoadToolTests : InMemoryToolTests
 {
-    private ToolTestHost _host = null!;
-
-    public Task InitializeAsync()
-    {
-        _host = ToolTestHost.InMemory();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
-
     [Fact]
     public async Task Loading_a_generated_tool_returns_loaded_with_its_alias_and_description()
     {
-        Assert.True((await _host.CreateToolAsync(ToolSources.CreateArguments("echo_text", ToolSources.Echo))).IsSuccess);
+        Assert.True((await Host.CreateToolAsync(ToolSources.CreateArguments("echo_text", ToolSources.Echo))).IsSuccess);
 
-        var result = await _host.CallAsync("app.tools:load_tool", """{"id": "app.generated:echo_text"}""");
+        var result = await Host.CallAsync("app.tools:load_tool", """{"id": "app.generated:echo_text"}""");
 
         Assert.True(result.IsSuccess, result.ToString());
         Assert.Equal("""{"loaded":true,"id":"app.generated:echo_text","alias":"echo_text","description":"test tool echo_text"}""", result.Value!.ToJsonString());
@@ -26,7 +16,7 @@ public sealed class LoadToolTests : IAsyncLifetime
     [Fact]
     public async Task A_built_in_tool_can_be_loaded_too()
     {
-        var result = await _host.CallAsync("app.tools:load_tool", """{"id": "app.tools:doc_search"}""");
+        var result = await Host.CallAsync("app.tools:load_tool", """{"id": "app.tools:doc_search"}""");
 
         Assert.True(result.IsSuccess, result.ToString());
         Assert.Equal("doc_search", (string?)result.Value!["alias"]);
@@ -35,9 +25,9 @@ public sealed class LoadToolTests : IAsyncLifetime
     [Fact]
     public async Task A_bare_name_means_the_generated_tool_of_that_name()
     {
-        Assert.True((await _host.CreateToolAsync(ToolSources.CreateArguments("echo_text", ToolSources.Echo))).IsSuccess);
+        Assert.True((await Host.CreateToolAsync(ToolSources.CreateArguments("echo_text", ToolSources.Echo))).IsSuccess);
 
-        var result = await _host.CallAsync("app.tools:load_tool", """{"id": "echo_text"}""");
+        var result = await Host.CallAsync("app.tools:load_tool", """{"id": "echo_text"}""");
 
         Assert.True(result.IsSuccess, result.ToString());
         Assert.Equal("app.generated:echo_text", (string?)result.Value!["id"]);
@@ -46,7 +36,7 @@ public sealed class LoadToolTests : IAsyncLifetime
     [Fact]
     public async Task An_unknown_id_is_not_found()
     {
-        var result = await _host.CallAsync("app.tools:load_tool", """{"id": "app.generated:nothing_here"}""");
+        var result = await Host.CallAsync("app.tools:load_tool", """{"id": "app.generated:nothing_here"}""");
 
         Assert.False(result.IsSuccess);
         Assert.Equal("not found: app.generated:nothing_here", result.Error);
@@ -55,7 +45,7 @@ public sealed class LoadToolTests : IAsyncLifetime
     [Fact]
     public async Task An_entry_that_is_not_a_tool_is_refused()
     {
-        var result = await _host.CallAsync("app.tools:load_tool", """{"id": "app:gpt-5.1"}""");
+        var result = await Host.CallAsync("app.tools:load_tool", """{"id": "app:gpt-5.1"}""");
 
         Assert.False(result.IsSuccess);
         Assert.Equal("not a tool (meta.type != 'tool'): app:gpt-5.1", result.Error);
@@ -68,7 +58,7 @@ public sealed class LoadToolTests : IAsyncLifetime
     [InlineData("""{"id": "Not A Name"}""", "not found: Not A Name (give the full id, namespace:name)")]
     public async Task Bad_ids_are_explained(string arguments, string expected)
     {
-        var result = await _host.CallAsync("app.tools:load_tool", arguments);
+        var result = await Host.CallAsync("app.tools:load_tool", arguments);
 
         CreateToolTests.AssertRefused(result, expected);
     }

@@ -2,22 +2,12 @@ using System.Text.Json.Nodes;
 
 namespace MicroAgi.Agents.Tests.Tools;
 
-public sealed class RegistryToolsTests : IAsyncLifetime
+public sealed class RegistryToolsTests : InMemoryToolTests
 {
-    private ToolTestHost _host = null!;
-
-    public Task InitializeAsync()
-    {
-        _host = ToolTestHost.InMemory();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
-
     [Fact]
     public async Task Registry_list_of_the_tools_namespace_shows_the_five_built_ins()
     {
-        var result = await _host.CallAsync("app.tools:registry_list", """{"namespace": "app.tools"}""");
+        var result = await Host.CallAsync("app.tools:registry_list", """{"namespace": "app.tools"}""");
 
         Assert.True(result.IsSuccess, result.ToString());
         var ids = result.Value!["entries"]!.AsArray().Select(e => (string)e!["id"]!).ToArray();
@@ -32,11 +22,11 @@ public sealed class RegistryToolsTests : IAsyncLifetime
     [Fact]
     public async Task Registry_list_filters_by_type_and_kind_and_finds_generated_tools()
     {
-        Assert.True((await _host.CreateToolAsync(ToolSources.CreateArguments("echo_text", ToolSources.Echo))).IsSuccess);
+        Assert.True((await Host.CreateToolAsync(ToolSources.CreateArguments("echo_text", ToolSources.Echo))).IsSuccess);
 
-        var models = await _host.CallAsync("app.tools:registry_list", """{"type": "llm.model"}""");
-        var lua = await _host.CallAsync("app.tools:registry_list", """{"kind": "function.lua", "type": "tool"}""");
-        var generated = await _host.CallAsync("app.tools:registry_list", """{"namespace": "app.generated"}""");
+        var models = await Host.CallAsync("app.tools:registry_list", """{"type": "llm.model"}""");
+        var lua = await Host.CallAsync("app.tools:registry_list", """{"kind": "function.lua", "type": "tool"}""");
+        var generated = await Host.CallAsync("app.tools:registry_list", """{"namespace": "app.generated"}""");
 
         Assert.All(models.Value!["entries"]!.AsArray(), e => Assert.Equal("llm.model", (string?)e!["type"]));
         Assert.Contains(models.Value["entries"]!.AsArray(), e => (string?)e!["id"] == "app:gpt-5.1");
@@ -48,7 +38,7 @@ public sealed class RegistryToolsTests : IAsyncLifetime
     [Fact]
     public async Task Registry_list_respects_the_limit_and_says_how_many_more_there_are()
     {
-        var result = await _host.CallAsync("app.tools:registry_list", """{"limit": 2}""");
+        var result = await Host.CallAsync("app.tools:registry_list", """{"limit": 2}""");
 
         Assert.True(result.IsSuccess, result.ToString());
         Assert.Equal(2, result.Value!["entries"]!.AsArray().Count);
@@ -62,13 +52,13 @@ public sealed class RegistryToolsTests : IAsyncLifetime
     [InlineData("""{"namespace": 3}""", "namespace: expected string")]
     public async Task Registry_list_explains_bad_filters(string arguments, string expected)
     {
-        CreateToolTests.AssertRefused(await _host.CallAsync("app.tools:registry_list", arguments), expected);
+        CreateToolTests.AssertRefused(await Host.CallAsync("app.tools:registry_list", arguments), expected);
     }
 
     [Fact]
     public async Task Registry_list_with_no_match_is_an_empty_list()
     {
-        var result = await _host.CallAsync("app.tools:registry_list", """{"namespace": "nowhere"}""");
+        var result = await Host.CallAsync("app.tools:registry_list", """{"namespace": "nowhere"}""");
 
         Assert.Equal("""{"count":0,"total":0,"entries":[]}""", result.Value!.ToJsonString());
     }
@@ -76,9 +66,9 @@ public sealed class RegistryToolsTests : IAsyncLifetime
     [Fact]
     public async Task Registry_read_shows_a_generated_tool_with_its_source()
     {
-        Assert.True((await _host.CreateToolAsync(ToolSources.CreateArguments("echo_text", ToolSources.Echo, modules: "json"))).IsSuccess);
+        Assert.True((await Host.CreateToolAsync(ToolSources.CreateArguments("echo_text", ToolSources.Echo, modules: "json"))).IsSuccess);
 
-        var result = await _host.CallAsync("app.tools:registry_read", """{"id": "app.generated:echo_text"}""");
+        var result = await Host.CallAsync("app.tools:registry_read", """{"id": "app.generated:echo_text"}""");
 
         Assert.True(result.IsSuccess, result.ToString());
         Assert.Equal("app.generated:echo_text", (string?)result.Value!["id"]);
@@ -92,7 +82,7 @@ public sealed class RegistryToolsTests : IAsyncLifetime
     [Fact]
     public async Task Registry_read_of_a_built_in_tool_shows_its_handler_and_schema()
     {
-        var result = await _host.CallAsync("app.tools:registry_read", """{"id": "app.tools:create_tool"}""");
+        var result = await Host.CallAsync("app.tools:registry_read", """{"id": "app.tools:create_tool"}""");
 
         Assert.Equal("create_tool", (string?)result.Value!["data"]!["handler"]);
         Assert.Equal("object", (string?)result.Value["meta"]!["input_schema"]!["type"]);
@@ -104,6 +94,6 @@ public sealed class RegistryToolsTests : IAsyncLifetime
     [InlineData("{}", "id: is required")]
     public async Task Registry_read_explains_missing_entries_and_bad_ids(string arguments, string expected)
     {
-        CreateToolTests.AssertRefused(await _host.CallAsync("app.tools:registry_read", arguments), expected);
+        CreateToolTests.AssertRefused(await Host.CallAsync("app.tools:registry_read", arguments), expected);
     }
 }
