@@ -33,6 +33,17 @@ public sealed class CallBasicsTests : IDisposable
         Assert.Equal("upstream failed", result.Error);
     }
 
+    [Theory]
+    [InlineData("return { a = 1 }, { b = 2 }", "table {\"b\":2}")]
+    [InlineData("return 'ok', true", "boolean true")]
+    public void A_second_value_that_is_not_a_message_fails_and_explains_the_convention(string body, string described)
+    {
+        var result = _host.Handler(body);
+        Assert.Equal(FunctionErrorKind.HandlerError, result.ErrorKind);
+        Assert.Contains($"the handler returned a second value ({described}), which means failure", result.Error);
+        Assert.Contains("return one value to succeed", result.Error);
+    }
+
     [Fact]
     public void Runtime_error_names_the_line()
     {

@@ -319,7 +319,17 @@ internal sealed unsafe class LuaSandbox : IDisposable
         var value = handler;
         var error = handler + 1;
         if (count >= 2 && LuaNative.lua_type(L, error) != LuaNative.LUA_TNIL)
-            return Fail(FunctionErrorKind.HandlerError, ErrorMessage(error));
+        {
+            // A non-string second value is more often a slip (`return a, b`) than a deliberate error
+            // object: say what the convention is, so the author can tell which one happened.
+            var message = ErrorMessage(error);
+            if (LuaNative.lua_type(L, error) != LuaNative.LUA_TSTRING)
+            {
+                message = $"the handler returned a second value ({LuaStack.TypeName(L, error)} {message}), which means failure; "
+                    + "return one value to succeed, or nil, \"message\" to fail";
+            }
+            return Fail(FunctionErrorKind.HandlerError, message);
+        }
         if (count == 0) return FunctionResult.Success(null, Call!.Logs);
         try
         {
