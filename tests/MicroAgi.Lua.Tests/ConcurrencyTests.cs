@@ -54,7 +54,8 @@ public sealed class ConcurrencyTests : IDisposable
     {
         var spin = Tool("spin", "return { handler = function() while true do end end }");
         var ok = Tool("ok", "return { handler = function(input) return input.n * 2 end }");
-        var caller = new FunctionCaller(EntryRegistry.CreateInMemory([spin, ok]), _runtime);
+        using var runtime = new LuaRuntime(new LuaRuntimeOptions { Limits = LuaTestHost.ShortDeadline with { Timeout = TimeSpan.FromMilliseconds(300) } });
+        var caller = new FunctionCaller(EntryRegistry.CreateInMemory([spin, ok]), runtime);
         var results = await Task.WhenAll(Enumerable.Range(0, 24).Select(i => Task.Run(() =>
             caller.CallAsync(i % 3 == 0 ? spin.Id : ok.Id, new JsonObject { ["n"] = i }))));
         for (var i = 0; i < results.Length; i++)
