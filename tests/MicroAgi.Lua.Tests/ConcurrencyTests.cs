@@ -54,7 +54,7 @@ public sealed class ConcurrencyTests : IDisposable
     {
         var spin = Tool("spin", "return { handler = function() while true do end end }");
         var ok = Tool("ok", "return { handler = function(input) return input.n * 2 end }");
-        using var runtime = new LuaRuntime(new LuaRuntimeOptions { Limits = LuaTestHost.ShortDeadline with { Timeout = TimeSpan.FromMilliseconds(300) } });
+        using var runtime = new LuaRuntime(new LuaRuntimeOptions { Limits = LuaTestHost.SmallLimits with { Timeout = TimeSpan.FromSeconds(1) } });
         var caller = new FunctionCaller(EntryRegistry.CreateInMemory([spin, ok]), runtime);
         var results = await Task.WhenAll(Enumerable.Range(0, 24).Select(i => Task.Run(() =>
             caller.CallAsync(i % 3 == 0 ? spin.Id : ok.Id, new JsonObject { ["n"] = i }))));
