@@ -18,6 +18,18 @@ internal sealed class CliRunner : IDisposable
 
     public CliRunner() => Directory.CreateDirectory(StateDirectory);
 
+    /// <summary>A runner whose OpenAI-compatible provider is <paramref name="server"/>, with a test key.</summary>
+    public static CliRunner ForOpenAI(MicroAgi.Testing.FakeLlm.FakeLlmServer server)
+    {
+        var cli = new CliRunner();
+        cli.Environment["OPENAI_BASE_URL"] = server.BaseUrl.ToString();
+        cli.Environment["OPENAI_API_KEY"] = TestKey;
+        return cli;
+    }
+
+    /// <summary>The key <see cref="ForOpenAI"/> sets: tests look for it to prove it never leaks.</summary>
+    public const string TestKey = "sk-test-secret-0123456789";
+
     public string StateDirectory { get; } = Path.Combine(Path.GetTempPath(), "microagi-cli-" + Guid.NewGuid().ToString("N"));
 
     /// <summary>When false, the state directory comes from the environment, as for a user without --state-dir.</summary>
@@ -29,6 +41,7 @@ internal sealed class CliRunner : IDisposable
         ["OPENAI_API_KEY"] = null,
         ["OPENAI_BASE_URL"] = null,
         ["ANTHROPIC_API_KEY"] = null,
+        ["ANTHROPIC_BASE_URL"] = null,
         ["MICROAGI_MODEL"] = null,
         ["MICROAGI_HOME"] = null,
     };
@@ -46,34 +59,62 @@ internal sealed class CliRunner : IDisposable
     public Task<CliResult> RunWithInputAsync(string? stdin, params string[] args) => RunAsync(stdin, null, args);
 
     /// <summary>Runs microagi and lets <paramref name="whileRunning"/> act on the live process (send it a signal, say).</summary>
-    public async Task<CliResult> RunAsync(string? stdin, Func<System.Diagnostics.Process, Task>? whileRunning, params string[] args)
+    public Task<CliResult> RunAsync(string? stdin, Func<Process, Task>? whileRunning, params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "microagi.dll"));
-        if (PassStateDirectory)
-        {
-            info.ArgumentList.Add("--state-dir");
-            info.ArgumentList.Add(StateDirectory);
-        }
-        foreach (var arg in args) info.ArgumentList.Add(arg);
+        var info = new ProcessStartInfo("dotnet");
+        foreach (var arg in CommandLine(args)[1..]) info.ArgumentList.Add(arg);
+        return RunAsync(info, stdin, whileRunning, args);
+    }
+
+    /// <summary>
+    /// Runs microagi on a pseudo-terminal (util-linux <c>script</c>), as a user at a keyboard would:
+    /// standard input is a terminal, so the interactive REPL starts. <paramref name="keystrokes"/> are
+    /// typed into it (a Ctrl+C is <c>\u0003</c>); the terminal's output, echo included, is Stdout.
+    /// </summary>
+    public Task<CliResult> RunInTerminalAsync(string keystrokes, Func<Process, Task>? whileRunning, params string[] args)
+    {
+        var info = new ProcessStartInfo("script");
+        info.ArgumentList.Add("--quiet");
+        info.ArgumentList.Add("--flush");
+        info.ArgumentList.Add("--return");
+        info.ArgumentList.Add("--command");
+        info.ArgumentList.Add(string.Join(' ', CommandLine(args).Select(ShellQuote)));
+        info.ArgumentList.Add("/dev/null");
+        info.Environment["NO_COLOR"] = "1";
+        info.Environment["TERM"] = "dumb";
+        return RunAsync(info, keystrokes, whileRunning, args);
+    }
+
+    private List<string> CommandLine(string[] args)
+    {
+        List<string> line = ["dotnet", Path.Combine(AppContext.BaseDirectory, "microagi.dll")];
+        if (PassStateDirectory) line.AddRange(["--state-dir", StateDirectory]);
+        line.AddRange(args);
+        return line;
+    }
+
+    private static string ShellQuote(string word) => "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
+    private async Task<CliResult> RunAsync(ProcessStartInfo info, string? stdin, Func<Process, Task>? whileRunning, string[] args)
+    {
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardError = true;
+        info.RedirectStandardInput = true;
+        info.UseShellExecute = false;
         foreach (var (key, value) in Environment)
         {
             if (value is null) info.Environment.Remove(key);
             else info.Environment[key] = value;
         }
 
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start microagi");
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {info.FileName}");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (stdin is not null) await process.StandardInput.WriteAsync(stdin);
-        process.StandardInput.Close();
+        await process.StandardInput.FlushAsync();
+        // The live process may still be given input (typed keys on a terminal); the end of input comes after.
         if (whileRunning is not null) await whileRunning(process);
+        process.StandardInput.Close();
         using var timeout = new CancellationTokenSource(Timeout);
         try
         {

@@ -5,14 +5,6 @@ namespace MicroAgi.Cli.Tests;
 /// <summary>The real microagi binary with -p (or piped stdin) against our fake LLM servers.</summary>
 public class RunCommandTests
 {
-    private static CliRunner WithOpenAI(FakeLlmServer server)
-    {
-        var cli = new CliRunner();
-        cli.Environment["OPENAI_BASE_URL"] = server.BaseUrl.ToString();
-        cli.Environment["OPENAI_API_KEY"] = "sk-test-secret-0123456789";
-        return cli;
-    }
-
     [Fact]
     public async Task Without_any_provider_it_says_what_to_set_and_exits_non_zero()
     {
@@ -29,7 +21,7 @@ public class RunCommandTests
     {
         await using var server = FakeOpenAIServer.Start();
         server.Enqueue(FakeReply.Say("Hello from the fake model.").InTextChunksOf(4).WithUsage(1000, 20));
-        using var cli = WithOpenAI(server);
+        using var cli = CliRunner.ForOpenAI(server);
 
         var result = await cli.RunAsync("-p", "hello");
 
@@ -49,7 +41,7 @@ public class RunCommandTests
     {
         await using var server = FakeOpenAIServer.Start();
         server.Enqueue(FakeReply.Say("first answer"), FakeReply.Say("second answer"));
-        using var cli = WithOpenAI(server);
+        using var cli = CliRunner.ForOpenAI(server);
 
         var result = await cli.RunWithInputAsync("first question\n\nsecond question\n");
 
@@ -64,14 +56,14 @@ public class RunCommandTests
     public async Task A_rejected_key_is_a_clear_error_that_never_shows_the_key()
     {
         await using var server = FakeOpenAIServer.Start();
-        server.Enqueue(FakeReply.Fail(401, "Incorrect API key provided: sk-test-secret-0123456789"));
-        using var cli = WithOpenAI(server);
+        server.Enqueue(FakeReply.Fail(401, $"Incorrect API key provided: {CliRunner.TestKey}"));
+        using var cli = CliRunner.ForOpenAI(server);
 
         var result = await cli.RunAsync("-p", "hello");
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("OPENAI_API_KEY", result.Stderr);
-        Assert.DoesNotContain("sk-test-secret-0123456789", result.Stdout + result.Stderr);
+        Assert.DoesNotContain(CliRunner.TestKey, result.Stdout + result.Stderr);
         var transcripts = Directory.GetFiles(Path.Combine(cli.StateDirectory, "sessions"), "*.jsonl");
         Assert.DoesNotContain(transcripts, t => File.ReadAllText(t).Contains("sk-test-secret", StringComparison.Ordinal));
     }
@@ -96,7 +88,7 @@ public class RunCommandTests
     {
         await using var server = FakeOpenAIServer.Start();
         server.Enqueue(FakeReply.Say("my name is Fake"), FakeReply.Say("you asked my name"));
-        using var cli = WithOpenAI(server);
+        using var cli = CliRunner.ForOpenAI(server);
 
         var first = await cli.RunAsync("-p", "what is your name?");
         Assert.True(first.ExitCode == 0, first.ToString());
@@ -127,7 +119,7 @@ public class RunCommandTests
     public async Task A_broken_config_file_names_the_line()
     {
         await using var server = FakeOpenAIServer.Start();
-        using var cli = WithOpenAI(server);
+        using var cli = CliRunner.ForOpenAI(server);
         File.WriteAllText(Path.Combine(cli.StateDirectory, "microagi.yaml"), "model: x\nsandbox:\n  memroy_mb: 3\n");
 
         var result = await cli.RunAsync("-p", "hi");
@@ -155,7 +147,7 @@ public class RunCommandTests
     {
         await using var server = FakeOpenAIServer.Start();
         server.Enqueue(FakeReply.Say("a long answer that stalls half way through").InTextChunksOf(4) with { StallAfterEvents = 3 });
-        using var cli = WithOpenAI(server);
+        using var cli = CliRunner.ForOpenAI(server);
 
         var result = await cli.RunAsync(null, async process =>
         {

@@ -20,14 +20,6 @@ public partial class SelfModificationTests
         return { handler = handler }
         """;
 
-    private static CliRunner WithServer(FakeLlmServer server)
-    {
-        var cli = new CliRunner();
-        cli.Environment["OPENAI_BASE_URL"] = server.BaseUrl.ToString();
-        cli.Environment["OPENAI_API_KEY"] = "sk-test";
-        return cli;
-    }
-
     private static string CreateToolArguments(string name, string source, string[] modules, JsonArray? tests = null)
     {
         var arguments = new JsonObject
@@ -52,7 +44,7 @@ public partial class SelfModificationTests
             FakeReply.Call("load_tool", """{"id":"app.generated:current_time_utc"}""", "c3"),
             FakeReply.Call("current_time_utc", "{}", "c4"),
             FakeReply.Say("The current UTC time is as the tool said."));
-        using var cli = WithServer(server);
+        using var cli = CliRunner.ForOpenAI(server);
 
         var result = await cli.RunAsync("-p", "what time is it?");
 
@@ -102,7 +94,7 @@ public partial class SelfModificationTests
             FakeReply.Call("load_tool", """{"id":"app.generated:spin"}""", "e6"),
             FakeReply.Call("spin", "{}", "e7"),
             FakeReply.Say("I could not do it, but I am still here."));
-        using var cli = WithServer(server);
+        using var cli = CliRunner.ForOpenAI(server);
         var appDir = Path.GetDirectoryName(cli.WriteFile("app/_index.yaml", """
             namespace: app
             entries:

@@ -110,7 +110,7 @@ public sealed class ModuleTests : IDisposable
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var result = _host.Handler("local ok, err = require('time').sleep(10) return err");
         Assert.StartsWith("time.sleep: 10 s would pass the call's deadline", (string?)result.Value);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), clock.Elapsed.ToString());
     }
 
     [Fact]

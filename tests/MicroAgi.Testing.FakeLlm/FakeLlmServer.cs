@@ -128,6 +128,10 @@ public abstract class FakeLlmServer : IAsyncDisposable
     /// <summary>The body served at <c>GET /v1/models</c>.</summary>
     protected abstract string RenderModelList(IReadOnlyCollection<string> models);
 
+    /// <summary>Whether the reply to <paramref name="request"/> is streamed; a dialect's quirks may say no even
+    /// when the request asks for a stream.</summary>
+    protected virtual bool AnswersWithStream(RecordedRequest request) => request.IsStreaming;
+
     private int CountChatRequests() => _requests.Count(r => r.Method == "POST" && r.Path == ChatPath);
 
     private async Task AcceptLoopAsync()
@@ -229,7 +233,7 @@ public abstract class FakeLlmServer : IAsyncDisposable
             return;
         }
         var model = request.Model ?? "fake-model";
-        if (request.IsStreaming)
+        if (AnswersWithStream(request))
             await WriteStreamAsync(exchange, reply, RenderStream(reply, model, request.Sequence)).ConfigureAwait(false);
         else
             await WriteJsonReplyAsync(exchange, reply, RenderJson(reply, model, request.Sequence)).ConfigureAwait(false);

@@ -65,6 +65,9 @@ public sealed class FakeOpenAIServer : FakeLlmServer
             })]),
         }.ToJsonString();
 
+    protected override bool AnswersWithStream(RecordedRequest request) =>
+        base.AnswersWithStream(request) && !Options.OpenAIQuirks.HasFlag(OpenAIQuirks.IgnoresStreamFlag);
+
     protected override string RenderJson(FakeReply reply, string model, int sequence)
     {
         var message = new JsonObject
@@ -149,7 +152,7 @@ public sealed class FakeOpenAIServer : FakeLlmServer
             frames.Add(Data(usageChunk.ToJsonString()));
         }
         if (!quirks.HasFlag(OpenAIQuirks.NoDoneMarker))
-        frames.Add(Data("[DONE]"));
+            frames.Add(Data("[DONE]"));
         return frames;
     }
 

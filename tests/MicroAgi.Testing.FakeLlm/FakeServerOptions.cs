@@ -39,4 +39,8 @@ public enum OpenAIQuirks
 
     /// <summary>The stream ends after the last chunk without <c>data: [DONE]</c>.</summary>
     NoDoneMarker = 16,
+
+    /// <summary>A streaming request gets the complete reply as one <c>application/json</c> body, as if it had
+    /// not asked for a stream (some simple OpenAI-compatible servers ignore <c>"stream": true</c>).</summary>
+    IgnoresStreamFlag = 32,
 }

@@ -25,6 +25,9 @@ public sealed class AgentContext(AgentServices services, EntryId agentId)
         }
     }
 
+    /// <summary>Takes back a tool added at runtime (one the runner could not bind).</summary>
+    public void RemoveTool(EntryId id) => _addedTools.Remove(id);
+
     public AgentRunner LoadAgent()
     {
         var snapshot = services.Registry.Snapshot();

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.AI;
+using MicroAgi.Llm.Errors;
 using MicroAgi.Llm.Usage;
 
 namespace MicroAgi.Agents.Runtime;
@@ -71,14 +72,7 @@ public sealed class AgentSession
                     return Finish(result.Text, truncated ? TurnOutcome.Truncated : TurnOutcome.Answered, step);
                 }
 
-                var outcomes = await ExecuteToolCallsAsync(result, observer, cancellationToken).ConfigureAwait(false);
-                var loaded = outcomes.Select(o => o.LoadedTool).OfType<Registry.EntryId>().ToList();
-                if (loaded.Count > 0)
-                {
-                    Context.AddTools(loaded);
-                    Runner = Context.LoadAgent();
-                    foreach (var id in loaded) observer.ToolLoaded(id);
-                }
+                await ExecuteToolCallsAsync(result, observer, cancellationToken).ConfigureAwait(false);
                 await CompressIfFullAsync(result, observer, cancellationToken).ConfigureAwait(false);
             }
             observer.Notice($"stopped after {_services.Settings.MaxIterations} steps without a final answer; ask again to continue");
@@ -91,7 +85,7 @@ public sealed class AgentSession
         }
     }
 
-    private async Task<List<ToolCallOutcome>> ExecuteToolCallsAsync(StepResult result, IAgentObserver observer, CancellationToken cancellationToken)
+    private async Task ExecuteToolCallsAsync(StepResult result, IAgentObserver observer, CancellationToken cancellationToken)
     {
         var outcomes = new List<ToolCallOutcome>(result.ToolCalls.Count);
         try
@@ -99,8 +93,10 @@ public sealed class AgentSession
             foreach (var call in result.ToolCalls)
             {
                 var outcome = await _executor.ExecuteAsync(Runner, call, cancellationToken).ConfigureAwait(false);
+                if (outcome.LoadedTool is { } loaded) outcome = JoinLoadedTool(call, outcome, loaded);
                 outcomes.Add(outcome);
                 observer.ToolFinished(outcome.ToolName, outcome.Error);
+                if (outcome.LoadedTool is { } joined) observer.ToolLoaded(joined);
             }
         }
         finally
@@ -111,14 +107,43 @@ public sealed class AgentSession
             Conversation.Add(result.Message);
             Conversation.Add(new ChatMessage(ChatRole.Tool, outcomes.Select(AIContent (o) => o.Result).ToList()));
         }
-        return outcomes;
     }
 
+    /// <summary>
+    /// Adds a tool that load_tool accepted and reloads the runner, so the rest of this step and the
+    /// next one can call it. A tool the runner cannot bind (its name clashes, its schema is unusable)
+    /// is taken back out, and the model reads why instead of a success it cannot act on.
+    /// </summary>
+    private ToolCallOutcome JoinLoadedTool(FunctionCallContent call, ToolCallOutcome outcome, Registry.EntryId id)
+    {
+        var alreadyAdded = Context.AddedTools.Contains(id);
+        Context.AddTools(id);
+        var runner = Context.LoadAgent();
+        var problem = runner.Problems.FirstOrDefault(p => p.Tool == id.ToString());
+        if (problem is null)
+        {
+            Runner = runner;
+            return outcome;
+        }
+        if (!alreadyAdded) Context.RemoveTool(id);
+        return ToolCallExecutor.Failed(call, $"{id} cannot be used: {problem.Reason}");
+    }
+
+    /// <summary>
+    /// Compresses a conversation that fills the window. A compression that fails is reported and the
+    /// conversation kept whole: the answer or tool results of this step are already in, and the next
+    /// request to the model says plainly if the context really is too long.
+    /// </summary>
     private async Task CompressIfFullAsync(StepResult result, IAgentObserver observer, CancellationToken cancellationToken)
     {
-        if (_compressor.ShouldCompress(Runner, result.Usage))
+        if (!_compressor.ShouldCompress(Runner, result.Usage)) return;
+        try
         {
             await _compressor.CompressAsync(Conversation, observer, cancellationToken).ConfigureAwait(false);
+        }
+        catch (LlmException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            observer.Notice($"could not compress the conversation, it stays as it is: {ex.Message}");
         }
     }
 

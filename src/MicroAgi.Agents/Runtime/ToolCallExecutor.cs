@@ -79,7 +79,8 @@ public sealed class ToolCallExecutor(IFunctionCaller functions, TimeSpan timeout
     private ToolCallOutcome TimedOut(FunctionCallContent call) =>
         Failed(call, $"timed out after {timeout.TotalSeconds:0.#} s; make the tool do less per call");
 
-    private static ToolCallOutcome Failed(FunctionCallContent call, string message) =>
+    /// <summary>An error result the model reads, for a call that did not do what it should.</summary>
+    public static ToolCallOutcome Failed(FunctionCallContent call, string message) =>
         new(new FunctionResultContent(call.CallId, new JsonObject { ["error"] = message }.ToJsonString(ReadableJson.Compact)), call.Name, message, null);
 
     private static EntryId? LoadedToolOf(EntryId tool, JsonNode? value)

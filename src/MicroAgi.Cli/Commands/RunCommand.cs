@@ -37,6 +37,8 @@ internal static class RunCommand
     {
         await using var session = await SessionHost.StartAsync(host, run, cancellationToken).ConfigureAwait(false);
         var observer = new ConsoleObserver(cli.Out);
+        // On stderr: what a script captures from stdout stays the answer alone.
+        session.Retries.Retrying += (_, notice) => cli.Err.MarkupLine($"[dim]{Markup.Escape(notice.Describe())}[/]");
         var interrupts = new InterruptHandler();
         using var _ = interrupts.Install();
 
@@ -49,10 +51,11 @@ internal static class RunCommand
 
         if (Console.IsInputRedirected)
         {
-            // Scripts pipe prompts in: every non-empty line is one turn.
+            // Scripts pipe prompts in: every non-empty line is one turn, up to a quit line or the end.
             var failed = false;
             while (await Console.In.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
             {
+                if (IsQuit(line)) break;
                 if (string.IsNullOrWhiteSpace(line)) continue;
                 failed |= !await RunTurnAsync(cli, session, observer, interrupts, line, cancellationToken).ConfigureAwait(false);
             }
@@ -65,13 +68,15 @@ internal static class RunCommand
         {
             cli.Out.Markup("> ");
             var line = await interrupts.ReadLineAsync(cancellationToken).ConfigureAwait(false);
-            if (line is null || line.Trim() is "quit" or "exit") break;
+            if (line is null || IsQuit(line)) break;
             if (string.IsNullOrWhiteSpace(line)) continue;
             await RunTurnAsync(cli, session, observer, interrupts, line, cancellationToken).ConfigureAwait(false);
         }
         cli.Out.MarkupLine($"[dim]session {Markup.Escape(session.TranscriptId)}: {Markup.Escape(session.Costs.Session.Describe())}[/]");
         return 0;
     }
+
+    private static bool IsQuit(string line) => line.Trim() is "quit" or "exit";
 
     /// <returns>False when the turn failed (the REPL goes on; a one-shot run exits non-zero).</returns>
     private static async Task<bool> RunTurnAsync(CliContext cli, SessionHost host, ConsoleObserver observer, InterruptHandler interrupts, string prompt, CancellationToken cancellationToken)
@@ -95,7 +100,7 @@ internal static class RunCommand
         {
             // The turn failed, the session did not: the conversation keeps the request for a retry.
             observer.EndLine();
-            cli.Err.MarkupLine($"[red]error:[/] {Markup.Escape(ex.Message)}");
+            cli.Err.MarkupLine($"[red]error:[/] {Markup.Escape(TerminalText.Sanitize(ex.Message))}");
             return false;
         }
     }

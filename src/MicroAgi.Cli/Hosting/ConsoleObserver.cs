@@ -15,8 +15,14 @@ internal sealed class ConsoleObserver(IAnsiConsole console) : IAgentObserver
 
     public void TextDelta(string text)
     {
-        console.Write(new Text(text));
-        _midLine = !text.EndsWith('\n');
+        var safe = TerminalText.Sanitize(text);
+        if (safe.Length == 0) return;
+        // Straight to the writer: a Spectre Text would re-wrap long lines at the console width and
+        // break up JSON, URLs and code the model sends.
+        var writer = console.Profile.Out.Writer;
+        writer.Write(safe);
+        writer.Flush();
+        _midLine = !safe.EndsWith('\n');
     }
 
     public void ToolFinished(string toolName, string? error)
@@ -35,7 +41,7 @@ internal sealed class ConsoleObserver(IAnsiConsole console) : IAgentObserver
     public void Notice(string message)
     {
         EndLine();
-        console.MarkupLine($"[dim]{Markup.Escape(message)}[/]");
+        console.MarkupLine($"[dim]{Markup.Escape(TerminalText.Sanitize(message))}[/]");
     }
 
     /// <summary>Ends the streamed answer's line, so whatever follows starts at the left margin.</summary>
@@ -48,7 +54,7 @@ internal sealed class ConsoleObserver(IAnsiConsole console) : IAgentObserver
 
     private static string Shorten(string error)
     {
-        var oneLine = error.ReplaceLineEndings(" ");
+        var oneLine = TerminalText.Sanitize(error.ReplaceLineEndings(" "));
         return oneLine.Length <= MaxErrorLength ? oneLine : string.Concat(oneLine.AsSpan(0, MaxErrorLength - 1), "…");
     }
 }

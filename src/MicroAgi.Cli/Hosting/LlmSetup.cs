@@ -3,9 +3,9 @@ using MicroAgi.Llm.Providers;
 namespace MicroAgi.Cli.Hosting;
 
 /// <summary>
-/// Works out which LLM providers to use from microagi.yaml, the environment (OPENAI_API_KEY,
-/// OPENAI_BASE_URL, ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL) and --base-url, and says clearly what to
-/// set when there is nothing to talk to.
+/// Works out which LLM providers to use, in layers where the later wins: microagi.yaml, then the environment
+/// (OPENAI_API_KEY, OPENAI_BASE_URL, ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL), then --base-url; and says clearly
+/// what to set when there is nothing to talk to.
 /// </summary>
 internal static class LlmSetup
 {
@@ -17,82 +17,112 @@ internal static class LlmSetup
         or pass --base-url http://localhost:11434/v1 --model llama3.1, or list providers in microagi.yaml (docs/configuration.md).
         """;
 
-    public static IReadOnlyList<ProviderSettings> Providers(MicroAgiConfig config, string? baseUrlFlag, Func<string, string?> environment)
+    /// <summary>
+    /// The providers to use, the default first. A provider that would call its official endpoint without a key
+    /// is left out: it could only fail with 401. With none left, a <see cref="ConfigException"/> says what to set.
+    /// </summary>
+    /// <param name="retryNotices">Where every provider reports its retries, when someone wants to show them.</param>
+    public static IReadOnlyList<ProviderSettings> Providers(
+        MicroAgiConfig config, string? baseUrlFlag, Func<string, string?> environment, RetryNotices? retryNotices = null)
     {
-        var providers = new List<ProviderSettings>();
-        foreach (var configured in config.Providers)
-        {
-            var kind = configured.Kind.ToLowerInvariant() switch
-            {
-                "openai" => ProviderKind.OpenAI,
-                "anthropic" => ProviderKind.Anthropic,
-                _ => throw new ConfigException($"provider '{configured.Id ?? configured.Kind}': kind must be 'openai' or 'anthropic', not '{configured.Kind}'"),
-            };
-            var keyVariable = configured.ApiKeyEnv ?? (kind == ProviderKind.Anthropic ? "ANTHROPIC_API_KEY" : "OPENAI_API_KEY");
-            providers.Add(new ProviderSettings
-            {
-                Kind = kind,
-                Id = configured.Id,
-                BaseUrl = ParseUrl(configured.BaseUrl, $"provider '{configured.Id ?? configured.Kind}' base_url"),
-                ApiKey = environment(keyVariable),
-                KeyHint = $"set {keyVariable}",
-            });
-        }
+        var drafts = config.Providers.Select(FromConfig).ToList();
+        ApplyEnvironment(drafts, ProviderKind.OpenAI, "OPENAI_BASE_URL", "OPENAI_API_KEY", environment);
+        ApplyEnvironment(drafts, ProviderKind.Anthropic, "ANTHROPIC_BASE_URL", "ANTHROPIC_API_KEY", environment);
+        if (baseUrlFlag is not null) ApplyBaseUrlFlag(drafts, ParseUrl(baseUrlFlag, "--base-url"));
 
-        if (providers.Count == 0)
-        {
-            var openAiKey = environment("OPENAI_API_KEY");
-            var openAiUrl = environment("OPENAI_BASE_URL");
-            if (!string.IsNullOrEmpty(openAiKey) || !string.IsNullOrEmpty(openAiUrl))
-            {
-                providers.Add(new ProviderSettings
-                {
-                    Kind = ProviderKind.OpenAI,
-                    Id = "openai",
-                    BaseUrl = ParseUrl(openAiUrl, "OPENAI_BASE_URL"),
-                    ApiKey = openAiKey,
-                    KeyHint = "set OPENAI_API_KEY",
-                });
-            }
-            var anthropicKey = environment("ANTHROPIC_API_KEY");
-            if (!string.IsNullOrEmpty(anthropicKey))
-            {
-                providers.Add(new ProviderSettings
-                {
-                    Kind = ProviderKind.Anthropic,
-                    Id = "anthropic",
-                    BaseUrl = ParseUrl(environment("ANTHROPIC_BASE_URL"), "ANTHROPIC_BASE_URL"),
-                    ApiKey = anthropicKey,
-                    KeyHint = "set ANTHROPIC_API_KEY",
-                });
-            }
-        }
-
-        if (baseUrlFlag is not null)
-        {
-            // --base-url points the OpenAI-compatible provider somewhere else (a local server, usually).
-            var url = ParseUrl(baseUrlFlag, "--base-url");
-            var index = providers.FindIndex(p => p.Kind == ProviderKind.OpenAI);
-            var openAi = new ProviderSettings
-            {
-                Kind = ProviderKind.OpenAI,
-                Id = index >= 0 ? providers[index].Id : "openai",
-                BaseUrl = url,
-                ApiKey = index >= 0 ? providers[index].ApiKey : environment("OPENAI_API_KEY"),
-                KeyHint = "set OPENAI_API_KEY",
-            };
-            if (index >= 0) providers[index] = openAi;
-            else providers.Insert(0, openAi);
-        }
-
+        var providers = drafts
+            .Select(draft => Build(draft, config, environment, retryNotices))
+            .Where(provider => !string.IsNullOrEmpty(provider.ApiKey) || !IsOfficialEndpoint(provider))
+            .ToList();
         if (providers.Count == 0) throw new ConfigException(NoProviderMessage);
         return providers;
     }
+
+    private static ProviderDraft FromConfig(ProviderConfig configured)
+    {
+        var name = configured.Id ?? configured.Kind;
+        var kind = configured.Kind.ToLowerInvariant() switch
+        {
+            "openai" => ProviderKind.OpenAI,
+            "anthropic" => ProviderKind.Anthropic,
+            _ => throw new ConfigException($"provider '{name}': kind must be 'openai' or 'anthropic', not '{configured.Kind}'"),
+        };
+        return new ProviderDraft(kind, configured.Id, configured.ApiKeyEnv ?? DefaultKeyVariable(kind))
+        {
+            BaseUrl = ParseUrl(configured.BaseUrl, $"provider '{name}' base_url"),
+            Retry = configured.Retry,
+            Timeouts = configured.Timeouts,
+        };
+    }
+
+    /// <summary>
+    /// The environment beats microagi.yaml: its base URL replaces that of the first provider of the kind; a kind
+    /// microagi.yaml does not list is added when its key or base URL is set.
+    /// </summary>
+    private static void ApplyEnvironment(List<ProviderDraft> drafts, ProviderKind kind, string urlVariable, string keyVariable, Func<string, string?> environment)
+    {
+        var url = ParseUrl(environment(urlVariable), urlVariable);
+        if (drafts.Find(draft => draft.Kind == kind) is { } listed)
+        {
+            if (url is not null) listed.BaseUrl = url;
+        }
+        else if (url is not null || !string.IsNullOrEmpty(environment(keyVariable)))
+        {
+            drafts.Add(new ProviderDraft(kind, DefaultId(kind), keyVariable) { BaseUrl = url });
+        }
+    }
+
+    /// <summary>--base-url beats everything: it points the first OpenAI-compatible provider (made the default if it is new) elsewhere.</summary>
+    private static void ApplyBaseUrlFlag(List<ProviderDraft> drafts, Uri? url)
+    {
+        if (drafts.Find(draft => draft.Kind == ProviderKind.OpenAI) is { } listed) listed.BaseUrl = url;
+        else drafts.Insert(0, new ProviderDraft(ProviderKind.OpenAI, DefaultId(ProviderKind.OpenAI), DefaultKeyVariable(ProviderKind.OpenAI)) { BaseUrl = url });
+    }
+
+    private static ProviderSettings Build(ProviderDraft draft, MicroAgiConfig config, Func<string, string?> environment, RetryNotices? retryNotices)
+    {
+        var retry = RetryConfig.Merge(draft.Retry, config.Retry).ToSettings();
+        var timeouts = TimeoutsConfig.Merge(draft.Timeouts, config.Timeouts);
+        var providerDefaults = new ProviderSettings { Kind = draft.Kind };
+        return new ProviderSettings
+        {
+            Kind = draft.Kind,
+            Id = draft.Id,
+            BaseUrl = draft.BaseUrl,
+            ApiKey = environment(draft.KeyVariable),
+            KeyHint = $"set {draft.KeyVariable}",
+            Retry = retry with { OnRetry = retryNotices?.ListenerFor(retry.MaxRetries) },
+            RequestTimeout = ConfigSeconds.ToTimeSpan(timeouts.RequestSeconds) ?? providerDefaults.RequestTimeout,
+            IdleTimeout = ConfigSeconds.ToTimeSpan(timeouts.IdleSeconds) ?? providerDefaults.IdleTimeout,
+        };
+    }
+
+    /// <summary>The vendor's own API (no base URL, or one on its host), which answers 401 to a request without a key.</summary>
+    private static bool IsOfficialEndpoint(ProviderSettings provider)
+    {
+        var official = provider.Kind == ProviderKind.Anthropic ? ProviderSettings.AnthropicDefaultBaseUrl : ProviderSettings.OpenAIDefaultBaseUrl;
+        return string.Equals(provider.EffectiveBaseUrl.Host, official.Host, StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static string DefaultId(ProviderKind kind) => kind == ProviderKind.Anthropic ? "anthropic" : "openai";
+
+    private static string DefaultKeyVariable(ProviderKind kind) => kind == ProviderKind.Anthropic ? "ANTHROPIC_API_KEY" : "OPENAI_API_KEY";
 
     private static Uri? ParseUrl(string? text, string what)
     {
         if (string.IsNullOrWhiteSpace(text)) return null;
         if (Uri.TryCreate(text, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps)) return url;
         throw new ConfigException($"{what} '{text}' is not an http(s) URL (e.g. http://localhost:11434/v1)");
+    }
+
+    /// <summary>One provider while the layers are applied; its key is read from the environment only at the end.</summary>
+    private sealed class ProviderDraft(ProviderKind kind, string? id, string keyVariable)
+    {
+        public ProviderKind Kind { get; } = kind;
+        public string? Id { get; } = id;
+        public string KeyVariable { get; } = keyVariable;
+        public Uri? BaseUrl { get; set; }
+        public RetryConfig? Retry { get; init; }
+        public TimeoutsConfig? Timeouts { get; init; }
     }
 }

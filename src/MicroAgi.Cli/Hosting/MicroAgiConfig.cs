@@ -26,6 +26,12 @@ internal sealed class MicroAgiConfig
     public ToolsConfig Tools { get; set; } = new();
     public LoopConfig Loop { get; set; } = new();
 
+    /// <summary>How every provider retries; a provider's own <c>retry</c> overrides this key by key.</summary>
+    public RetryConfig? Retry { get; set; }
+
+    /// <summary>Every provider's request timeouts; a provider's own <c>timeouts</c> overrides this key by key.</summary>
+    public TimeoutsConfig? Timeouts { get; set; }
+
     public static MicroAgiConfig Load(string path, bool required)
     {
         if (!File.Exists(path))
@@ -33,16 +39,33 @@ internal sealed class MicroAgiConfig
             if (required) throw new FileNotFoundException($"config file '{path}' does not exist");
             return new MicroAgiConfig();
         }
+        MicroAgiConfig config;
         try
         {
             var deserializer = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build();
-            return deserializer.Deserialize<MicroAgiConfig?>(File.ReadAllText(path)) ?? new MicroAgiConfig();
+            config = deserializer.Deserialize<MicroAgiConfig?>(File.ReadAllText(path)) ?? new MicroAgiConfig();
         }
         catch (YamlException ex)
         {
             var reason = (ex.InnerException?.Message ?? ex.Message).Replace("Property", "setting", StringComparison.Ordinal);
             throw new ConfigException($"{path}:{ex.Start.Line}: {reason} (see docs/configuration.md for the settings)", ex);
         }
+        if (config.Problem() is { } problem) throw new ConfigException($"{path}: {problem} (see docs/configuration.md)");
+        return config;
+    }
+
+    /// <returns>The first value out of its allowed range, named by its key; null when all is well.</returns>
+    public string? Problem() =>
+        Retry?.Problem("retry")
+        ?? Timeouts?.Problem("timeouts")
+        ?? Providers.Select(ProviderProblem).FirstOrDefault(problem => problem is not null);
+
+    private string? ProviderProblem(ProviderConfig provider)
+    {
+        var section = $"provider '{provider.Id ?? provider.Kind}' ";
+        // Checked merged with the top level: a provider's max_delay_seconds must suit the top-level base delay, say.
+        return (provider.Retry is null ? null : RetryConfig.Merge(provider.Retry, Retry).Problem(section + "retry"))
+            ?? (provider.Timeouts is null ? null : TimeoutsConfig.Merge(provider.Timeouts, Timeouts).Problem(section + "timeouts"));
     }
 }
 
@@ -58,6 +81,12 @@ internal sealed class ProviderConfig
 
     /// <summary>The environment variable that holds the key (keys never go in this file).</summary>
     public string? ApiKeyEnv { get; set; }
+
+    /// <summary>This provider's retries, over the top-level <c>retry</c>.</summary>
+    public RetryConfig? Retry { get; set; }
+
+    /// <summary>This provider's timeouts, over the top-level <c>timeouts</c>.</summary>
+    public TimeoutsConfig? Timeouts { get; set; }
 }
 
 internal sealed class SandboxConfig

@@ -22,8 +22,9 @@ internal sealed class SessionHost : IAsyncDisposable
     private readonly ChatClientPool _clients;
     private readonly JsonlTranscript _transcript;
 
-    private SessionHost(EntryRegistry registry, ToolHost tools, ChatClientPool clients, JsonlTranscript transcript, AgentSession session, CostTracker costs)
+    private SessionHost(EntryRegistry registry, ToolHost tools, ChatClientPool clients, JsonlTranscript transcript, AgentSession session, CostTracker costs, RetryNotices retries)
     {
+        Retries = retries;
         _registry = registry;
         _tools = tools;
         _clients = clients;
@@ -34,6 +35,9 @@ internal sealed class SessionHost : IAsyncDisposable
 
     public AgentSession Session { get; }
     public CostTracker Costs { get; }
+
+    /// <summary>Raised when a provider request is retried (rate limit, server error), so the user sees why a turn waits.</summary>
+    public RetryNotices Retries { get; }
     public string TranscriptId => _transcript.Id;
 
     /// <summary>Takes in registry versions other processes stored (tools another session created).</summary>
@@ -43,7 +47,8 @@ internal sealed class SessionHost : IAsyncDisposable
     {
         var configPath = run.ConfigFile ?? Path.Combine(host.StateDirectory, MicroAgiConfig.FileName);
         var config = MicroAgiConfig.Load(configPath, required: run.ConfigFile is not null);
-        var providers = LlmSetup.Providers(config, run.BaseUrl, Environment.GetEnvironmentVariable);
+        var retries = new RetryNotices();
+        var providers = LlmSetup.Providers(config, run.BaseUrl, Environment.GetEnvironmentVariable, retries);
 
         var registry = await RegistryHost.OpenAsync(host, cancellationToken).ConfigureAwait(false);
         ToolHost? tools = null;
@@ -57,7 +62,7 @@ internal sealed class SessionHost : IAsyncDisposable
             var agentEntry = registry.Get(agentId)
                 ?? throw new AgentDefinitionException(agentId, "not found in the registry (see 'microagi registry list --type agent.gen1')");
             var definition = AgentDefinition.FromEntry(agentEntry);
-            var explicitModel = run.Model ?? Environment.GetEnvironmentVariable("MICROAGI_MODEL") ?? config.Model;
+            var explicitModel = run.Model ?? NonEmpty(Environment.GetEnvironmentVariable("MICROAGI_MODEL")) ?? config.Model;
             var (modelOverride, compression) = ModelChoice.Choose(ModelCatalog.FromRegistry(registry), clients, explicitModel, definition.Model, config.CompressionModel);
 
             var settings = new AgentSettings
@@ -80,7 +85,7 @@ internal sealed class SessionHost : IAsyncDisposable
             else transcript = JsonlTranscript.Create(sessions);
 
             var session = new AgentSession(services, new AgentContext(services, agentId), new Conversation(transcript, history));
-            return new SessionHost(registry, tools, clients, transcript, session, costs);
+            return new SessionHost(registry, tools, clients, transcript, session, costs, retries);
         }
         catch
         {
@@ -99,6 +104,9 @@ internal sealed class SessionHost : IAsyncDisposable
         _tools.Dispose();
         await _registry.DisposeAsync().ConfigureAwait(false);
     }
+
+    /// <summary>An exported but empty variable (<c>MICROAGI_MODEL=</c>) means "not set", as in most tools.</summary>
+    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
     private static LuaRuntimeOptions LuaOptions(MicroAgiConfig config)
     {

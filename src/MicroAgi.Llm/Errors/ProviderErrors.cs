@@ -9,15 +9,16 @@ namespace MicroAgi.Llm.Errors;
 
 /// <summary>
 /// Builds <see cref="LlmException"/>s for one provider and model: turns HTTP failures and transport errors
-/// into messages that say what happened and what to do. Server text is shortened and redacted; SDK
-/// exceptions are never attached as inner exceptions, because their messages carry response bodies.
+/// into messages that say what happened and what to do. The base URL is shown without the credentials it may
+/// carry; server text is shortened and redacted (the key, and those credentials). SDK exceptions are never
+/// attached as inner exceptions, because their messages carry response bodies.
 /// </summary>
 internal sealed class ProviderErrors(ProviderSettings settings, string providerModel)
 {
     private const int MaxServerMessageLength = 400;
     private const int MaxErrorBodyBytes = 64 * 1024;
 
-    private readonly SecretRedactor _redactor = new(settings.ApiKey);
+    private readonly SecretRedactor _redactor = new([settings.ApiKey, .. UrlRedactor.SecretsIn(settings.EffectiveBaseUrl)]);
 
     public string Redact(string? text) => _redactor.Redact(text);
 
@@ -41,7 +42,7 @@ internal sealed class ProviderErrors(ProviderSettings settings, string providerM
     public LlmException FromStatus(int status, string? serverMessage, int attempts, TimeSpan? refusedRetryAfter = null)
     {
         var said = string.IsNullOrWhiteSpace(serverMessage) ? "" : $": {Shorten(Redact(serverMessage))}";
-        var where = $"{settings.DisplayName} at {settings.EffectiveBaseUrl}";
+        var where = $"{settings.DisplayName} at {settings.DisplayBaseUrl}";
         var tries = attempts > 1 ? $" after {attempts} attempts" : "";
         var kind = KindOf((HttpStatusCode)status);
         var message = kind switch
@@ -78,18 +79,18 @@ internal sealed class ProviderErrors(ProviderSettings settings, string providerM
 
     public LlmException Timeout(int attempts) =>
         new(LlmErrorKind.Timeout,
-            $"{settings.DisplayName} at {settings.EffectiveBaseUrl} did not start answering within {Seconds(settings.RequestTimeout)}"
+            $"{settings.DisplayName} at {settings.DisplayBaseUrl} did not start answering within {Seconds(settings.RequestTimeout)}"
             + $"{(attempts > 1 ? $" ({attempts} attempts)" : "")}. The server may be overloaded or the model still loading; try again, or raise the request timeout.",
             attempts: attempts);
 
     public LlmException IdleTimeout() =>
         new(LlmErrorKind.Timeout,
-            $"{settings.DisplayName} at {settings.EffectiveBaseUrl} sent nothing for {Seconds(settings.IdleTimeout)} in the middle of a response; "
+            $"{settings.DisplayName} at {settings.DisplayBaseUrl} sent nothing for {Seconds(settings.IdleTimeout)} in the middle of a response; "
             + "the response was abandoned. Try again.");
 
     public LlmException FromTransport(HttpRequestException exception, int attempts)
     {
-        var where = $"{settings.DisplayName} at {settings.EffectiveBaseUrl}";
+        var where = $"{settings.DisplayName} at {settings.DisplayBaseUrl}";
         var detail = Shorten(Redact(exception.Message));
         if (exception.HttpRequestError == HttpRequestError.ResponseEnded)
             return new LlmException(LlmErrorKind.ServerError,
@@ -102,14 +103,19 @@ internal sealed class ProviderErrors(ProviderSettings settings, string providerM
 
     public LlmException Truncated(string detail, Exception? transportError = null) =>
         new(LlmErrorKind.Truncated,
-            $"the response from {settings.DisplayName} at {settings.EffectiveBaseUrl} ended before it was complete ({Redact(detail)}); "
+            $"the response from {settings.DisplayName} at {settings.DisplayBaseUrl} ended before it was complete ({Redact(detail)}); "
             + "the partial answer was discarded. Try again.",
             innerException: transportError is HttpRequestException or IOException ? transportError : null);
 
     public LlmException InvalidResponse(string detail) =>
         new(LlmErrorKind.InvalidResponse,
-            $"{settings.DisplayName} at {settings.EffectiveBaseUrl} sent a response that could not be understood ({Shorten(Redact(detail))}). "
+            $"{settings.DisplayName} at {settings.DisplayBaseUrl} sent a response that could not be understood ({Shorten(Redact(detail))}). "
             + "Is it really an " + (settings.Kind == ProviderKind.Anthropic ? "Anthropic" : "OpenAI") + "-compatible API?");
+
+    /// <summary>A successful (200) answer that is not a chat completion — typically an error object from a server
+    /// that does not use error statuses; its message (or the body) is shown.</summary>
+    public LlmException NotACompletion(string body) =>
+        InvalidResponse($"an HTTP 200 answer that is not a chat completion: {MessageFromBody(body) ?? "an empty body"}");
 
     /// <summary>Whether a transport error is worth another attempt: a dropped connection or reset is; a refused
     /// connection or an unknown host is not (nothing will be listening a second later either, and the user

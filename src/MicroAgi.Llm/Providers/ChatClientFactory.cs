@@ -96,7 +96,7 @@ public sealed class ChatClientFactory
                 var chat = new ChatClient(providerModel, new ApiKeyCredential(key), new OpenAIClientOptions
                 {
                     Endpoint = settings.EffectiveBaseUrl,
-                    Transport = new HttpClientPipelineTransport(http),
+                    Transport = new StreamAwareTransport(http),
                     RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
                     NetworkTimeout = Timeout.InfiniteTimeSpan,
                     UserAgentApplicationId = "microagi",

@@ -1,9 +1,11 @@
+using MicroAgi.Llm.Errors;
+
 namespace MicroAgi.Llm.Providers;
 
 /// <summary>
 /// Where and how to reach one provider. The configuration layer builds these (from <c>microagi.yaml</c>,
 /// the environment and flags); <see cref="ChatClientFactory"/> turns them into chat clients.
-/// <see cref="ToString"/> never shows the key.
+/// <see cref="ToString"/> never shows the key, nor credentials in the base URL.
 /// </summary>
 public sealed class ProviderSettings
 {
@@ -43,6 +45,9 @@ public sealed class ProviderSettings
 
     public Uri EffectiveBaseUrl => BaseUrl ?? (Kind == ProviderKind.Anthropic ? AnthropicDefaultBaseUrl : OpenAIDefaultBaseUrl);
 
+    /// <summary>The base URL as messages show it: without user-info, query values masked (they may hold credentials).</summary>
+    public string DisplayBaseUrl => UrlRedactor.ForDisplay(EffectiveBaseUrl);
+
     /// <summary>How the provider is named in messages.</summary>
     public string DisplayName => Id ?? (Kind == ProviderKind.Anthropic ? "Anthropic" : "OpenAI-compatible server");
 
@@ -55,7 +60,7 @@ public sealed class ProviderSettings
         if (!Enum.IsDefined(Kind))
             throw new ArgumentOutOfRangeException(nameof(Kind), Kind, "unknown provider kind; use OpenAI or Anthropic");
         if (BaseUrl is { } url && (!url.IsAbsoluteUri || url.Scheme is not ("http" or "https")))
-            throw new ArgumentException($"base URL '{url}' must be an absolute http or https URL, e.g. http://localhost:11434/v1", nameof(BaseUrl));
+            throw new ArgumentException($"base URL '{UrlRedactor.ForDisplay(url)}' must be an absolute http or https URL, e.g. http://localhost:11434/v1", nameof(BaseUrl));
         if (RequestTimeout <= TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(RequestTimeout), RequestTimeout, "the request timeout must be positive");
         if (IdleTimeout <= TimeSpan.Zero)
@@ -65,5 +70,5 @@ public sealed class ProviderSettings
     }
 
     public override string ToString() =>
-        $"{Kind} provider '{DisplayName}' at {EffectiveBaseUrl} ({(string.IsNullOrEmpty(ApiKey) ? "no key" : "key set")})";
+        $"{Kind} provider '{DisplayName}' at {DisplayBaseUrl} ({(string.IsNullOrEmpty(ApiKey) ? "no key" : "key set")})";
 }

@@ -12,8 +12,9 @@ namespace MicroAgi.Llm.Providers;
 /// it retries 408/429/5xx, timeouts and dropped connections with Polly (backoff with jitter, or the
 /// server's <c>retry-after</c>); it turns a final failure into an <see cref="LlmException"/> with a clear,
 /// key-free message (both SDKs let such exceptions through unchanged); it refuses an HTML page where the API
-/// should be; and it guards response bodies with an idle timeout (and mends a known flaw of some
-/// OpenAI-compatible streams). Retrying here means a stream is only ever retried before its first byte arrived.
+/// should be; and it guards response bodies with an idle timeout (and mends known flaws of some
+/// OpenAI-compatible servers: a null <c>choices</c> in a stream, a complete JSON answer to a streaming request).
+/// Retrying here means a stream is only ever retried before its first byte arrived.
 /// </summary>
 internal sealed class ResilientHttpHandler : DelegatingHandler
 {
@@ -66,15 +67,19 @@ internal sealed class ResilientHttpHandler : DelegatingHandler
         {
             // A web page where the API should be: the base URL points at a site or a UI, not at the API root.
             response.Dispose();
-            throw _errors.InvalidResponse($"an HTML page came back from {request.RequestUri?.GetLeftPart(UriPartial.Path)}; the base URL probably does not point at the API root");
+            throw _errors.InvalidResponse($"an HTML page came back from {(request.RequestUri is { } url ? UrlRedactor.ForDisplay(url) : "the server")}; the base URL probably does not point at the API root");
         }
         if (response.IsSuccessStatusCode)
         {
-            var repair = _settings.Kind == ProviderKind.OpenAI && response.Content.Headers.ContentType?.MediaType == "text/event-stream";
+            var openAI = _settings.Kind == ProviderKind.OpenAI;
+            var mediaType = response.Content.Headers.ContentType?.MediaType;
+            var repair = openAI && mediaType == "text/event-stream";
+            var convert = openAI && mediaType == "application/json" && StreamAwareTransport.AsksForStream(request);
             response.Content = new WrappedContent(response.Content, body =>
             {
                 Stream guarded = new IdleTimeoutStream(body, _settings.IdleTimeout, _errors.IdleTimeout);
-                return repair ? new OpenAIStreamRepairStream(guarded) : guarded;
+                if (repair) return new OpenAIStreamRepairStream(guarded);
+                return convert ? new CompletionAsEventStream(guarded, _errors) : guarded;
             });
             return response;
         }

@@ -193,6 +193,9 @@ public sealed class InputSchema
             if (!obj.ContainsKey(name)) errors.Add($"{Join(path, name)}: is required");
         foreach (var (name, member) in obj)
         {
+            // Models (OpenAI strict mode above all) send null for an optional argument they leave out;
+            // the handler sees nil either way, so a declared optional member that is null is simply absent.
+            if (member is null && _properties?.ContainsKey(name) == true && !_required.Contains(name)) continue;
             if (_properties is not null && _properties.TryGetValue(name, out var schema)) schema.Check(member, Join(path, name), errors, limit);
             else if (_additionalSchema is not null) _additionalSchema.Check(member, Join(path, name), errors, limit);
             else if (!_additionalAllowed)

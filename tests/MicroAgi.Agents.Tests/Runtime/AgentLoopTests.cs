@@ -158,6 +158,48 @@ public class AgentLoopTests
     }
 
     [Fact]
+    public async Task A_loaded_tool_the_agent_cannot_bind_is_an_error_the_model_reads_and_the_turn_goes_on()
+    {
+        // Its alias 'echo' is taken by app.tools:echo, so the runner cannot offer it.
+        var clash = LoopFixture.NativeTool("echo", ns: "app.generated");
+        await using var fx = new LoopFixture(null, 100_000, clash);
+        fx.Server.Enqueue(
+            FakeReply.Call("load_tool", """{"id":"app.generated:echo"}""", "l1"),
+            FakeReply.Say("I could not load it"));
+        var observer = new RecordingObserver();
+        var session = fx.NewSession();
+
+        var result = await session.RunTurnAsync("load the other echo", observer);
+
+        Assert.Equal(TurnOutcome.Answered, result.Outcome);
+        Assert.Equal(
+            ["[load_tool] error: app.generated:echo cannot be used: the name 'echo' is already used by app.tools:echo; set a different meta.llm_alias"],
+            observer.Events.Where(e => !e.StartsWith("text:", StringComparison.Ordinal)));
+        Assert.Empty(session.Context.AddedTools);
+        var sentResult = fx.Server.ChatRequests[1].Json!["messages"]!.AsArray().Last()!;
+        Assert.Equal("tool", (string?)sentResult["role"]);
+        Assert.Contains("cannot be used", (string?)sentResult["content"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_compression_that_fails_is_reported_and_the_answered_turn_and_conversation_are_kept()
+    {
+        await using var fx = new LoopFixture(new AgentSettings { CompressionTargetCharacters = 60 }, contextWindow: 1000);
+        fx.Server.Enqueue(
+            FakeReply.Say("Here is your data, all of it, longer than the compression target").WithUsage(900, 5),
+            FakeReply.Fail(500, "the compression model is down"));
+        var observer = new RecordingObserver();
+        var session = fx.NewSession();
+
+        var result = await session.RunTurnAsync("fetch my data", observer);
+
+        Assert.Equal(TurnOutcome.Answered, result.Outcome);
+        Assert.Equal("Here is your data, all of it, longer than the compression target", result.Text);
+        Assert.Contains(observer.Events, e => e.StartsWith("notice: could not compress the conversation, it stays as it is:", StringComparison.Ordinal));
+        Assert.Equal([ChatRole.User, ChatRole.Assistant], session.Conversation.Messages.Select(m => m.Role));
+    }
+
+    [Fact]
     public async Task Tool_schemas_are_read_again_from_the_registry_when_the_agent_reloads()
     {
         await using var fx = new LoopFixture();

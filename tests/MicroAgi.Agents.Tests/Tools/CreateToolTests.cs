@@ -198,6 +198,19 @@ public sealed class CreateToolTests : InMemoryToolTests
     }
 
     [Fact]
+    public async Task Optional_arguments_sent_as_null_count_as_left_out()
+    {
+        var arguments = ToolSources.CreateArguments("echo_text", ToolSources.Echo);
+        arguments["description"] = null;
+        arguments["modules"] = null;
+        arguments["tests"] = null;
+
+        var result = await Host.CreateToolAsync(arguments);
+
+        Assert.True(result.IsSuccess, result.ToString());
+    }
+
+    [Fact]
     public async Task Passing_test_cases_are_counted_and_the_tool_is_written()
     {
         var arguments = ToolSources.CreateArguments("echo_text", ToolSources.Echo);

@@ -57,6 +57,17 @@ public sealed class DocSearchTests
     }
 
     [Fact]
+    public async Task A_path_sent_as_null_next_to_a_query_is_ignored()
+    {
+        await using var host = ToolTestHost.InMemory();
+
+        var result = await host.CallAsync(Search, """{"query": "current time utc", "path": null}""");
+
+        Assert.True(result.IsSuccess, result.ToString());
+        Assert.Equal("current time utc", (string?)result.Value!["query"]);
+    }
+
+    [Fact]
     public async Task A_module_page_outranks_the_guide_whose_example_uses_it()
     {
         // A module page as long as a real one: many sections, each mentioning time.

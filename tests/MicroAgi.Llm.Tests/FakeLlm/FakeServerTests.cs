@@ -106,6 +106,19 @@ public sealed class FakeServerTests
     }
 
     [Fact]
+    public async Task Answers_a_streaming_request_with_one_json_completion_when_it_ignores_the_stream_flag()
+    {
+        await using var server = FakeOpenAIServer.Start(new FakeServerOptions { OpenAIQuirks = OpenAIQuirks.IgnoresStreamFlag });
+        server.Enqueue(FakeReply.Say("whole"));
+
+        var (_, body, response) = await PostAsync(server, "/v1/chat/completions", """{"model":"m","stream":true}""");
+
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("chat.completion", JsonNode.Parse(body)!["object"]!.GetValue<string>());
+        Assert.Equal("whole", JsonNode.Parse(body)!["choices"]![0]!["message"]!["content"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Streams_anthropic_events_in_the_documented_order()
     {
         await using var server = FakeAnthropicServer.Start();

@@ -1,3 +1,4 @@
+using MicroAgi.Llm.Errors;
 using MicroAgi.Llm.Models;
 using MicroAgi.Llm.Providers;
 using MicroAgi.Testing.FakeLlm;
@@ -21,9 +22,7 @@ public sealed class OpenAICompatibleServerTests
             .AndToolCall("get_weather", """{"city":"Lima"}""", "call_1")
             .AndToolCall("get_time", """{"zone":"America/Lima"}""", "call_2")
             .WithUsage(prompt: 100, completion: 20, cached: 50));
-        using var client = ChatClientFactory.Create(
-            new ModelDefinition { Name = "local", ContextWindow = 8192, OutputTokens = 1024 },
-            new ProviderSettings { Kind = ProviderKind.OpenAI, BaseUrl = server.BaseUrl });
+        using var client = Client(server);
 
         var response = await client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "weather and time")]).ToChatResponseAsync();
 
@@ -36,4 +35,63 @@ public sealed class OpenAICompatibleServerTests
         Assert.Equal(100, response.Usage?.InputTokenCount);
         Assert.Equal(50, response.Usage?.CachedInputTokenCount);
     }
+
+    [Fact]
+    public async Task Streams_the_text_of_a_server_that_answers_a_streaming_request_with_one_json_body()
+    {
+        await using var server = FakeOpenAIServer.Start(new FakeServerOptions { OpenAIQuirks = OpenAIQuirks.IgnoresStreamFlag });
+        server.Enqueue(FakeReply.Say("Hello from a simple server.").WithUsage(prompt: 30, completion: 6));
+        using var client = Client(server);
+
+        var response = await client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "hi")]).ToChatResponseAsync();
+
+        Assert.True(server.ChatRequests.Single().IsStreaming);
+        Assert.Equal("Hello from a simple server.", response.Text);
+        Assert.Equal(ChatFinishReason.Stop, response.FinishReason);
+        Assert.Equal(30, response.Usage?.InputTokenCount);
+        Assert.Equal(6, response.Usage?.OutputTokenCount);
+    }
+
+    [Fact]
+    public async Task Streams_the_tool_calls_of_a_server_that_answers_a_streaming_request_with_one_json_body()
+    {
+        await using var server = FakeOpenAIServer.Start(new FakeServerOptions { OpenAIQuirks = OpenAIQuirks.IgnoresStreamFlag });
+        server.Enqueue(FakeReply.Say("Both.")
+            .AndToolCall("get_weather", """{"city":"Lima"}""", "call_1")
+            .AndToolCall("get_time", """{"zone":"America/Lima"}""", "call_2"));
+        using var client = Client(server);
+
+        var response = await client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "weather and time")]).ToChatResponseAsync();
+
+        var calls = response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().ToList();
+        Assert.Equal(["call_1", "call_2"], calls.Select(c => c.CallId));
+        Assert.Equal(["get_weather", "get_time"], calls.Select(c => c.Name));
+        Assert.Equal("Lima", calls[0].Arguments!["city"]?.ToString());
+        Assert.Equal("America/Lima", calls[1].Arguments!["zone"]?.ToString());
+        Assert.Equal("Both.", response.Text);
+        Assert.Equal(ChatFinishReason.ToolCalls, response.FinishReason);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Reports_an_error_object_sent_with_status_200_as_an_invalid_response_that_shows_it(bool streaming)
+    {
+        await using var server = FakeOpenAIServer.Start();
+        server.Enqueue(FakeReply.RawResponse(200, "application/json", """{"error":{"message":"model 'local' is still loading"}}"""));
+        using var client = Client(server);
+        List<ChatMessage> ask = [new(ChatRole.User, "hi")];
+
+        var error = await Assert.ThrowsAsync<LlmException>(() => streaming
+            ? client.GetStreamingResponseAsync(ask).ToChatResponseAsync()
+            : client.GetResponseAsync(ask));
+
+        Assert.Equal(LlmErrorKind.InvalidResponse, error.Kind);
+        Assert.Contains("model 'local' is still loading", error.Message, StringComparison.Ordinal);
+        Assert.Contains("not a chat completion", error.Message, StringComparison.Ordinal);
+    }
+
+    private static IChatClient Client(FakeLlmServer server) => ChatClientFactory.Create(
+        new ModelDefinition { Name = "local", ContextWindow = 8192, OutputTokens = 1024 },
+        new ProviderSettings { Kind = ProviderKind.OpenAI, BaseUrl = server.BaseUrl, RequestTimeout = TimeSpan.FromSeconds(30), IdleTimeout = TimeSpan.FromSeconds(30) });
 }

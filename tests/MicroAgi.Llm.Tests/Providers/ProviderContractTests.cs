@@ -267,6 +267,37 @@ public abstract class ProviderContractTests
         Assert.Equal(1, error.Attempts);
     }
 
+    [Fact]
+    public async Task Never_shows_the_credentials_a_base_url_carries()
+    {
+        var unreachable = LoopbackPorts.UnusedUrl(Kind == ProviderKind.Anthropic ? "" : "/v1");
+        var url = new UriBuilder(unreachable) { UserName = "user", Password = "url-password-42", Query = "api-key=url-query-key-42" }.Uri;
+        using var client = Client(url);
+
+        var error = await Assert.ThrowsAsync<LlmException>(() => client.GetResponseAsync(Ask("hi")));
+
+        Assert.Equal(LlmErrorKind.Unreachable, error.Kind);
+        Assert.Contains($"at http://127.0.0.1:{url.Port}", error.Message, StringComparison.Ordinal);
+        Assert.Contains("?api-key=***", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("url-password-42", error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("url-query-key-42", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Redacts_base_url_credentials_that_a_server_repeats_in_its_error()
+    {
+        await using var server = StartServer();
+        server.Enqueue(FakeReply.Fail(400, "credentials user:url-password-42 are not accepted here"));
+        using var client = Client(new UriBuilder(server.BaseUrl) { UserName = "user", Password = "url-password-42" }.Uri);
+
+        var error = await Assert.ThrowsAsync<LlmException>(() => client.GetResponseAsync(Ask("hi")));
+
+        Assert.Equal(LlmErrorKind.BadRequest, error.Kind);
+        Assert.Contains($"at http://127.0.0.1:{server.BaseUrl.Port}", error.Message, StringComparison.Ordinal);
+        Assert.Contains(SecretRedactor.Mask, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("url-password-42", error.ToString(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]

@@ -1,0 +1,81 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace MicroAgi.Llm.Providers;
+
+/// <summary>
+/// A complete chat completion as raw JSON: recognising one (a server may answer 200 with something else, such
+/// as an error object), and rendering it as the event stream a server would have sent for it — per choice one
+/// chunk whose delta is the whole message (tool calls given their <c>index</c>) with the finish reason, then a
+/// usage chunk with empty <c>choices</c>, then <c>data: [DONE]</c>.
+/// </summary>
+internal static class ChatCompletionJson
+{
+    public static JsonNode? ParseOrNull(string body)
+    {
+        try
+        {
+            return JsonNode.Parse(body);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Whether <paramref name="body"/> is an object with a non-empty <c>choices</c> list whose every
+    /// choice has a <c>message</c>.</summary>
+    public static bool IsCompletion(JsonNode? body) =>
+        body is JsonObject completion
+        && completion["choices"] is JsonArray { Count: > 0 } choices
+        && choices.All(c => c is JsonObject choice && choice["message"] is JsonObject);
+
+    /// <summary>The event stream for <paramref name="completion"/>, which <see cref="IsCompletion"/> accepted.</summary>
+    public static string ToEventStream(JsonObject completion)
+    {
+        var events = new StringBuilder();
+        var choices = completion["choices"]!.AsArray();
+        for (var i = 0; i < choices.Count; i++)
+        {
+            var choice = choices[i]!;
+            var delta = choice["message"]!.DeepClone().AsObject();
+            var hasToolCalls = false;
+            if (delta["tool_calls"] is JsonArray calls)
+                for (var index = 0; index < calls.Count; index++)
+                    if (calls[index] is JsonObject call)
+                    {
+                        call["index"] = index;
+                        hasToolCalls = true;
+                    }
+            var chunk = ChunkHeader(completion);
+            chunk["choices"] = new JsonArray(new JsonObject
+            {
+                ["index"] = choice["index"]?.DeepClone() ?? i,
+                ["delta"] = delta,
+                // The body arrived whole, so the answer is complete even when a server leaves the reason out.
+                ["finish_reason"] = choice["finish_reason"]?.DeepClone() ?? (hasToolCalls ? "tool_calls" : "stop"),
+            });
+            AppendEvent(events, chunk.ToJsonString());
+        }
+        if (completion["usage"] is JsonObject usage)
+        {
+            var chunk = ChunkHeader(completion);
+            chunk["choices"] = new JsonArray();
+            chunk["usage"] = usage.DeepClone();
+            AppendEvent(events, chunk.ToJsonString());
+        }
+        AppendEvent(events, "[DONE]");
+        return events.ToString();
+    }
+
+    private static JsonObject ChunkHeader(JsonObject completion)
+    {
+        var chunk = new JsonObject { ["object"] = "chat.completion.chunk" };
+        foreach (var name in (string[])["id", "created", "model", "system_fingerprint"])
+            if (completion[name] is { } value) chunk[name] = value.DeepClone();
+        return chunk;
+    }
+
+    private static void AppendEvent(StringBuilder events, string data) => events.Append("data: ").Append(data).Append("\n\n");
+}

@@ -1,0 +1,80 @@
+using MicroAgi.Cli.Hosting;
+
+namespace MicroAgi.Cli.Tests.Hosting;
+
+/// <summary>microagi.yaml's retry and timeouts sections: what they accept and how they say what is wrong.</summary>
+public class MicroAgiConfigTests
+{
+    [Fact]
+    public void Retry_and_timeouts_are_read_at_the_top_level_and_per_provider()
+    {
+        var config = ConfigFile.Load("""
+            retry: {max_retries: 5, base_delay_seconds: 0.5, max_delay_seconds: 10, max_retry_after_seconds: 0}
+            timeouts: {request_seconds: 30, idle_seconds: 15}
+            providers:
+              - id: local
+                kind: openai
+                base_url: http://localhost:11434/v1
+                retry: {max_retries: 0}
+                timeouts: {request_seconds: 600}
+            """);
+
+        Assert.Equal(5, config.Retry!.MaxRetries);
+        Assert.Equal(0.5, config.Retry.BaseDelaySeconds);
+        Assert.Equal(10, config.Retry.MaxDelaySeconds);
+        Assert.Equal(0, config.Retry.MaxRetryAfterSeconds);
+        Assert.Equal(30, config.Timeouts!.RequestSeconds);
+        Assert.Equal(15, config.Timeouts.IdleSeconds);
+        Assert.Equal(0, config.Providers.Single().Retry!.MaxRetries);
+        Assert.Equal(600, config.Providers.Single().Timeouts!.RequestSeconds);
+    }
+
+    [Theory]
+    [InlineData("retry: {max_retries: 50}", "retry.max_retries must be a whole number from 0 to 20, not 50")]
+    [InlineData("retry: {max_retries: -1}", "retry.max_retries must be a whole number from 0 to 20, not -1")]
+    [InlineData("retry: {base_delay_seconds: 0}", "retry.base_delay_seconds must be a number of seconds from 0.01 to 86400, not 0")]
+    [InlineData("retry: {max_delay_seconds: 100000}", "retry.max_delay_seconds must be a number of seconds from 0.01 to 86400, not 100000")]
+    [InlineData("retry: {max_retry_after_seconds: -5}", "retry.max_retry_after_seconds must be a number of seconds from 0 to 86400, not -5")]
+    [InlineData("retry: {max_delay_seconds: 0.5}", "retry.max_delay_seconds (0.5) must not be less than retry.base_delay_seconds (1, the default)")]
+    [InlineData("timeouts: {request_seconds: -1}", "timeouts.request_seconds must be a number of seconds from 0.01 to 86400, not -1")]
+    [InlineData("timeouts: {idle_seconds: .nan}", "timeouts.idle_seconds must be a number of seconds from 0.01 to 86400, not NaN")]
+    public void A_value_out_of_range_is_an_error_that_names_the_key_and_what_is_allowed(string yaml, string expected)
+    {
+        var error = ConfigFile.LoadFails(yaml);
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.Contains(MicroAgiConfig.FileName, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_provider_section_is_checked_together_with_the_top_level()
+    {
+        var error = ConfigFile.LoadFails("""
+            retry: {base_delay_seconds: 5}
+            providers:
+              - id: local
+                base_url: http://localhost:11434/v1
+                retry: {max_delay_seconds: 2}
+            """);
+
+        Assert.Contains("provider 'local' retry.max_delay_seconds (2) must not be less than provider 'local' retry.base_delay_seconds (5)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_misspelt_key_names_its_line()
+    {
+        var error = ConfigFile.LoadFails("retry:\n  max_retry: 2\n");
+
+        Assert.Contains($"{MicroAgiConfig.FileName}:2", error.Message, StringComparison.Ordinal);
+        Assert.Contains("max_retry", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_value_that_is_not_a_number_names_its_line()
+    {
+        var error = ConfigFile.LoadFails("timeouts:\n  request_seconds: soon\n");
+
+        Assert.Contains($"{MicroAgiConfig.FileName}:2", error.Message, StringComparison.Ordinal);
+        Assert.Contains("soon", error.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,87 @@
+using MicroAgi.Testing.FakeLlm;
+
+namespace MicroAgi.Cli.Tests;
+
+/// <summary>
+/// The REPL as a user meets it: the real binary on a pseudo-terminal, keys typed in, and what the
+/// terminal shows; plus the line-per-turn mode scripts use when they pipe prompts in.
+/// </summary>
+public class ReplTests
+{
+    [Fact]
+    public async Task The_terminal_shows_the_banner_the_prompt_the_answer_and_quit_leaves()
+    {
+        await using var server = FakeOpenAIServer.Start();
+        server.Enqueue(FakeReply.Say("Hello from the REPL.").InTextChunksOf(5).WithUsage(1000, 20));
+        using var cli = CliRunner.ForOpenAI(server);
+
+        var result = await cli.RunInTerminalAsync("hello\n", async process =>
+        {
+            await server.WaitForChatRequestsAsync(1, TimeSpan.FromSeconds(60));
+            await process.StandardInput.WriteAsync("quit\n");
+            await process.StandardInput.FlushAsync();
+        });
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var shown = result.Stdout.ReplaceLineEndings("\n");
+        Assert.Contains("dev assistant (quit to exit)\n", shown);
+        Assert.Contains("> ", shown);
+        Assert.Contains("Hello from the REPL.", shown);
+        Assert.Contains("1,000 in", shown);
+        Assert.True(shown.IndexOf("dev assistant", StringComparison.Ordinal) < shown.IndexOf("Hello from the REPL.", StringComparison.Ordinal));
+        Assert.Single(server.ChatRequests);
+    }
+
+    [Fact]
+    public async Task Ctrl_C_twice_leaves()
+    {
+        await using var server = FakeOpenAIServer.Start();
+        server.Enqueue(FakeReply.Say("ready"));
+        using var cli = CliRunner.ForOpenAI(server);
+
+        var result = await cli.RunInTerminalAsync("hello\n", async process =>
+        {
+            // Once the first request is in, the REPL has installed its Ctrl+C handling.
+            await server.WaitForChatRequestsAsync(1, TimeSpan.FromSeconds(60));
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+            await process.StandardInput.WriteAsync("\u0003");
+            await process.StandardInput.FlushAsync();
+            await Task.Delay(TimeSpan.FromMilliseconds(300));
+            await process.StandardInput.WriteAsync("\u0003");
+            await process.StandardInput.FlushAsync();
+        });
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.True(result.Stdout.Contains("ready", StringComparison.Ordinal), result.ToString());
+        Assert.Single(server.ChatRequests);
+    }
+
+    [Fact]
+    public async Task A_piped_quit_line_ends_the_run_without_asking_the_model()
+    {
+        await using var server = FakeOpenAIServer.Start();
+        server.Enqueue(FakeReply.Say("first answer"));
+        using var cli = CliRunner.ForOpenAI(server);
+
+        var result = await cli.RunWithInputAsync("first question\nquit\nnever asked\n");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Single(server.ChatRequests);
+        Assert.DoesNotContain(server.ChatRequests, r => r.Body.Contains("never asked", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_long_answer_line_reaches_the_output_unbroken_and_escape_sequences_do_not()
+    {
+        var longLine = string.Concat(Enumerable.Range(0, 80).Select(i => $"item{i},"));
+        await using var server = FakeOpenAIServer.Start();
+        server.Enqueue(FakeReply.Say(longLine + "\u001b]0;pwned\u0007\u001b[2Jdone"));
+        using var cli = CliRunner.ForOpenAI(server);
+
+        var result = await cli.RunAsync("--no-stream", "-p", "list the items");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains(longLine + "]0;pwned[2Jdone", result.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("\u001b", result.Stdout, StringComparison.Ordinal);
+    }
+}
