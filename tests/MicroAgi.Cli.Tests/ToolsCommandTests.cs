@@ -43,6 +43,41 @@ public class ToolsCommandTests
     }
 
     [Fact]
+    public async Task Tools_commands_use_the_sandbox_section_of_microagi_yaml()
+    {
+        await using var server = MicroAgi.Testing.FakeLlm.FakeOpenAIServer.Start();
+        using var cli = new CliRunner();
+        var source = cli.WriteFile("status.lua", """
+            local http_client = require("http_client")
+
+            local function handler(input)
+              local resp, err = http_client.get(input.url)
+              if not resp then
+                return nil, err
+              end
+              return { status = resp.status_code }
+            end
+
+            return { handler = handler }
+            """);
+        var arguments = new JsonObject { ["url"] = server.BaseUrl.ToString().TrimEnd('/') + "/models" }.ToJsonString();
+        var create = await cli.RunAsync("tools", "create", "--name", "local_status", "--source", source, "--modules", "http_client");
+
+        var refused = await cli.RunAsync("tools", "call", "app.generated:local_status", arguments);
+        var allowFile = cli.WriteFile("allow.yaml", "sandbox:\n  http_allow: [\"127.0.0.1\"]\n");
+        var allowedByFlag = await cli.RunAsync("tools", "call", "app.generated:local_status", arguments, "--config", allowFile);
+        File.Copy(allowFile, Path.Combine(cli.StateDirectory, "microagi.yaml"));
+        var allowedByStateConfig = await cli.RunAsync("tools", "call", "app.generated:local_status", arguments);
+
+        Assert.True(create.ExitCode == 0, create.ToString());
+        Assert.True(refused.ExitCode == 1, refused.ToString());
+        Assert.Contains("127.0.0.1", refused.Stderr);
+        Assert.True(allowedByFlag.ExitCode == 0, allowedByFlag.ToString());
+        Assert.Equal(200, (int)JsonNode.Parse(allowedByFlag.Stdout)!["status"]!);
+        Assert.True(allowedByStateConfig.ExitCode == 0, allowedByStateConfig.ToString());
+    }
+
+    [Fact]
     public async Task Tools_create_of_an_existing_tool_writes_a_new_version()
     {
         using var cli = new CliRunner();

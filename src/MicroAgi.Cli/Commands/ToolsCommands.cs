@@ -26,14 +26,17 @@ internal static class ToolsCommands
     {
         var id = new Argument<string>("id") { Description = "The tool's entry id, e.g. app.generated:current_time_utc or app.tools:doc_search" };
         var json = new Argument<string>("arguments") { Description = "The arguments as a JSON object", DefaultValueFactory = _ => "{}" };
-        var timeout = new Option<double?>("--timeout") { Description = "Seconds a Lua tool may run before it is stopped (default 5)" };
-        var command = new Command("call", "Call a tool and print its JSON result (errors go to stderr, exit code 1)") { id, json, timeout };
+        var timeout = new Option<double?>("--timeout") { Description = "Seconds a Lua tool may run before it is stopped (default: sandbox.timeout_seconds, else 5)" };
+        var config = ConfigOption();
+        var command = new Command("call", "Call a tool and print its JSON result (errors go to stderr, exit code 1)") { id, json, timeout, config };
         command.SetAction(async (result, ct) =>
         {
             var entryId = EntryId.Parse(result.GetValue(id)!);
             var arguments = ParseJson(result.GetValue(json)!, "arguments");
-            await using var registry = await RegistryHost.OpenAsync(cli.Options.Read(result), ct);
-            using var tools = ToolHost.Create(registry, RuntimeOptions(result.GetValue(timeout)));
+            var host = cli.Options.Read(result);
+            var sandbox = MicroAgiConfig.For(host, result.GetValue(config)?.FullName).Sandbox;
+            await using var registry = await RegistryHost.OpenAsync(host, ct);
+            using var tools = ToolHost.Create(registry, SandboxOptions.From(sandbox, TimeoutOverride(result.GetValue(timeout))));
             var call = await tools.Functions.CallAsync(entryId, arguments, ct);
             if (call.Logs.Length > 0) Raw(cli.Err).Write(call.Logs.EndsWith('\n') ? call.Logs : call.Logs + "\n");
             if (!call.IsSuccess) return Fail(cli, call.Error!);
@@ -51,9 +54,10 @@ internal static class ToolsCommands
         var modules = new Option<string?>("--modules") { Description = "Modules the source may require, comma-separated, e.g. time,json" };
         var description = new Option<string?>("--description") { Description = "What the tool does (shown to the model)" };
         var tests = new Option<FileInfo?>("--tests") { Description = "JSON file with test cases [{\"input\": {...}, \"expect\": ...}] that must pass before writing" };
+        var config = ConfigOption();
         var command = new Command("create", "Write the Lua tool app.generated:<name> (create, or a new version), after the same checks and policy as create_tool")
         {
-            name, source, schema, modules, description, tests,
+            name, source, schema, modules, description, tests, config,
         };
         command.SetAction(async (result, ct) =>
         {
@@ -69,8 +73,11 @@ internal static class ToolsCommands
             var request = GeneratedToolRequest.FromArguments(arguments, out var error);
             if (request is null) return Fail(cli, error!);
 
-            await using var registry = await RegistryHost.OpenAsync(cli.Options.Read(result), ct);
-            using var tools = ToolHost.Create(registry);
+            var host = cli.Options.Read(result);
+            var sandbox = MicroAgiConfig.For(host, result.GetValue(config)?.FullName).Sandbox;
+            await using var registry = await RegistryHost.OpenAsync(host, ct);
+            // The sandbox the tool's test cases run in is the one the agent will call it in.
+            using var tools = ToolHost.Create(registry, SandboxOptions.From(sandbox));
             var outcome = await tools.Writer.WriteAsync(request, "microagi tools create", ct);
             if (!outcome.IsSuccess) return Fail(cli, outcome.Error!);
             var written = outcome.Id!.Value;
@@ -82,12 +89,15 @@ internal static class ToolsCommands
         return command;
     }
 
-    private static LuaRuntimeOptions? RuntimeOptions(double? timeoutSeconds)
+    private static Option<FileInfo?> ConfigOption() =>
+        new("--config") { Description = "A microagi.yaml to use instead of the one in the state directory (its sandbox section applies)" };
+
+    private static TimeSpan? TimeoutOverride(double? timeoutSeconds)
     {
         if (timeoutSeconds is not { } seconds) return null;
         if (!double.IsFinite(seconds) || seconds <= 0 || seconds > 3600)
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--timeout must be a number of seconds above 0 and at most 3600 (got {seconds})"));
-        return new LuaRuntimeOptions { Limits = LuaLimits.Default with { Timeout = TimeSpan.FromSeconds(seconds) } };
+        return TimeSpan.FromSeconds(seconds);
     }
 
     private static IEnumerable<string> SplitModules(string? list) =>

@@ -32,6 +32,10 @@ internal sealed class MicroAgiConfig
     /// <summary>Every provider's request timeouts; a provider's own <c>timeouts</c> overrides this key by key.</summary>
     public TimeoutsConfig? Timeouts { get; set; }
 
+    /// <summary>The file named by <c>--config</c> (which must exist), else the state directory's own (which may not).</summary>
+    public static MicroAgiConfig For(HostSettings host, string? explicitFile) =>
+        Load(explicitFile ?? Path.Combine(host.StateDirectory, FileName), required: explicitFile is not null);
+
     public static MicroAgiConfig Load(string path, bool required)
     {
         if (!File.Exists(path))

@@ -45,8 +45,7 @@ internal sealed class SessionHost : IAsyncDisposable
 
     public static async Task<SessionHost> StartAsync(HostSettings host, RunSettings run, CancellationToken cancellationToken)
     {
-        var configPath = run.ConfigFile ?? Path.Combine(host.StateDirectory, MicroAgiConfig.FileName);
-        var config = MicroAgiConfig.Load(configPath, required: run.ConfigFile is not null);
+        var config = MicroAgiConfig.For(host, run.ConfigFile);
         var retries = new RetryNotices();
         var providers = LlmSetup.Providers(config, run.BaseUrl, Environment.GetEnvironmentVariable, retries);
 
@@ -56,7 +55,7 @@ internal sealed class SessionHost : IAsyncDisposable
         JsonlTranscript? transcript = null;
         try
         {
-            tools = ToolHost.Create(registry, LuaOptions(config));
+            tools = ToolHost.Create(registry, SandboxOptions.From(config.Sandbox));
             clients = new ChatClientPool(new ChatClientFactory(providers));
             var agentId = EntryId.Parse(run.Agent ?? config.Agent ?? "app:dev_assistant");
             var agentEntry = registry.Get(agentId)
@@ -108,17 +107,6 @@ internal sealed class SessionHost : IAsyncDisposable
     /// <summary>An exported but empty variable (<c>MICROAGI_MODEL=</c>) means "not set", as in most tools.</summary>
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
-    private static LuaRuntimeOptions LuaOptions(MicroAgiConfig config)
-    {
-        var limits = LuaLimits.Default;
-        if (config.Sandbox.MemoryMb is { } memory) limits = limits with { MemoryBytes = memory * 1024L * 1024 };
-        if (config.Sandbox.TimeoutSeconds is { } timeout) limits = limits with { Timeout = TimeSpan.FromSeconds(timeout) };
-        return new LuaRuntimeOptions
-        {
-            Limits = limits,
-            Http = HttpClientOptions.Default with { AllowedNetworks = config.Sandbox.HttpAllow },
-        };
-    }
 }
 
 /// <summary>What the run command was asked for.</summary>
