@@ -197,6 +197,21 @@ public sealed class CreateToolTests : InMemoryToolTests
         AssertRefused(await Host.CallAsync("app.tools:create_tool", """{"name": "x", "source": "return {}", "modules": [1]}"""), "modules[0]: expected string");
     }
 
+    [Theory]
+    [InlineData("\"time, json\"")]
+    [InlineData("\"[\\\"time\\\", \\\"json\\\"]\"")]
+    public async Task Modules_sent_as_text_are_read_as_the_list_they_name(string modulesJson)
+    {
+        var arguments = ToolSources.CreateArguments("echo_text", ToolSources.Echo);
+        arguments["modules"] = JsonNode.Parse(modulesJson);
+
+        var result = await Host.CreateToolAsync(arguments);
+
+        Assert.True(result.IsSuccess, result.ToString());
+        var entry = Host.Registry.Get(EntryId.Parse("app.generated:echo_text"))!;
+        Assert.Equal(["time", "json"], entry.Data.GetProperty("modules").EnumerateArray().Select(m => m.GetString()));
+    }
+
     [Fact]
     public async Task Optional_arguments_sent_as_null_count_as_left_out()
     {

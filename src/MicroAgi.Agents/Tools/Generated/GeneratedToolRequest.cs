@@ -86,6 +86,25 @@ public sealed record GeneratedToolRequest
         modules = [];
         error = null;
         if (node is null) return true;
+        // Models sometimes send the list as text: "time, json" or the JSON of the list itself.
+        if (node is JsonValue text && text.GetValueKind() == JsonValueKind.String)
+        {
+            var raw = text.GetValue<string>().Trim();
+            if (!raw.StartsWith('['))
+            {
+                modules = raw.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                return true;
+            }
+            try
+            {
+                node = JsonNode.Parse(raw);
+            }
+            catch (JsonException)
+            {
+                error = $"'modules' is text that starts like a JSON list but is not one: {raw}; send a list such as [\"time\", \"json\"]";
+                return false;
+            }
+        }
         if (node is not JsonArray list)
         {
             error = $"'modules' must be a list of module names such as [\"time\", \"json\"], not {Kind(node)}";
