@@ -7,13 +7,18 @@ namespace MicroAgi.Testing.FakeLlm;
 /// A fake Anthropic-compatible server: <c>POST /v1/messages</c> (JSON, or the SSE event stream when
 /// <c>stream: true</c>) and <c>GET /v1/models</c>. The stream is shaped like Anthropic's: <c>message_start</c>
 /// (with input usage), <c>ping</c>, per content block <c>content_block_start</c> / <c>content_block_delta</c>
-/// (<c>text_delta</c> or <c>input_json_delta</c> pieces) / <c>content_block_stop</c>, <c>message_delta</c>
+/// (<c>thinking_delta</c> pieces then one <c>signature_delta</c>, <c>text_delta</c> or <c>input_json_delta</c>
+/// pieces; a <c>redacted_thinking</c> block arrives whole in its start) / <c>content_block_stop</c>, <c>message_delta</c>
 /// (stop reason and output usage), <c>message_stop</c>. The key is accepted from <c>x-api-key</c> or
 /// <c>Authorization: Bearer</c>. Usage follows Anthropic's split: <c>input_tokens</c> excludes the cached
 /// tokens, which are reported as <c>cache_read_input_tokens</c>; reasoning tokens are not reported.
+/// Thinking blocks sent back are checked as the real API checks them when
+/// <see cref="FakeServerOptions.StrictThinking"/> is set.
 /// </summary>
 public sealed class FakeAnthropicServer : FakeLlmServer
 {
+    private readonly AnthropicThinkingCheck _thinkingCheck = new();
+
     private FakeAnthropicServer(FakeServerOptions? options) : base(options)
     {
     }
@@ -30,6 +35,9 @@ public sealed class FakeAnthropicServer : FakeLlmServer
         request.Header("x-api-key") ?? FakeOpenAIServer.BearerToken(request);
 
     protected override string UnknownModelMessage(string? model) => $"model: {model}";
+
+    protected override string? Rejection(RecordedRequest request) =>
+        Options.StrictThinking ? _thinkingCheck.Violation(request.Json) : null;
 
     protected override string ErrorBody(int statusCode, string message, string? code) =>
         new JsonObject
@@ -70,7 +78,8 @@ public sealed class FakeAnthropicServer : FakeLlmServer
 
     protected override string RenderJson(FakeReply reply, string model, int sequence)
     {
-        var content = new JsonArray();
+        _thinkingCheck.Issue(reply.ThinkingBlocks);
+        var content = new JsonArray([.. reply.ThinkingBlocks.Select(CompleteThinkingBlock)]);
         if (reply.Text.Length > 0) content.Add(new JsonObject { ["type"] = "text", ["text"] = reply.Text });
         foreach (var call in reply.ToolCalls)
             content.Add(new JsonObject
@@ -94,7 +103,10 @@ public sealed class FakeAnthropicServer : FakeLlmServer
             Event("message_start", new JsonObject { ["type"] = "message_start", ["message"] = start }),
             Event("ping", new JsonObject { ["type"] = "ping" }),
         };
+        _thinkingCheck.Issue(reply.ThinkingBlocks);
         var block = 0;
+        foreach (var thinking in reply.ThinkingBlocks)
+            frames.AddRange(StreamedThinkingBlock(block++, thinking, reply.TextChunkSize));
         if (reply.Text.Length > 0)
         {
             frames.Add(BlockStart(block, new JsonObject { ["type"] = "text", ["text"] = "" }));
@@ -147,6 +159,31 @@ public sealed class FakeAnthropicServer : FakeLlmServer
             ["output_tokens"] = outputTokens,
         },
     };
+
+    private static JsonNode CompleteThinkingBlock(FakeThinkingBlock block) => block switch
+    {
+        FakeThinking thinking => new JsonObject { ["type"] = "thinking", ["thinking"] = thinking.Text, ["signature"] = thinking.Signature },
+        FakeRedactedThinking redacted => new JsonObject { ["type"] = "redacted_thinking", ["data"] = redacted.Data },
+        _ => throw new NotSupportedException($"no Anthropic form for {block}"),
+    };
+
+    /// <summary>As the real API streams thinking: the block starts empty, the text follows in pieces and the
+    /// signature in one delta at the end; redacted thinking starts whole.</summary>
+    private static IEnumerable<StreamFrame> StreamedThinkingBlock(int index, FakeThinkingBlock block, int chunkSize)
+    {
+        if (block is FakeThinking thinking)
+        {
+            yield return BlockStart(index, new JsonObject { ["type"] = "thinking", ["thinking"] = "", ["signature"] = "" });
+            foreach (var piece in TextPieces.Split(thinking.Text, chunkSize))
+                yield return BlockDelta(index, new JsonObject { ["type"] = "thinking_delta", ["thinking"] = piece });
+            yield return BlockDelta(index, new JsonObject { ["type"] = "signature_delta", ["signature"] = thinking.Signature });
+        }
+        else
+        {
+            yield return BlockStart(index, CompleteThinkingBlock(block).AsObject());
+        }
+        yield return BlockStop(index);
+    }
 
     private static JsonNode ParseInput(string argumentsJson)
     {

@@ -11,7 +11,8 @@ namespace MicroAgi.Testing.FakeLlm;
 /// takes the next <see cref="FakeReply"/> from the queue and renders it in the server's dialect. Every request
 /// is recorded (headers and body) for assertions. Checks that happen before the script is consulted:
 /// unknown path (404), wrong API key (401, when <see cref="FakeServerOptions.ApiKey"/> is set), unknown model
-/// (404, when <see cref="FakeServerOptions.Models"/> is set). An empty script answers 400 with a message that
+/// (404, when <see cref="FakeServerOptions.Models"/> is set), a request the dialect finds invalid (400, see
+/// <see cref="FakeServerOptions.StrictThinking"/>). An empty script answers 400 with a message that
 /// says so, which a client does not retry.
 /// </summary>
 public abstract class FakeLlmServer : IAsyncDisposable
@@ -128,6 +129,10 @@ public abstract class FakeLlmServer : IAsyncDisposable
     /// <summary>The body served at <c>GET /v1/models</c>.</summary>
     protected abstract string RenderModelList(IReadOnlyCollection<string> models);
 
+    /// <summary>Why the dialect refuses <paramref name="request"/> as invalid (a 400 sent before the script is
+    /// consulted), or null to answer it.</summary>
+    protected virtual string? Rejection(RecordedRequest request) => null;
+
     /// <summary>Whether the reply to <paramref name="request"/> is streamed; a dialect's quirks may say no even
     /// when the request asks for a stream.</summary>
     protected virtual bool AnswersWithStream(RecordedRequest request) => request.IsStreaming;
@@ -209,6 +214,11 @@ public abstract class FakeLlmServer : IAsyncDisposable
         if (Options.Models is not null && (request.Model is null || !Options.Models.Contains(request.Model)))
         {
             await WriteErrorAsync(exchange, 404, UnknownModelMessage(request.Model), "model_not_found", null).ConfigureAwait(false);
+            return;
+        }
+        if (Rejection(request) is { } rejection)
+        {
+            await WriteErrorAsync(exchange, 400, rejection, "invalid_request_error", null).ConfigureAwait(false);
             return;
         }
         if (!_script.TryDequeue(out var reply))

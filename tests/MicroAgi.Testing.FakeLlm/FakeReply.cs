@@ -4,6 +4,16 @@ namespace MicroAgi.Testing.FakeLlm;
 /// script malformed arguments too.</summary>
 public sealed record FakeToolCall(string Id, string Name, string ArgumentsJson);
 
+/// <summary>A thinking block the fake model writes before its answer (Anthropic dialect only; the OpenAI dialect has
+/// no thinking blocks and leaves them out).</summary>
+public abstract record FakeThinkingBlock;
+
+/// <summary>Readable thinking with the signature that vouches for it; a client must send both back unchanged.</summary>
+public sealed record FakeThinking(string Text, string Signature) : FakeThinkingBlock;
+
+/// <summary>Thinking the provider hid: only opaque data, which a client must send back unchanged.</summary>
+public sealed record FakeRedactedThinking(string Data) : FakeThinkingBlock;
+
 /// <summary>The token counts the fake server reports. Cached tokens are part of <see cref="PromptTokens"/> and
 /// reasoning tokens part of <see cref="CompletionTokens"/>, as OpenAI reports them.</summary>
 public sealed record FakeUsage(int PromptTokens, int CompletionTokens, int CachedTokens = 0, int ReasoningTokens = 0);
@@ -30,11 +40,12 @@ public sealed record FakeCut(int? AfterEvents, bool MidToolCall, bool AbortConne
 /// <summary>
 /// One scripted reply of the fake servers, written once and rendered in either dialect (OpenAI chat
 /// completions or Anthropic messages), streamed as SSE when the request asks for <c>stream: true</c>, else as
-/// one JSON body. Text comes first, then the tool calls; both are split into small stream events so that the
+/// one JSON body. Thinking blocks come first, then text, then the tool calls; both are split into small stream events so that the
 /// client has to reassemble them.
 /// </summary>
 public sealed record FakeReply
 {
+    public IReadOnlyList<FakeThinkingBlock> ThinkingBlocks { get; init; } = [];
     public string Text { get; init; } = "";
     public IReadOnlyList<FakeToolCall> ToolCalls { get; init; } = [];
     public FakeUsage? Usage { get; init; }
@@ -92,6 +103,14 @@ public sealed record FakeReply
     public static FakeReply NoAnswer() => new() { Silent = true };
 
     public FakeReply AndText(string text) => this with { Text = text };
+
+    /// <summary>Adds a readable thinking block, streamed in <see cref="TextChunkSize"/> pieces and then its signature.</summary>
+    public FakeReply AfterThinking(string text, string signature) =>
+        this with { ThinkingBlocks = [.. ThinkingBlocks, new FakeThinking(text, signature)] };
+
+    /// <summary>Adds a <c>redacted_thinking</c> block carrying <paramref name="data"/>.</summary>
+    public FakeReply AfterRedactedThinking(string data) =>
+        this with { ThinkingBlocks = [.. ThinkingBlocks, new FakeRedactedThinking(data)] };
 
     public FakeReply AndToolCall(string name, string argumentsJson, string? id = null) =>
         this with { ToolCalls = [.. ToolCalls, new FakeToolCall(id ?? $"call_{name}", name, argumentsJson)] };

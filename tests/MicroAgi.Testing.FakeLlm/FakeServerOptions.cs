@@ -12,6 +12,15 @@ public sealed record FakeServerOptions
     /// script is not consumed). Also the list served at <c>GET /v1/models</c>.</summary>
     public IReadOnlyCollection<string>? Models { get; init; }
 
+    /// <summary>
+    /// Anthropic dialect: checks thinking blocks sent back as the real Messages API does, answering 400 with its
+    /// error shape and wording (the script is not consumed). Every <c>thinking</c> block in the conversation must
+    /// carry exactly the text and signature this server issued, every <c>redacted_thinking</c> block exactly the
+    /// data; and when the request enables thinking, a final assistant message that calls tools must start with a
+    /// thinking block.
+    /// </summary>
+    public bool StrictThinking { get; init; }
+
     /// <summary>Deviations from OpenAI's exact stream shape that other OpenAI-compatible servers show.</summary>
     public OpenAIQuirks OpenAIQuirks { get; init; }
 

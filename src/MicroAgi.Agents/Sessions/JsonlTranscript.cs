@@ -14,6 +14,9 @@ namespace MicroAgi.Agents.Sessions;
 /// </summary>
 public sealed class JsonlTranscript : ITranscriptSink, IDisposable
 {
+    // M.E.AI's own serialisation keeps every content type whole, including what a provider needs back verbatim
+    // to continue a tool loop: reasoning's ProtectedData (Anthropic's thinking signatures, redacted thinking's
+    // data) and AdditionalProperties (the marker that tells redacted thinking from readable).
     private static readonly JsonSerializerOptions Options = AIJsonUtilities.DefaultOptions;
     private readonly StreamWriter _writer;
 

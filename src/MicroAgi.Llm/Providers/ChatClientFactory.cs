@@ -89,7 +89,7 @@ public sealed class ChatClientFactory
                     MaxRetries = 0,
                     Timeout = Timeout.InfiniteTimeSpan,
                 };
-                provider = anthropic.AsIChatClient(providerModel, model.OutputTokens);
+                provider = anthropic.AsIChatClient(providerModel, model.OutputTokens, AnthropicThinkingModes.For(providerModel));
                 owned = new DisposableBag(anthropic, http);
                 break;
             default:

@@ -207,4 +207,79 @@ public sealed class FakeServerTests
 
         Assert.Contains("1 arrived", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Streams_anthropic_thinking_as_thinking_deltas_then_its_signature_before_the_answer()
+    {
+        await using var server = FakeAnthropicServer.Start();
+        server.Enqueue(FakeReply.Say("ok").AfterRedactedThinking("opaque").AfterThinking("let me think", signature: "sig-1").InTextChunksOf(4));
+
+        var (_, body, _) = await PostAsync(server, "/v1/messages", """{"model":"claude","stream":true}""");
+
+        var events = DataLines(body).Select(d => JsonNode.Parse(d)!).Where(e => e["index"] is not null).ToList();
+        Assert.Equal("redacted_thinking", (string?)events[0]["content_block"]!["type"]);
+        Assert.Equal("opaque", (string?)events[0]["content_block"]!["data"]);
+        var thinking = events.Where(e => (int)e["index"]! == 1).ToList();
+        Assert.Equal(new JsonObject { ["type"] = "thinking", ["thinking"] = "", ["signature"] = "" }.ToJsonString(), thinking[0]["content_block"]!.ToJsonString());
+        Assert.Equal("let me think", string.Concat(thinking.Select(e => (string?)e["delta"]?["thinking"])));
+        Assert.Equal(["thinking_delta", "thinking_delta", "thinking_delta", "signature_delta"], thinking.Skip(1).SkipLast(1).Select(e => (string?)e["delta"]!["type"]));
+        Assert.Equal("sig-1", (string?)thinking[^2]["delta"]!["signature"]);
+        Assert.Equal("content_block_stop", (string?)thinking[^1]["type"]);
+        Assert.Equal("text", (string?)events.First(e => (int)e["index"]! == 2)["content_block"]!["type"]);
+    }
+
+    [Fact]
+    public async Task Puts_anthropic_thinking_blocks_first_in_a_complete_message()
+    {
+        await using var server = FakeAnthropicServer.Start();
+        server.Enqueue(FakeReply.Call("f", "{}", "toolu_1").AfterThinking("plan", signature: "sig-1"));
+
+        var (_, body, _) = await PostAsync(server, "/v1/messages", """{"model":"claude"}""");
+
+        var content = JsonNode.Parse(body)!["content"]!.AsArray();
+        Assert.Equal(["thinking", "tool_use"], content.Select(b => (string?)b!["type"]));
+        Assert.Equal(("plan", "sig-1"), ((string?)content[0]!["thinking"], (string?)content[0]!["signature"]));
+    }
+
+    [Theory]
+    [InlineData("""[{"type":"tool_use","id":"toolu_1","name":"f","input":{}}]""", "messages.1.content.0.type: Expected `thinking` or `redacted_thinking`, but found `tool_use`")]
+    [InlineData("""[{"type":"text","text":"calling"},{"type":"tool_use","id":"toolu_1","name":"f","input":{}}]""", "but found `text`")]
+    [InlineData("""[{"type":"thinking","thinking":"plan","signature":"forged"},{"type":"tool_use","id":"toolu_1","name":"f","input":{}}]""", "messages.1.content.0: Invalid `signature` in `thinking` block")]
+    [InlineData("""[{"type":"thinking","thinking":"edited plan","signature":"sig-1"},{"type":"tool_use","id":"toolu_1","name":"f","input":{}}]""", "Invalid `signature`")]
+    [InlineData("""[{"type":"redacted_thinking","data":"forged"},{"type":"tool_use","id":"toolu_1","name":"f","input":{}}]""", "Invalid `data` in `redacted_thinking` block")]
+    public async Task A_strict_anthropic_server_refuses_a_tool_loop_without_the_thinking_it_issued(string assistantContent, string expected)
+    {
+        await using var server = FakeAnthropicServer.Start(new FakeServerOptions { StrictThinking = true });
+        server.Enqueue(FakeReply.Call("f", "{}", "toolu_1").AfterThinking("plan", signature: "sig-1"), FakeReply.Say("done"));
+        await PostAsync(server, "/v1/messages", """{"model":"claude","thinking":{"type":"enabled","budget_tokens":1024}}""");
+
+        var (status, body, _) = await PostAsync(server, "/v1/messages", ToolLoopRequest(assistantContent));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        var error = JsonNode.Parse(body)!;
+        Assert.Equal("invalid_request_error", (string?)error["error"]!["type"]);
+        Assert.Contains(expected, (string?)error["error"]!["message"], StringComparison.Ordinal);
+        Assert.Equal(1, server.PendingReplies);
+    }
+
+    [Fact]
+    public async Task A_strict_anthropic_server_accepts_the_thinking_it_issued_sent_back_unchanged()
+    {
+        await using var server = FakeAnthropicServer.Start(new FakeServerOptions { StrictThinking = true });
+        server.Enqueue(FakeReply.Call("f", "{}", "toolu_1").AfterThinking("plan", signature: "sig-1"), FakeReply.Say("done"));
+        await PostAsync(server, "/v1/messages", """{"model":"claude","thinking":{"type":"enabled","budget_tokens":1024}}""");
+
+        var (status, _, _) = await PostAsync(server, "/v1/messages",
+            ToolLoopRequest("""[{"type":"thinking","thinking":"plan","signature":"sig-1"},{"type":"tool_use","id":"toolu_1","name":"f","input":{}}]"""));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+    }
+
+    private static string ToolLoopRequest(string assistantContent) =>
+        $$"""
+        {"model":"claude","thinking":{"type":"enabled","budget_tokens":1024},"messages":[
+          {"role":"user","content":"go"},
+          {"role":"assistant","content":{{assistantContent}}},
+          {"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_1","content":"ok"}]}]}
+        """;
 }
