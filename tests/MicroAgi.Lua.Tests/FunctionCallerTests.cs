@@ -71,6 +71,21 @@ public sealed class FunctionCallerTests : IDisposable
     }
 
     [Fact]
+    public async Task Changing_only_the_method_is_never_served_stale()
+    {
+        const string source = "return { handler = function() return 'handler' end, other = function() return 'other' end }";
+        var entry = LuaTool(Greet, source);
+        var registry = EntryRegistry.CreateInMemory([entry]);
+        var caller = new FunctionCaller(registry, _runtime);
+        Assert.Equal("\"handler\"", (await caller.CallAsync(Greet, null)).ValueJson);
+
+        var data = entry.DataObject();
+        data["method"] = "other";
+        await registry.ApplyAsync(new ChangeSet().Update(Entry.Create(Greet, FunctionKinds.Lua, new JsonObject { ["type"] = "tool" }, data)));
+        Assert.Equal("\"other\"", (await caller.CallAsync(Greet, null)).ValueJson);
+    }
+
+    [Fact]
     public async Task Null_arguments_are_an_empty_table()
     {
         var id = EntryId.Parse("app.generated:count");

@@ -12,8 +12,8 @@ namespace MicroAgi.Lua.Functions;
 
 /// <summary>
 /// Runs Lua functions in the sandbox (docs/lua-sandbox.md). Compiled tools are cached by content —
-/// source, modules and name — so an entry whose source changed gets a new compiled tool, never a
-/// stale one. Thread-safe: calls in parallel use separate Lua states.
+/// source, method, modules and name — so an entry that changed in any of them gets a new compiled
+/// tool, never a stale one. Thread-safe: calls in parallel use separate Lua states.
 /// </summary>
 /// <remarks>Lua runs synchronously on the calling thread; the returned tasks are already complete.</remarks>
 public sealed class LuaRuntime : IDisposable
@@ -135,10 +135,10 @@ public sealed class LuaRuntime : IDisposable
         }
     }
 
-    /// <summary>The cache key: a hash of everything that makes a compiled tool different.</summary>
+    /// <summary>The cache key: a hash of everything that makes a compiled tool different (a pool runs its own method).</summary>
     private static string KeyOf(LuaFunctionSource function)
     {
-        var text = string.Join('\0', [function.Name, function.Source, .. function.Modules.Order(StringComparer.Ordinal)]);
+        var text = string.Join('\0', [function.Name, function.Method, function.Source, .. function.Modules.Order(StringComparer.Ordinal)]);
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
 

@@ -26,7 +26,7 @@ internal static class ExprModule
         }
         try
         {
-            return call.PushJson(ExpressionEvaluator.Evaluate(expression, variables));
+            return call.PushJson(ExpressionEvaluator.Evaluate(expression, variables, new HostBudget(call.Sandbox)));
         }
         catch (ExpressionException e)
         {

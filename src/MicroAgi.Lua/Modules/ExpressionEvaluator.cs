@@ -2,35 +2,44 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using MicroAgi.Lua.Sandbox;
 
 namespace MicroAgi.Lua.Modules;
 
 /// <summary>
 /// The small expression language of the <c>expr</c> module: arithmetic, comparison, logic, strings,
 /// member access and a few functions over variables (the grammar is in docs/lua/modules/expr.md).
-/// There are no loops or assignments, so evaluation is linear in the size of the expression.
+/// There are no loops or assignments, so an expression performs at most a few operations per
+/// character. One operation can still be as large as its operands (joining two long strings,
+/// comparing two big tables), so the evaluator checks the call's deadline around every operation
+/// that can be, and reports every value it builds to the call's memory budget. Values are read by
+/// reference, never copied, except to place one that already has a parent into a new list.
 /// </summary>
 internal sealed class ExpressionEvaluator
 {
     public const int MaxLength = 10_000;
     private const int MaxDepth = 100;
+    /// <summary>What a value costs at least, besides its text, for memory accounting.</summary>
+    private const int ValueBytes = 16;
 
     private readonly string _text;
     private readonly JsonObject _variables;
+    private readonly HostBudget _budget;
     private int _position;
     private int _depth;
 
-    private ExpressionEvaluator(string text, JsonObject variables)
+    private ExpressionEvaluator(string text, JsonObject variables, HostBudget budget)
     {
         _text = text;
         _variables = variables;
+        _budget = budget;
     }
 
     /// <summary>Evaluates <paramref name="expression"/>; throws <see cref="ExpressionException"/> with a message saying what and where.</summary>
-    public static JsonNode? Evaluate(string expression, JsonObject? variables)
+    public static JsonNode? Evaluate(string expression, JsonObject? variables, HostBudget budget)
     {
         if (expression.Length > MaxLength) throw new ExpressionException($"the expression is longer than {MaxLength} characters");
-        var evaluator = new ExpressionEvaluator(expression, variables ?? []);
+        var evaluator = new ExpressionEvaluator(expression, variables ?? [], budget);
         var value = evaluator.Ternary();
         evaluator.SkipSpace();
         if (evaluator._position < expression.Length) throw evaluator.Error($"unexpected '{expression[evaluator._position]}'");
@@ -91,6 +100,7 @@ internal sealed class ExpressionEvaluator
                 "in" => Contains(right, left),
                 _ => Compare(op, left, right),
             };
+            _budget.CheckDeadline();
         }
     }
 
@@ -156,13 +166,14 @@ internal sealed class ExpressionEvaluator
             if (Accept("."))
             {
                 var name = Identifier() ?? throw Error("expected a field name after '.'");
-                value = value is JsonObject obj ? obj[name]?.DeepClone() : throw Error($"cannot read field '{name}' of {TypeOf(value)}");
+                value = value is JsonObject obj ? obj[name] : throw Error($"cannot read field '{name}' of {TypeOf(value)}");
             }
             else if (Accept("["))
             {
                 var index = Ternary();
                 Expect("]");
                 value = Index(value, index);
+                _budget.CheckDeadline();
             }
             else
             {
@@ -173,6 +184,7 @@ internal sealed class ExpressionEvaluator
 
     private JsonNode? Primary()
     {
+        _budget.CheckDeadline();
         SkipSpace();
         if (_position >= _text.Length) throw Error("unexpected end of the expression");
         var c = _text[_position];
@@ -189,7 +201,7 @@ internal sealed class ExpressionEvaluator
             var list = new JsonArray();
             if (!Accept("]"))
             {
-                do list.Add(Ternary()); while (Accept(","));
+                do list.Add(Owned(Ternary())); while (Accept(","));
                 Expect("]");
             }
             return list;
@@ -206,7 +218,47 @@ internal sealed class ExpressionEvaluator
         }
         if (Accept("(")) return CallFunction(name, start);
         if (!_variables.TryGetPropertyValue(name, out var variable)) throw ErrorAt(start, $"unknown variable '{name}'");
-        return variable?.DeepClone();
+        return variable;
+    }
+
+    /// <summary>
+    /// <paramref name="value"/>, ready to be placed in a new list: a node has at most one parent, so
+    /// one that is already inside a variable or a list is copied — and the copy is paid for.
+    /// </summary>
+    private JsonNode? Owned(JsonNode? value)
+    {
+        _budget.Allocate(ValueBytes);
+        if (value?.Parent is null) return value;
+        _budget.Allocate(SizeOf(value));
+        return value.DeepClone();
+    }
+
+    /// <summary>Roughly the bytes of a value: its text, and <see cref="ValueBytes"/> for each value in it.</summary>
+    private long SizeOf(JsonNode? value)
+    {
+        _budget.Step();
+        return value switch
+        {
+            JsonObject obj => ValueBytes + obj.Sum(p => p.Key.Length + SizeOf(p.Value)),
+            JsonArray list => ValueBytes + list.Sum(SizeOf),
+            JsonValue v when v.GetValueKind() == JsonValueKind.String => ValueBytes + v.GetValue<string>().Length,
+            _ => ValueBytes,
+        };
+    }
+
+    /// <summary><see cref="AsString"/>, paid for when it writes a list or table out as text.</summary>
+    internal string Text(JsonNode? value)
+    {
+        var text = AsString(value);
+        if (value is JsonObject or JsonArray) _budget.Allocate(text.Length);
+        return text;
+    }
+
+    /// <summary>A string the evaluator built, paid for.</summary>
+    internal string Built(string text)
+    {
+        _budget.Allocate(text.Length);
+        return text;
     }
 
     private JsonNode? CallFunction(string name, int start)
@@ -217,7 +269,9 @@ internal sealed class ExpressionEvaluator
             do arguments.Add(Ternary()); while (Accept(","));
             Expect(")");
         }
-        return ExpressionFunctions.Call(name, arguments, this, start);
+        var result = ExpressionFunctions.Call(name, arguments, this, start);
+        _budget.CheckDeadline();
+        return result;
     }
 
     // ------------------------------------------------------------------ operators
@@ -227,7 +281,9 @@ internal sealed class ExpressionEvaluator
         if (left is JsonValue l && l.GetValueKind() == JsonValueKind.String || right is JsonValue r && r.GetValueKind() == JsonValueKind.String)
         {
             if (!IsText(left) || !IsText(right)) throw Error($"cannot add {TypeOf(left)} and {TypeOf(right)} (use string(x) to convert)");
-            return AsString(left) + AsString(right);
+            var (first, second) = (AsString(left), AsString(right));
+            _budget.Allocate(first.Length + second.Length);
+            return first + second;
         }
         return Arithmetic("+", left, right);
     }
@@ -283,8 +339,8 @@ internal sealed class ExpressionEvaluator
     private JsonNode Contains(JsonNode? container, JsonNode? item) => container switch
     {
         JsonArray list => list.Any(element => JsonNode.DeepEquals(Normalize(element), Normalize(item))),
-        JsonObject obj => obj.ContainsKey(AsString(item)),
-        JsonValue text when text.GetValueKind() == JsonValueKind.String => AsString(container).Contains(AsString(item), StringComparison.Ordinal),
+        JsonObject obj => obj.ContainsKey(Text(item)),
+        JsonValue text when text.GetValueKind() == JsonValueKind.String => AsString(container).Contains(Text(item), StringComparison.Ordinal),
         _ => throw Error($"'in' needs a list, an object or a string on its right, not {TypeOf(container)}"),
     };
 
@@ -294,16 +350,26 @@ internal sealed class ExpressionEvaluator
         {
             case JsonArray list:
                 if (!IsInteger(index, out var i)) throw Error("a list index must be an integer (lists count from 1)");
-                return i >= 1 && i <= list.Count ? list[(int)i - 1]?.DeepClone() : null;
+                return i >= 1 && i <= list.Count ? list[(int)i - 1] : null;
             case JsonObject obj:
-                return obj[AsString(index)]?.DeepClone();
+                return obj[Text(index)];
             case JsonValue text when text.GetValueKind() == JsonValueKind.String:
-                var runes = AsString(value).EnumerateRunes().ToArray();
                 if (!IsInteger(index, out var at)) throw Error("a string index must be an integer (characters count from 1)");
-                return at >= 1 && at <= runes.Length ? runes[at - 1].ToString() : null;
+                return CharacterAt(AsString(value), at);
             default:
                 throw Error($"cannot index {TypeOf(value)}");
         }
+    }
+
+    /// <summary>The <paramref name="at"/>-th character (from 1), or null past the end.</summary>
+    private static string? CharacterAt(string text, long at)
+    {
+        if (at < 1) return null;
+        foreach (var rune in text.EnumerateRunes())
+        {
+            if (--at == 0) return rune.ToString();
+        }
+        return null;
     }
 
     // ------------------------------------------------------------------ values
@@ -488,7 +554,7 @@ internal static class ExpressionFunctions
                 throw evaluator.Error(min == max ? $"{name}() takes {min} argument{(min == 1 ? "" : "s")}, got {args.Count}" : $"{name}() takes {min} to {max} arguments, got {args.Count}");
         }
         double Num(int i) => evaluator.AsNumber(args[i], name);
-        string Str(int i) => ExpressionEvaluator.AsString(args[i]);
+        string Str(int i) => evaluator.Text(args[i]);
         IEnumerable<JsonNode?> Items()
         {
             if (args.Count == 1 && args[0] is JsonArray list) return list;
@@ -515,8 +581,7 @@ internal static class ExpressionFunctions
                 var values = Items().Select(v => evaluator.AsNumber(v, name)).ToArray();
                 if (values.Length == 0) throw evaluator.Error($"{name}() needs at least one number");
                 var pick = name == "min" ? values.Min() : values.Max();
-                var original = Items().First(v => evaluator.AsNumber(v, name) == pick);
-                return original?.DeepClone();
+                return Items().First(v => evaluator.AsNumber(v, name) == pick);
             case "sum":
                 JsonNode? total = 0L;
                 foreach (var item in Items())
@@ -540,16 +605,16 @@ internal static class ExpressionFunctions
                     JsonValue v when v.GetValueKind() == JsonValueKind.String => Str(0).EnumerateRunes().Count(),
                     _ => throw evaluator.Error($"len() needs a string, list or object, got {ExpressionEvaluator.TypeOf(args[0])}"),
                 };
-            case "lower": Arity(1); return Str(0).ToLowerInvariant();
-            case "upper": Arity(1); return Str(0).ToUpperInvariant();
-            case "trim": Arity(1); return Str(0).Trim();
+            case "lower": Arity(1); return evaluator.Built(Str(0).ToLowerInvariant());
+            case "upper": Arity(1); return evaluator.Built(Str(0).ToUpperInvariant());
+            case "trim": Arity(1); return evaluator.Built(Str(0).Trim());
             case "contains": Arity(2); return Str(0).Contains(Str(1), StringComparison.Ordinal);
             case "starts_with": Arity(2); return Str(0).StartsWith(Str(1), StringComparison.Ordinal);
             case "ends_with": Arity(2); return Str(0).EndsWith(Str(1), StringComparison.Ordinal);
             case "string": Arity(1); return Str(0);
             case "number":
                 Arity(1);
-                if (args[0] is JsonValue n && n.GetValueKind() == JsonValueKind.Number) return n.DeepClone();
+                if (args[0] is JsonValue n && n.GetValueKind() == JsonValueKind.Number) return n;
                 return double.TryParse(Str(0), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed)
                     ? (Math.Floor(parsed) == parsed && Math.Abs(parsed) < 9e15 && !Str(0).Contains('.', StringComparison.Ordinal) ? (long)parsed : JsonValue.Create(parsed))
                     : throw evaluator.Error($"number() cannot read '{Str(0)}' as a number");

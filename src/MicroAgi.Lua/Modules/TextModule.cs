@@ -9,11 +9,18 @@ namespace MicroAgi.Lua.Modules;
 
 /// <summary>
 /// <c>text</c>: Unicode-aware string helpers and regular expressions (.NET syntax) that cannot run
-/// past the call's deadline (docs/lua/modules/text.md).
+/// past the call's deadline (docs/lua/modules/text.md). Every loop over matches or pieces reports to
+/// the call's <see cref="HostBudget"/>, and lists are streamed into Lua rather than built first, so
+/// neither many small results nor a few huge ones outgrow the call's memory or time.
 /// </summary>
 internal static class TextModule
 {
     private const int MaxMatches = 100_000;
+    /// <summary>What a match table costs besides its text, for memory accounting.</summary>
+    private const int DescriptionBytes = 256;
+    /// <summary>What an item of a list costs in Lua besides its text.</summary>
+    private const int ListSlotBytes = 16;
+    private const int ListBytesPerMemoryCheck = 64 * 1024;
 
     public static HostModule Module { get; } = new("text",
     [
@@ -31,7 +38,7 @@ internal static class TextModule
         ("sub", Sub),
         ("pad_left", call => Pad(call, left: true)),
         ("pad_right", call => Pad(call, left: false)),
-        ("lines", call => PushList(call, Lines(call.String(1)))),
+        ("lines", call => PushList(call.Sandbox, Lines(call.String(1)))),
         ("truncate", Truncate),
         ("is_match", IsMatch),
         ("match", Match),
@@ -56,14 +63,22 @@ internal static class TextModule
         var separator = call.String(2);
         var limit = call.OptionalInteger(3, 0);
         if (limit < 0) return call.Fail("text.split: limit must not be negative");
-        string[] parts;
-        if (separator.Length == 0)
-            parts = text.EnumerateRunes().Select(r => r.ToString()).ToArray();
-        else if (limit > 0)
-            parts = text.Split(separator, (int)Math.Min(limit, int.MaxValue), StringSplitOptions.None);
-        else
-            parts = text.Split(separator, StringSplitOptions.None);
-        return PushList(call, parts);
+        var parts = separator.Length == 0 ? text.EnumerateRunes().Select(r => r.ToString()) : Pieces(text, separator, limit);
+        return PushList(call.Sandbox, parts);
+    }
+
+    /// <summary>The pieces of <paramref name="text"/> between separators, at most <paramref name="limit"/> (0: all) of them, the last holding the rest.</summary>
+    private static IEnumerable<string> Pieces(string text, string separator, long limit)
+    {
+        var start = 0;
+        for (long count = 1; limit == 0 || count < limit; count++)
+        {
+            var found = text.IndexOf(separator, start, StringComparison.Ordinal);
+            if (found < 0) break;
+            yield return text[start..found];
+            start = found + separator.Length;
+        }
+        yield return text[start..];
     }
 
     private static int Trim(HostCall call, TrimSide side)
@@ -86,6 +101,7 @@ internal static class TextModule
         var replacement = call.String(3);
         var max = call.OptionalInteger(4, long.MaxValue);
         if (old.Length == 0) return call.Fail("text.replace: the text to replace must not be empty");
+        var budget = new HostBudget(call.Sandbox);
         var output = new StringBuilder(text.Length);
         long count = 0;
         var position = 0;
@@ -93,10 +109,10 @@ internal static class TextModule
         {
             var found = text.IndexOf(old, position, StringComparison.Ordinal);
             if (found < 0) break;
+            budget.Allocate(found - position + replacement.Length);
             output.Append(text, position, found - position).Append(replacement);
             position = found + old.Length;
             count++;
-            if (output.Length > 4 * 1024 * 1024) call.Sandbox.EnsureRoom(output.Length);
         }
         output.Append(text, position, text.Length - position);
         call.PushString(output.ToString());
@@ -106,13 +122,26 @@ internal static class TextModule
 
     private static int Sub(HostCall call)
     {
-        var runes = call.String(1).EnumerateRunes().ToArray();
-        var length = runes.Length;
+        var text = call.String(1);
+        var length = text.EnumerateRunes().Count();
         long Position(long p) => p < 0 ? Math.Max(length + p + 1, 1) : p;
         var start = Math.Max(Position(call.OptionalInteger(2, 1)), 1);
         var end = Math.Min(Position(call.OptionalInteger(3, -1)), length);
         if (start > end) return call.PushString("");
-        return call.PushString(string.Concat(runes[(int)(start - 1)..(int)end].Select(r => r.ToString())));
+        var from = OffsetAfter(text, 0, start - 1);
+        return call.PushString(text[from..OffsetAfter(text, from, end - start + 1)]);
+    }
+
+    /// <summary>The UTF-16 index <paramref name="characters"/> Unicode characters after <paramref name="from"/> (or the end).</summary>
+    private static int OffsetAfter(string text, int from, long characters)
+    {
+        var offset = from;
+        foreach (var rune in text.AsSpan(from).EnumerateRunes())
+        {
+            if (characters-- <= 0) break;
+            offset += rune.Utf16SequenceLength;
+        }
+        return offset;
     }
 
     private static int Pad(HostCall call, bool left)
@@ -139,25 +168,35 @@ internal static class TextModule
         var max = call.Integer(2);
         var suffix = call.OptionalString(3) ?? "...";
         if (max < 0) return call.Fail("text.truncate: the length must not be negative");
-        var runes = text.EnumerateRunes().ToArray();
-        if (runes.Length <= max) return call.PushString(text);
+        if (text.EnumerateRunes().Count() <= max) return call.PushString(text);
         var suffixLength = suffix.EnumerateRunes().Count();
-        var keep = (int)Math.Max(0, max - suffixLength);
-        return call.PushString(string.Concat(runes[..keep].Select(r => r.ToString())) + (max >= suffixLength ? suffix : ""));
+        var keep = Math.Max(0, max - suffixLength);
+        return call.PushString(string.Concat(text.AsSpan(0, OffsetAfter(text, 0, keep)), max >= suffixLength ? suffix : ""));
     }
 
-    private static int PushList(HostCall call, IEnumerable<string> items)
+    /// <summary>
+    /// Pushes a list of <paramref name="items"/>, taken one at a time: each is in Lua (and counted by
+    /// the allocator) before the next is made, and the state is checked against the memory cap
+    /// whenever the list has grown by <see cref="ListBytesPerMemoryCheck"/>.
+    /// </summary>
+    private static int PushList(LuaSandbox sandbox, IEnumerable<string> items)
     {
-        var L = call.L;
+        var L = sandbox.State;
+        var budget = new HostBudget(sandbox);
         LuaNative.lua_createtable(L, 0, 0);
         long index = 0;
+        long grownSinceCheck = 0;
         foreach (var item in items)
         {
+            budget.Step();
             LuaStack.PushString(L, item);
             LuaNative.lua_rawseti(L, -2, ++index);
-            if (index % 4096 == 0) call.Sandbox.EnsureRoom(0);
+            grownSinceCheck += ListSlotBytes + item.Length;
+            if (grownSinceCheck < ListBytesPerMemoryCheck) continue;
+            grownSinceCheck = 0;
+            sandbox.EnsureRoom(0);
         }
-        if (index == 0) call.Sandbox.MarkShape(-1, TableShape.Array);
+        if (index == 0) sandbox.MarkShape(-1, TableShape.Array);
         return 1;
     }
 
@@ -191,7 +230,7 @@ internal static class TextModule
         }
     }
 
-    private static T Guarded<T>(HostCall call, Func<T> match)
+    private static T Guarded<T>(Func<T> match)
     {
         try
         {
@@ -207,15 +246,15 @@ internal static class TextModule
     {
         var text = call.String(1);
         var regex = Compile(call, 2, 3);
-        return call.PushBoolean(Guarded(call, () => regex.IsMatch(text)));
+        return call.PushBoolean(Guarded(() => regex.IsMatch(text)));
     }
 
     private static int Match(HostCall call)
     {
         var text = call.String(1);
         var regex = Compile(call, 2, 3);
-        var match = Guarded(call, () => regex.Match(text));
-        return match.Success ? call.PushJson(Describe(regex, match, text)) : call.PushNil();
+        var match = Guarded(() => regex.Match(text));
+        return match.Success ? call.PushJson(Describe(regex, match, new ByteOffsets(text), new HostBudget(call.Sandbox))) : call.PushNil();
     }
 
     private static int MatchAll(HostCall call)
@@ -223,12 +262,14 @@ internal static class TextModule
         var text = call.String(1);
         var regex = Compile(call, 2, 3);
         var all = new JsonArray();
-        Guarded(call, () =>
+        var offsets = new ByteOffsets(text);
+        var budget = new HostBudget(call.Sandbox);
+        Guarded(() =>
         {
             for (var match = regex.Match(text); match.Success; match = match.NextMatch())
             {
                 if (all.Count >= MaxMatches) throw new InvalidOperationException($"more than {MaxMatches} matches");
-                all.Add(Describe(regex, match, text));
+                all.Add(Describe(regex, match, offsets, budget));
             }
             return 0;
         });
@@ -242,8 +283,11 @@ internal static class TextModule
     }
 
     /// <summary>{match, start, finish (byte positions as string.sub uses), groups (numbered), named}.</summary>
-    private static JsonObject Describe(Regex regex, Match match, string text)
+    private static JsonObject Describe(Regex regex, Match match, ByteOffsets offsets, HostBudget budget)
     {
+        // Groups may overlap (a lookahead can capture the rest of the text at every position): pay for
+        // their text before copying it.
+        budget.Allocate(DescriptionBytes + match.Groups.Values.Sum(g => (long)g.Length));
         var groups = new JsonArray();
         var named = new JsonObject();
         foreach (var name in regex.GetGroupNames())
@@ -253,12 +297,12 @@ internal static class TextModule
             if (int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out _)) groups.Add(group.Success ? group.Value : "");
             else named[name] = group.Success ? group.Value : "";
         }
-        var start = Encoding.UTF8.GetByteCount(text.AsSpan(0, match.Index)) + 1;
+        var start = offsets.At(match.Index) + 1;
         return new JsonObject
         {
             ["match"] = match.Value,
             ["start"] = start,
-            ["finish"] = start + Encoding.UTF8.GetByteCount(match.Value) - 1,
+            ["finish"] = start + Encoding.UTF8.GetByteCount(match.ValueSpan) - 1,
             ["groups"] = groups,
             ["named"] = named,
         };
@@ -268,14 +312,25 @@ internal static class TextModule
     {
         var text = call.String(1);
         var regex = Compile(call, 2, 4);
-        var replacement = call.String(3);
+        var replacement = new RegexReplacement(regex, call.String(3));
+        var budget = new HostBudget(call.Sandbox);
+        var output = new StringBuilder();
         var count = 0;
-        var result = Guarded(call, () => regex.Replace(text, match =>
+        var position = 0;
+        Guarded(() =>
         {
-            count++;
-            return match.Result(replacement);
-        }));
-        call.PushString(result);
+            for (var match = regex.Match(text); match.Success; match = match.NextMatch())
+            {
+                budget.Allocate(match.Index - position + replacement.LengthFor(match, text));
+                output.Append(text, position, match.Index - position);
+                replacement.AppendTo(output, match, text);
+                position = match.Index + match.Length;
+                count++;
+            }
+            return 0;
+        });
+        output.Append(text, position, text.Length - position);
+        call.PushString(output.ToString());
         call.PushInteger(count);
         return 2;
     }
@@ -284,6 +339,43 @@ internal static class TextModule
     {
         var text = call.String(1);
         var regex = Compile(call, 2, 3);
-        return PushList(call, Guarded(call, () => regex.Split(text)));
+        var sandbox = call.Sandbox;
+        return Guarded(() => PushList(sandbox, SplitPieces(regex, text)));
+    }
+
+    /// <summary>What <c>Regex.Split</c> returns (captured groups included), one piece at a time.</summary>
+    private static IEnumerable<string> SplitPieces(Regex regex, string text)
+    {
+        var position = 0;
+        for (var match = regex.Match(text); match.Success; match = match.NextMatch())
+        {
+            yield return text[position..match.Index];
+            position = match.Index + match.Length;
+            for (var group = 1; group < match.Groups.Count; group++)
+            {
+                if (match.Groups[group].Success) yield return match.Groups[group].Value;
+            }
+        }
+        yield return text[position..];
+    }
+
+    /// <summary>
+    /// UTF-8 byte offsets of increasing UTF-16 indexes, counted from the previous one: counting from the
+    /// start of the text for every match would be quadratic.
+    /// </summary>
+    private sealed class ByteOffsets(string text)
+    {
+        private int _index;
+        private long _bytes;
+
+        public long At(int index)
+        {
+            if (index < _index) (_index, _bytes) = (0, 0);
+            // Never stop between the two halves of a surrogate pair: the pair counts as one character.
+            var stop = index > 0 && index < text.Length && char.IsHighSurrogate(text[index - 1]) && char.IsLowSurrogate(text[index]) ? index - 1 : index;
+            _bytes += Encoding.UTF8.GetByteCount(text.AsSpan(_index, stop - _index));
+            _index = stop;
+            return _bytes + Encoding.UTF8.GetByteCount(text.AsSpan(stop, index - stop));
+        }
     }
 }

@@ -114,7 +114,7 @@ internal static class TimeModule
 
     private static int FormatWith(HostCall call, ZonedTime time, string layout)
     {
-        var (text, error) = LayoutFormatter.Format(time, layout);
+        var (text, error) = LayoutFormatter.Format(time, layout, new HostBudget(call.Sandbox));
         return error is null ? call.PushString(text!) : call.Fail($"{call.Name}: {error}");
     }
 
@@ -262,12 +262,14 @@ internal static class TimeModule
     /// <summary>The strftime-style layouts of time.format (the directive table is in docs/lua/modules/time.md).</summary>
     internal static class LayoutFormatter
     {
-        public static (string? Text, string? Error) Format(ZonedTime time, string layout)
+        /// <summary>A directive writes up to a zone name for two characters of layout: the output is paid for as it grows.</summary>
+        public static (string? Text, string? Error) Format(ZonedTime time, string layout, HostBudget budget)
         {
             var local = time.Local;
             var output = new StringBuilder(layout.Length + 16);
             for (var i = 0; i < layout.Length; i++)
             {
+                budget.Allocate(1);
                 if (layout[i] != '%')
                 {
                     output.Append(layout[i]);
@@ -283,6 +285,7 @@ internal static class TimeModule
                 }
                 var piece = Directive(directive, local, time);
                 if (piece is null) return (null, $"unknown layout directive '%{directive}'");
+                budget.Allocate(piece.Length);
                 output.Append(piece);
             }
             return (output.ToString(), null);

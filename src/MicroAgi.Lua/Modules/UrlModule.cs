@@ -9,6 +9,9 @@ namespace MicroAgi.Lua.Modules;
 /// <summary><c>url</c>: parse and build URLs, percent-encoding, query strings (docs/lua/modules/url.md).</summary>
 internal static class UrlModule
 {
+    /// <summary>What a decoded parameter costs at least besides its text (a list slot in Lua).</summary>
+    private const int ParameterBytes = 16;
+
     public static HostModule Module { get; } = new("url",
     [
         ("parse", Parse),
@@ -122,15 +125,20 @@ internal static class UrlModule
         _ => throw new ArgumentException("query values must be strings, numbers, booleans or lists of them"),
     };
 
-    /// <summary>Pushes the decoded query: name → value, or name → list of values when the name repeats.</summary>
+    /// <summary>
+    /// Pushes the decoded query: name → value, or name → list of values when the name repeats. Each
+    /// parameter is paid for as it is read: two characters of query can make a list entry.
+    /// </summary>
     private static int PushQuery(HostCall call, string query)
     {
+        var budget = new HostBudget(call.Sandbox);
         var parameters = new JsonObject();
-        foreach (var pair in query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var pair in Pairs(query.TrimStart('?')))
         {
             var equals = pair.IndexOf('=', StringComparison.Ordinal);
             var name = Decode(equals < 0 ? pair : pair[..equals], plusAsSpace: true);
             var value = equals < 0 ? "" : Decode(pair[(equals + 1)..], plusAsSpace: true);
+            budget.Allocate(ParameterBytes + name.Length + value.Length);
             switch (parameters[name])
             {
                 case null when !parameters.ContainsKey(name):
@@ -145,6 +153,19 @@ internal static class UrlModule
             }
         }
         return call.PushJson(parameters);
+    }
+
+    /// <summary>The non-empty <c>&amp;</c>-separated pieces of a query, one at a time.</summary>
+    private static IEnumerable<string> Pairs(string query)
+    {
+        var start = 0;
+        while (start < query.Length)
+        {
+            var end = query.IndexOf('&', start);
+            if (end < 0) end = query.Length;
+            if (end > start) yield return query[start..end];
+            start = end + 1;
+        }
     }
 
     private static int Join(HostCall call)

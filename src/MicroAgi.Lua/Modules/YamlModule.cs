@@ -11,8 +11,10 @@ namespace MicroAgi.Lua.Modules;
 
 /// <summary>
 /// <c>yaml</c>: YAML to Lua values and back (docs/lua/modules/yaml.md). Plain scalars follow the YAML
-/// 1.2 core schema (null, booleans, integers, floats); quoted scalars are strings. Aliases are
-/// expanded, with a cap on the expanded size so an alias bomb fails instead of exhausting memory.
+/// 1.2 core schema (null, booleans, integers, floats); quoted scalars are strings. Parsing refuses
+/// deep nesting before the tree is built (<see cref="BoundedYamlParser"/>); aliases are expanded, but
+/// only after measuring what they expand to: more than a million values is refused and their text
+/// counts against the call's memory, so an alias bomb fails at once instead of exhausting memory or time.
 /// </summary>
 internal static partial class YamlModule
 {
@@ -44,20 +46,26 @@ internal static partial class YamlModule
     private static List<JsonNode?>? Load(HostCall call)
     {
         var text = call.String(1);
-        call.Sandbox.EnsureRoom(text.Length);
+        var sandbox = call.Sandbox;
+        sandbox.EnsureRoom(text.Length);
         var stream = new YamlStream();
         try
         {
-            stream.Load(new StringReader(text));
+            stream.Load(new BoundedYamlParser(new Parser(new StringReader(text)), MaxDepth, MaxNodes, sandbox.CheckDeadline));
         }
         catch (YamlException e)
         {
             call.Fail($"yaml.decode: line {e.Start.Line}, column {e.Start.Column}: {Describe(e)}");
             return null;
         }
-        var budget = new int[] { MaxNodes };
         try
         {
+            // Aliases share nodes, so the expanded size is known before anything is expanded.
+            var size = new ExpandedSize();
+            var (values, bytes) = stream.Documents.Aggregate((Values: 0L, Bytes: 0L), (total, d) => ExpandedSize.Add(total, size.Of(d.RootNode, 0)));
+            if (values > MaxNodes) throw new InvalidDataException($"the document expands to more than {MaxNodes} values (an alias bomb?)");
+            sandbox.EnsureRoom(bytes);
+            var budget = new HostBudget(sandbox);
             return stream.Documents.Select(d => Convert(d.RootNode, budget, 0)).ToList();
         }
         catch (InvalidDataException e)
@@ -69,10 +77,49 @@ internal static partial class YamlModule
 
     private static string Describe(YamlException e) => (e.InnerException?.Message ?? e.Message).Split(" (Line:", 2)[0];
 
-    private static JsonNode? Convert(YamlNode node, int[] budget, int depth)
+    private static InvalidDataException TooDeep() => new($"the document nests deeper than {MaxDepth} levels");
+
+    /// <summary>
+    /// The values a node expands to and the text they hold (what the Lua strings will cost), aliases
+    /// included. Each distinct node is measured once, so an alias bomb is measured in the time it takes
+    /// to read, and refused before it is built. Sums saturate instead of overflowing.
+    /// </summary>
+    private sealed class ExpandedSize
     {
-        if (--budget[0] < 0) throw new InvalidDataException($"the document expands to more than {MaxNodes} values (an alias bomb?)");
-        if (depth > MaxDepth) throw new InvalidDataException($"the document nests deeper than {MaxDepth} levels");
+        private const long Saturated = long.MaxValue / 4;
+        private readonly Dictionary<YamlNode, (long Values, long Bytes)> _known = new(ReferenceEqualityComparer.Instance);
+
+        public static (long Values, long Bytes) Add((long Values, long Bytes) a, (long Values, long Bytes) b) =>
+            (Math.Min(a.Values + b.Values, Saturated), Math.Min(a.Bytes + b.Bytes, Saturated));
+
+        public (long Values, long Bytes) Of(YamlNode node, int depth)
+        {
+            // Expanding an alias can nest deeper than the text does; so would converting it.
+            if (depth > MaxDepth) throw TooDeep();
+            if (_known.TryGetValue(node, out var size)) return size;
+            size = (1, 0);
+            switch (node)
+            {
+                case YamlScalarNode scalar:
+                    size.Bytes = scalar.Value?.Length ?? 0;
+                    break;
+                case YamlSequenceNode sequence:
+                    foreach (var item in sequence.Children) size = Add(size, Of(item, depth + 1));
+                    break;
+                case YamlMappingNode mapping:
+                    foreach (var (key, value) in mapping.Children)
+                        size = Add(Add(size, (0, key is YamlScalarNode k ? k.Value?.Length ?? 0 : 0)), Of(value, depth + 1));
+                    break;
+            }
+            _known[node] = size;
+            return size;
+        }
+    }
+
+    private static JsonNode? Convert(YamlNode node, HostBudget budget, int depth)
+    {
+        budget.Step();
+        if (depth > MaxDepth) throw TooDeep();
         switch (node)
         {
             case YamlScalarNode scalar:
@@ -140,7 +187,9 @@ internal static partial class YamlModule
             return call.Fail("yaml.encode: " + e.Message);
         }
         var serializer = new SerializerBuilder().WithQuotingNecessaryStrings().Build();
-        return call.PushString(serializer.Serialize(ToPlain(value)));
+        var output = new BudgetedTextWriter(new HostBudget(call.Sandbox));
+        serializer.Serialize(output, ToPlain(value));
+        return call.PushString(output.ToString());
     }
 
     /// <summary>JsonNode → dictionaries, lists and scalars the YAML serializer understands (keys stay in sorted order).</summary>

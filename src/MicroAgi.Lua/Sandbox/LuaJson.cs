@@ -18,6 +18,10 @@ internal static unsafe class LuaJson
     /// <summary>Deepest nesting accepted in either direction.</summary>
     public const int MaxDepth = 100;
 
+    /// <summary>What a value costs in Lua at least (a table slot), besides its text.</summary>
+    private const long SlotBytes = 16;
+    private const long BytesPerMemoryCheck = 64 * 1024;
+
     /// <summary>Writes text as it is: non-ASCII and HTML characters are not escaped (the output is read by people and LLMs, never embedded in HTML).</summary>
     public static readonly JavaScriptEncoder Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
 
@@ -34,7 +38,7 @@ internal static unsafe class LuaJson
     {
         var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = MaxDepth });
         if (!reader.Read()) throw new JsonException("no JSON value in the input");
-        var pushed = 0;
+        long pushed = 0;
         PushValue(L, ref reader, sandbox, ref pushed);
         if (reader.Read())
         {
@@ -56,9 +60,14 @@ internal static unsafe class LuaJson
         PushJson(L, buffer.WrittenSpan, sandbox);
     }
 
-    private static void PushValue(nint L, ref Utf8JsonReader reader, LuaSandbox sandbox, ref int pushed)
+    /// <summary>
+    /// Pushes the value at the reader. The cap is off while the host pushes, so what was pushed is
+    /// checked against it every <see cref="BytesPerMemoryCheck"/>: <paramref name="pushed"/> counts
+    /// the bytes since the last check (a table slot per value, plus the text of strings and keys).
+    /// </summary>
+    private static void PushValue(nint L, ref Utf8JsonReader reader, LuaSandbox sandbox, ref long pushed)
     {
-        if (++pushed % 4096 == 0) sandbox.EnsureRoom(0);
+        Count(ref reader, sandbox, ref pushed);
         switch (reader.TokenType)
         {
             case JsonTokenType.StartObject:
@@ -86,12 +95,21 @@ internal static unsafe class LuaJson
         }
     }
 
-    private static void PushObject(nint L, ref Utf8JsonReader reader, LuaSandbox sandbox, ref int pushed)
+    private static void Count(ref Utf8JsonReader reader, LuaSandbox sandbox, ref long pushed)
+    {
+        pushed += SlotBytes + (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName ? reader.ValueSpan.Length : 0);
+        if (pushed < BytesPerMemoryCheck) return;
+        pushed = 0;
+        sandbox.EnsureRoom(0);
+    }
+
+    private static void PushObject(nint L, ref Utf8JsonReader reader, LuaSandbox sandbox, ref long pushed)
     {
         Reserve(L, 4);
         LuaNative.lua_createtable(L, 0, 4);
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
+            Count(ref reader, sandbox, ref pushed);
             PushString(L, ref reader);
             reader.Read();
             if (reader.TokenType == JsonTokenType.Null)
@@ -104,7 +122,7 @@ internal static unsafe class LuaJson
         }
     }
 
-    private static void PushArray(nint L, ref Utf8JsonReader reader, LuaSandbox sandbox, ref int pushed)
+    private static void PushArray(nint L, ref Utf8JsonReader reader, LuaSandbox sandbox, ref long pushed)
     {
         Reserve(L, 4);
         LuaNative.lua_createtable(L, 4, 0);
@@ -161,9 +179,26 @@ internal static unsafe class LuaJson
         new LuaToJson(L, sandbox, writer, where, maxBytes).Value(LuaNative.lua_absindex(L, index), 0);
     }
 
+    /// <summary>
+    /// A table may hold the same subtable many times, so its JSON text can be exponentially larger than
+    /// the table: every value written is reported to the call's <see cref="HostBudget"/>, and the
+    /// elements of the tables being written are promised in advance against <c>maxBytes</c>.
+    /// </summary>
     private sealed class LuaToJson(nint L, LuaSandbox sandbox, Utf8JsonWriter writer, string where, long maxBytes)
     {
-        private readonly List<string> _path = [];
+        /// <summary>Every element costs at least two bytes of JSON (a value and a separator).</summary>
+        private const long MinElementBytes = 2;
+        /// <summary>What a collected object key costs in managed memory besides its text.</summary>
+        private const long ObjectKeyOverhead = 64;
+
+        /// <summary>Where the value being written sits; formatted only for an error message.</summary>
+        private readonly List<PathStep> _path = [];
+        private readonly HostBudget _budget = new(sandbox);
+        private long _reported;
+        /// <summary>Bytes the open tables' elements not yet written will take at least.</summary>
+        private long _promised;
+
+        private long Written => writer.BytesCommitted + writer.BytesPending;
 
         public void Value(int index, int depth)
         {
@@ -190,9 +225,13 @@ internal static unsafe class LuaJson
                 default:
                     throw Problem($"cannot convert a {LuaStack.TypeName(L, index)} to JSON");
             }
-            if (writer.BytesCommitted + writer.BytesPending > maxBytes)
-                throw new LuaOutputException($"{where} is larger than the {maxBytes}-byte limit");
+            var written = Written;
+            if (written > maxBytes) throw TooLarge();
+            _budget.Allocate(written - _reported);
+            _reported = written;
         }
+
+        private LuaOutputException TooLarge() => new($"{where} is larger than the {maxBytes}-byte limit");
 
         private void Number(int index)
         {
@@ -223,14 +262,15 @@ internal static unsafe class LuaJson
             LuaNative.lua_pushnil(L);
             while (LuaNative.lua_next(L, index) != 0)
             {
+                _budget.Step();
                 count++;
                 if (sequence && !(LuaNative.lua_isinteger(L, -2) != 0 && LuaNative.lua_tointegerx(L, -2, null) is var key && key >= 1 && key <= length))
                     sequence = false;
                 LuaNative.lua_pop(L, 1);
             }
-            // Every element costs at least two bytes of JSON: a table that cannot fit is refused before it is sorted and written.
-            if (count * 2 > maxBytes - (writer.BytesCommitted + writer.BytesPending))
-                throw new LuaOutputException($"{where} is larger than the {maxBytes}-byte limit");
+            // A table that cannot fit, beside what the tables around it still have to write, is refused
+            // before its keys are collected and sorted.
+            if (count * MinElementBytes > maxBytes - Written - _promised) throw TooLarge();
             if (count == 0)
             {
                 if (sandbox.ShapeOf(index) == TableShape.Array) writer.WriteStartArray();
@@ -239,6 +279,7 @@ internal static unsafe class LuaJson
                 else writer.WriteEndObject();
                 return;
             }
+            _promised += count * MinElementBytes;
             if (sequence && count == length && sandbox.ShapeOf(index) != TableShape.Object) Array(index, length, depth);
             else Object(index, depth);
         }
@@ -249,7 +290,8 @@ internal static unsafe class LuaJson
             for (long i = 1; i <= length; i++)
             {
                 LuaNative.lua_rawgeti(L, index, i);
-                _path.Add($"[{i}]");
+                _path.Add(new PathStep(i, null));
+                _promised -= MinElementBytes;
                 Value(LuaNative.lua_gettop(L), depth + 1);
                 _path.RemoveAt(_path.Count - 1);
                 LuaNative.lua_pop(L, 1);
@@ -263,7 +305,9 @@ internal static unsafe class LuaJson
             LuaNative.lua_pushnil(L);
             while (LuaNative.lua_next(L, index) != 0)
             {
-                keys.Add(KeyAt(-2));
+                var key = KeyAt(-2);
+                _budget.Allocate(ObjectKeyOverhead + key.Name.Length * sizeof(char) + (key.Bytes?.Length ?? 0));
+                keys.Add(key);
                 LuaNative.lua_pop(L, 1);
             }
             keys.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
@@ -273,7 +317,8 @@ internal static unsafe class LuaJson
                 writer.WritePropertyName(key.Name);
                 key.Push(L);
                 LuaNative.lua_rawget(L, index);
-                _path.Add(key.Name.Length > 0 && key.Name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_') ? "." + key.Name : $"[\"{key.Name}\"]");
+                _path.Add(new PathStep(0, key.Name));
+                _promised -= MinElementBytes;
                 Value(LuaNative.lua_gettop(L), depth + 1);
                 _path.RemoveAt(_path.Count - 1);
                 LuaNative.lua_pop(L, 1);
@@ -306,6 +351,17 @@ internal static unsafe class LuaJson
         private string ShortPath() => _path.Count <= 8
             ? string.Concat(_path)
             : string.Concat(_path.Take(4)) + "…" + string.Concat(_path.Skip(_path.Count - 3));
+    }
+
+    /// <summary>One step of a path into a value: a list index, or an object key when <see cref="Key"/> is set.</summary>
+    private readonly record struct PathStep(long Index, string? Key)
+    {
+        public override string ToString() => Key switch
+        {
+            null => $"[{Index}]",
+            { Length: > 0 } when Key.All(c => char.IsAsciiLetterOrDigit(c) || c == '_') => "." + Key,
+            _ => $"[\"{Key}\"]",
+        };
     }
 
     /// <summary>An object key as read from Lua, kept in its original form so it can be looked up again.</summary>

@@ -441,6 +441,15 @@ internal sealed unsafe class LuaSandbox : IDisposable
         throw new LuaLimitException(LimitKind.Memory, "not enough memory");
     }
 
+    /// <summary>
+    /// Throws <see cref="LuaLimitException"/> once the running call is past its deadline or cancelled:
+    /// what the count hook does for Lua code, for host code that loops.
+    /// </summary>
+    public void CheckDeadline()
+    {
+        if (_control->Enforcing != 0) PatternMatcher.CheckDeadline(_control);
+    }
+
     /// <summary>True when the running call already reached a limit.</summary>
     public bool LimitReached => _control->Fatal != 0;
 

@@ -34,13 +34,24 @@ end
 
 local readonly_tables = native_setmetatable({}, { __mode = "k" })
 
+-- pairs(view) must not return `next, real`: the real table would be its second value, writable,
+-- and shared by every later call of the state. The iterator keeps it in a closure instead.
+local function iterate(real)
+  local key
+  return function()
+    local value
+    key, value = next(real, key)
+    return key, value
+  end
+end
+
 local function readonly(name, real)
   local view = {}
   readonly_tables[view] = true
   native_setmetatable(view, {
     __index = real,
     __newindex = function() error("attempt to modify read-only table '" .. name .. "'", 2) end,
-    __pairs = function() return next, real, nil end,
+    __pairs = function() return iterate(real) end,
     __len = function() return rawlen(real) end,
     __metatable = false,
   })

@@ -1,0 +1,44 @@
+namespace MicroAgi.Lua.Sandbox;
+
+/// <summary>
+/// What one host function may spend of its call's limits. The count hook cannot interrupt C# code, so
+/// a host function that loops over user-controlled sizes reports its steps here (the deadline and
+/// cancellation are checked every few thousand), and one that builds values reports their bytes
+/// (counted against the memory cap as if they already lived in Lua, so managed data can never grow
+/// far past what the call may hold).
+/// </summary>
+/// <remarks>Outside a call (converting its result) nothing is checked: those conversions have their own size bound.</remarks>
+internal sealed class HostBudget(LuaSandbox sandbox)
+{
+    private const int StepsPerClockCheck = 4096;
+    private const long BytesPerMemoryCheck = 64 * 1024;
+
+    private int _steps;
+    private long _allocated;
+    private long _allocatedAtLastCheck;
+
+    /// <summary>One unit of work (a match, a value, an operator): cheap, and bounded by itself.</summary>
+    public void Step()
+    {
+        if (++_steps < StepsPerClockCheck) return;
+        _steps = 0;
+        sandbox.CheckDeadline();
+    }
+
+    /// <summary>Checks the deadline now: after a step that may itself take long (comparing two large values).</summary>
+    public void CheckDeadline() => sandbox.CheckDeadline();
+
+    /// <summary>
+    /// Reports <paramref name="bytes"/> more of built data. The total is what counts: data the function
+    /// builds and drops again still cost the time to build it, and its total is easy to bound.
+    /// </summary>
+    public void Allocate(long bytes)
+    {
+        _allocated += bytes;
+        Step();
+        if (_allocated - _allocatedAtLastCheck < BytesPerMemoryCheck) return;
+        _allocatedAtLastCheck = _allocated;
+        sandbox.CheckDeadline();
+        sandbox.EnsureRoom(_allocated);
+    }
+}
