@@ -72,8 +72,9 @@ internal static class CliApplication
     private static bool IsUserError(Exception ex) => ex is AppLoadException or RegistryStoreException or ChangeSetConflictException
         or MicroAgi.Security.InvalidPolicyException or MicroAgi.Security.PolicyEvaluationException
         or ConfigException or MicroAgi.Agents.Definitions.AgentDefinitionException or MicroAgi.Llm.Errors.LlmException
-        or FormatException or ArgumentException or InvalidOperationException or FileNotFoundException or DirectoryNotFoundException
-        or UnauthorizedAccessException;
+        or FormatException or ArgumentException or InvalidOperationException
+        // File system trouble (a path that is a file, a full disk, no permission) is the user's to fix, not a bug.
+        or IOException or UnauthorizedAccessException;
 
     private static IAnsiConsole CreateConsole(TextWriter writer, bool redirected)
     {

@@ -43,12 +43,14 @@ public readonly record struct EntryId
             error = $"entry id '{text}' has no ':'; write it as 'namespace:name'";
             return false;
         }
-        if (colon == 0)
+        // Blank parts are refused here, with a reason, rather than by the constructor's exception:
+        // callers such as the YAML loaders turn the reason into an error that names the file and line.
+        if (text.AsSpan(0, colon).IsWhiteSpace())
         {
             error = $"entry id '{text}' has an empty namespace; write it as 'namespace:name'";
             return false;
         }
-        if (colon == text.Length - 1)
+        if (text.AsSpan(colon + 1).IsWhiteSpace())
         {
             error = $"entry id '{text}' has an empty name; write it as 'namespace:name'";
             return false;

@@ -106,6 +106,12 @@ public class AppLoaderTests
     [InlineData("namespace: app\nentries:\n  - { name: x, kind: k, src: file://../outside.txt }\n", "_index.yaml:3", "points outside the app root")]
     [InlineData("namespace: app\nentries:\n  - { name: x, kind: k, src: file:///etc/passwd }\n", "_index.yaml:3", "points outside the app root")]
     [InlineData("namespace: app\nentries:\n  - { name: x, kind: k, meta: 5 }\n", "_index.yaml:3", "'x.meta' must be a mapping")]
+    [InlineData("namespace: app\nentries:\n  - { name: \" \", kind: k }\n", "_index.yaml:3", "entry has no 'name'")]
+    [InlineData("namespace: app\nentries:\n  - { name: x, kind: \" \" }\n", "_index.yaml:3", "entry 'x' has no 'kind'")]
+    [InlineData("namespace: \" \"\nentries: []\n", "_index.yaml:1", "missing 'namespace'")]
+    [InlineData("namespace: app\nentries:\n  - { name: x, kind: k }\n---\nnamespace: app\nentries:\n  - { name: y, kind: k }\n", "_index.yaml:4", "a second YAML document starts here")]
+    [InlineData("namespace: app\nentries:\n  - { name: x, kind: k }\n---\n", "_index.yaml:4", "a second YAML document starts here")]
+    [InlineData("namespace: app\nentries:\n  - { name: x, kind: k, a: &v [1], b: *v }\n", "_index.yaml:3", "aliases (*name) are not supported")]
     public void Bad_input_names_the_file_and_line_and_what_is_wrong(string yaml, string location, string message)
     {
         using var dir = new TempDir();
@@ -121,5 +127,97 @@ public class AppLoaderTests
     {
         var ex = Assert.Throws<AppLoadException>(() => new DirectoryAppFiles("/nonexistent/microagi-app"));
         Assert.Contains("does not exist", ex.Message);
+    }
+
+    [Fact]
+    public void Nesting_deeper_than_the_limit_is_refused_with_file_and_line()
+    {
+        using var dir = new TempDir();
+        // Deep enough that the entry could not be stored as JSON (System.Text.Json stops at 64 levels).
+        dir.Write("_index.yaml", $"namespace: app\nentries:\n  - name: x\n    kind: k\n    meta: {{ v: {new string('[', 70)}{new string(']', 70)} }}\n");
+        var ex = Assert.Throws<AppLoadException>(() => AppLoader.Load(new DirectoryAppFiles(dir.Path)));
+        Assert.Contains("_index.yaml:5", ex.Message);
+        Assert.Contains("nested more than 64 levels", ex.Message);
+    }
+
+    [Fact]
+    public void Nesting_deep_enough_to_overflow_a_recursive_loader_is_refused_before_it_is_loaded()
+    {
+        using var dir = new TempDir();
+        dir.Write("_index.yaml", $"namespace: app\nentries:\n  - {{ name: x, kind: k, v: {new string('[', 200_000)}{new string(']', 200_000)} }}\n");
+        var ex = Assert.Throws<AppLoadException>(() => AppLoader.Load(new DirectoryAppFiles(dir.Path)));
+        Assert.Contains("_index.yaml:3", ex.Message);
+    }
+
+    [Fact]
+    public void Nesting_within_the_limit_loads()
+    {
+        using var dir = new TempDir();
+        dir.Write("_index.yaml", $"namespace: app\nentries:\n  - {{ name: x, kind: k, meta: {{ v: {new string('[', 50)}1{new string(']', 50)} }} }}\n");
+        Assert.Single(AppLoader.Load(new DirectoryAppFiles(dir.Path)));
+    }
+
+    [Fact]
+    public void A_file_reference_through_a_symlink_to_a_file_outside_the_app_is_refused()
+    {
+        using var dir = new TempDir();
+        using var outside = new TempDir();
+        var secret = outside.Write("secret.txt", "secret");
+        File.CreateSymbolicLink(Path.Combine(dir.Path, "link.txt"), secret);
+        dir.Write("_index.yaml", "namespace: app\nentries:\n  - { name: x, kind: k, src: file://link.txt }\n");
+
+        var ex = Assert.Throws<AppLoadException>(() => AppLoader.Load(new DirectoryAppFiles(dir.Path)));
+        Assert.Contains("_index.yaml:3", ex.Message);
+        Assert.Contains("file://link.txt", ex.Message);
+        Assert.Contains("outside the app directory", ex.Message);
+        Assert.DoesNotContain("secret\"", ex.Message);
+    }
+
+    [Fact]
+    public void A_file_reference_through_a_symlinked_directory_outside_the_app_is_refused()
+    {
+        using var dir = new TempDir();
+        using var outside = new TempDir();
+        outside.Write("secret.txt", "secret");
+        Directory.CreateSymbolicLink(Path.Combine(dir.Path, "shared"), outside.Path);
+        dir.Write("_index.yaml", "namespace: app\nentries:\n  - { name: x, kind: k, src: file://shared/secret.txt }\n");
+
+        var ex = Assert.Throws<AppLoadException>(() => AppLoader.Load(new DirectoryAppFiles(dir.Path)));
+        Assert.Contains("_index.yaml:3", ex.Message);
+        Assert.Contains("outside the app directory", ex.Message);
+    }
+
+    [Fact]
+    public void Symlinks_that_stay_inside_the_app_and_a_symlinked_app_directory_are_fine()
+    {
+        using var dir = new TempDir();
+        using var links = new TempDir();
+        dir.Write("src/real.lua", "return 1");
+        File.CreateSymbolicLink(Path.Combine(dir.Path, "link.lua"), "src/real.lua");
+        dir.Write("_index.yaml", "namespace: app\nentries:\n  - { name: x, kind: k, src: file://link.lua }\n");
+        var app = Path.Combine(links.Path, "app");
+        Directory.CreateSymbolicLink(app, dir.Path);
+
+        Assert.Equal("return 1", AppLoader.Load(new DirectoryAppFiles(app)).Single().DataString("src"));
+    }
+
+    [Fact]
+    public void Validators_run_at_load_and_name_the_file_and_line_of_the_entry()
+    {
+        using var dir = new TempDir();
+        dir.Write("tools/_index.yaml", "namespace: app\nentries:\n  - { name: ok, kind: owned, meta: { owner: me } }\n  - { name: bad, kind: owned }\n");
+        var validators = new IEntryValidator[] { new OwnerRequired() };
+
+        var ex = Assert.Throws<AppLoadException>(() => AppLoader.Load(validators, new DirectoryAppFiles(dir.Path)));
+        Assert.Contains("tools/_index.yaml:4", ex.Message);
+        Assert.Contains("app:bad", ex.Message);
+        Assert.Contains("meta.owner is missing", ex.Message);
+    }
+
+    /// <summary>A content rule of the kind layers above the registry register (like a policy check).</summary>
+    private sealed class OwnerRequired : IEntryValidator
+    {
+        public IEnumerable<string> Validate(Entry entry) =>
+            entry.Kind == "owned" && entry.MetaString("owner") is null ? ["meta.owner is missing; set meta.owner"] : [];
     }
 }

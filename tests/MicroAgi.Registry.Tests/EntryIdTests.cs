@@ -16,11 +16,16 @@ public class EntryIdTests
     [InlineData("noколон", "no ':'")]
     [InlineData(":name", "empty namespace")]
     [InlineData("app:", "empty name")]
+    [InlineData("app: ", "empty name")]
+    [InlineData(" :x", "empty namespace")]
+    [InlineData("\t:\t", "empty namespace")]
     public void Rejects_ids_without_namespace_or_name_with_a_message_that_says_why(string text, string expected)
     {
         var ex = Assert.Throws<FormatException>(() => EntryId.Parse(text));
         Assert.Contains(expected, ex.Message);
         Assert.Contains("namespace:name", ex.Message);
+        Assert.False(EntryId.TryParse(text, out _, out var reason));
+        Assert.Equal(ex.Message, reason);
     }
 
     [Fact]

@@ -14,16 +14,17 @@ internal static class RegistryHost
     /// <summary>Content checks every write goes through, whoever makes it (CLI, agent, rollback).</summary>
     private static readonly IReadOnlyList<IEntryValidator> Validators = [new PolicyEntryValidator()];
 
+    /// <summary>The app layers, checked by the same validators as every write, so a bad entry is named with its file and line.</summary>
     public static IReadOnlyList<Entry> LoadBaseEntries(HostSettings settings) =>
         settings.AppDirectory is null
-            ? AppLoader.Load(BuiltInApp)
-            : AppLoader.Load(BuiltInApp, new DirectoryAppFiles(settings.AppDirectory));
+            ? AppLoader.Load(Validators, BuiltInApp)
+            : AppLoader.Load(Validators, BuiltInApp, new DirectoryAppFiles(settings.AppDirectory));
 
     public static async Task<EntryRegistry> OpenAsync(HostSettings settings, CancellationToken cancellationToken)
     {
         var baseEntries = LoadBaseEntries(settings);
         if (settings.Ephemeral) return EntryRegistry.CreateInMemory(baseEntries, Validators);
-        var store = SqliteRegistryStore.Open(StateDirectory.RegistryDatabase(settings.StateDirectory));
+        var store = OpenStore(settings.StateDirectory);
         try
         {
             return await EntryRegistry.OpenAsync(store, baseEntries, Validators, cancellationToken).ConfigureAwait(false);
@@ -32,6 +33,20 @@ internal static class RegistryHost
         {
             await store.DisposeAsync().ConfigureAwait(false);
             throw;
+        }
+    }
+
+    private static SqliteRegistryStore OpenStore(string stateDirectory)
+    {
+        try
+        {
+            return SqliteRegistryStore.Open(StateDirectory.RegistryDatabase(stateDirectory));
+        }
+        catch (IOException ex)
+        {
+            // The bare message ("file ... already exists") does not say which setting to change.
+            throw new RegistryStoreException(
+                $"cannot use state directory '{stateDirectory}': {ex.Message} Pass --state-dir (or set {StateDirectory.EnvironmentVariable}) to a directory.", ex);
         }
     }
 }

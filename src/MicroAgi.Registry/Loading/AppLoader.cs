@@ -20,17 +20,25 @@ public static class AppLoader
     /// Loads the layers in order; an entry in a later layer replaces the one with the same id in an
     /// earlier layer (a user's --app overrides the built-in app). Within one layer ids must be unique.
     /// </summary>
-    public static IReadOnlyList<Entry> Load(params IEnumerable<IAppFiles> layers)
+    public static IReadOnlyList<Entry> Load(params IEnumerable<IAppFiles> layers) => Load(Array.Empty<IEntryValidator>(), layers);
+
+    /// <summary>
+    /// As <see cref="Load(IEnumerable{IAppFiles})"/>, and checks every entry's content with
+    /// <paramref name="validators"/> (the same checks a write goes through), so a bad entry is reported
+    /// with its file and line when the app is loaded rather than first when something writes to it.
+    /// </summary>
+    public static IReadOnlyList<Entry> Load(IReadOnlyList<IEntryValidator> validators, params IEnumerable<IAppFiles> layers)
     {
+        ArgumentNullException.ThrowIfNull(validators);
         var result = new Dictionary<EntryId, Entry>();
         foreach (var layer in layers)
         {
-            foreach (var entry in LoadLayer(layer)) result[entry.Id] = entry;
+            foreach (var entry in LoadLayer(layer, validators)) result[entry.Id] = entry;
         }
         return result.Values.ToList();
     }
 
-    private static List<Entry> LoadLayer(IAppFiles files)
+    private static List<Entry> LoadLayer(IAppFiles files, IReadOnlyList<IEntryValidator> validators)
     {
         var seen = new Dictionary<EntryId, string>();
         var entries = new List<Entry>();
@@ -42,6 +50,11 @@ public static class AppLoader
                 {
                     throw new AppLoadException($"{location}: duplicate id {entry.Id}: already defined at {first}; rename one of them");
                 }
+                var problems = validators.SelectMany(v => v.Validate(entry)).ToList();
+                if (problems.Count > 0)
+                {
+                    throw new AppLoadException($"{location}: entry {entry.Id} ({entry.Kind}): {string.Join("; ", problems)}");
+                }
                 seen[entry.Id] = location;
                 entries.Add(entry);
             }
@@ -52,20 +65,12 @@ public static class AppLoader
     private static IEnumerable<(Entry Entry, string Location)> LoadIndex(IAppFiles files, string indexFile)
     {
         var display = $"{files.Origin}/{indexFile}";
-        var text = files.ReadText(indexFile) ?? throw new AppLoadException($"{display}: file disappeared while loading");
-        var stream = new YamlStream();
-        try
+        var text = ReadFile(files, indexFile, display) ?? throw new AppLoadException($"{display}: file disappeared while loading");
+        var document = YamlDocumentReader.Read(text, display);
+        if (document is null) return [];
+        if (document is not YamlMappingNode root)
         {
-            stream.Load(new StringReader(text));
-        }
-        catch (YamlException ex)
-        {
-            throw new AppLoadException(display, ex.Start.Line, $"malformed YAML: {ex.InnerException?.Message ?? ex.Message}", ex);
-        }
-        if (stream.Documents.Count == 0) return [];
-        if (stream.Documents[0].RootNode is not YamlMappingNode root)
-        {
-            throw new AppLoadException(display, stream.Documents[0].RootNode.Start.Line, "expected a mapping with 'version', 'namespace' and 'entries'");
+            throw new AppLoadException(display, document.Start.Line, "expected a mapping with 'version', 'namespace' and 'entries'");
         }
         try
         {
@@ -110,8 +115,28 @@ public static class AppLoader
         var directory = indexFile.Contains('/', StringComparison.Ordinal) ? indexFile[..indexFile.LastIndexOf('/')] : "";
         var relative = NormalizeInsideRoot(directory, target)
             ?? throw new AppLoadException(display, at.Start.Line, $"file://{target} points outside the app root; keep referenced files inside the app directory");
-        return files.ReadText(relative)
-            ?? throw new AppLoadException(display, at.Start.Line, $"file://{target} not found (looked for '{relative}' in {files.Origin})");
+        string? text;
+        try
+        {
+            text = files.ReadText(relative);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new AppLoadException(display, at.Start.Line, $"file://{target}: {ex.Message}", ex);
+        }
+        return text ?? throw new AppLoadException(display, at.Start.Line, $"file://{target} not found (looked for '{relative}' in {files.Origin})");
+    }
+
+    private static string? ReadFile(IAppFiles files, string path, string display)
+    {
+        try
+        {
+            return files.ReadText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new AppLoadException($"{display}: {ex.Message}", ex);
+        }
     }
 
     /// <summary>Joins and normalises a path; null when the result leaves the root (or is absolute).</summary>
@@ -141,7 +166,7 @@ public static class AppLoader
         mapping.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : null;
 
     internal static string? Scalar(YamlMappingNode mapping, string key) =>
-        Child(mapping, key) is YamlScalarNode { Value: { Length: > 0 } text } ? text : null;
+        Child(mapping, key) is YamlScalarNode { Value: { } text } && !string.IsNullOrWhiteSpace(text) ? text : null;
 
     internal static JsonObject AsObject(YamlNode node, string what, string display, Func<string, YamlNode, string>? mapString = null) =>
         YamlJson.Convert(node, mapString) as JsonObject

@@ -27,16 +27,7 @@ public static class ChangeSetFile
         if (!File.Exists(full)) throw new AppLoadException($"changeset file '{path}' does not exist");
         var files = new DirectoryAppFiles(Path.GetDirectoryName(full)!);
         var name = Path.GetFileName(full);
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(File.ReadAllText(full)));
-        }
-        catch (YamlException ex)
-        {
-            throw new AppLoadException(full, ex.Start.Line, $"malformed YAML: {ex.InnerException?.Message ?? ex.Message}", ex);
-        }
-        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
+        if (YamlDocumentReader.Read(File.ReadAllText(full), full) is not YamlMappingNode root)
         {
             throw new AppLoadException(full, 1, "expected a mapping with 'changes:' (a list of {op, id, ...})");
         }

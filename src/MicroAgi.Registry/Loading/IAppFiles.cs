@@ -16,15 +16,20 @@ public interface IAppFiles
     string? ReadText(string relativePath);
 }
 
-/// <summary>An app directory on disk.</summary>
+/// <summary>
+/// An app directory on disk. Nothing outside it is read, not even through a symbolic link: a file an
+/// app refers to becomes entry data, which the agent reads and sends to its model.
+/// </summary>
 public sealed class DirectoryAppFiles : IAppFiles
 {
     private readonly string _root;
+    private readonly string _resolvedRoot;
 
     public DirectoryAppFiles(string root)
     {
         _root = Path.GetFullPath(root);
         if (!Directory.Exists(_root)) throw new AppLoadException($"app directory '{root}' does not exist; pass an existing directory to --app");
+        _resolvedRoot = SymbolicLinks.Resolve(_root);
     }
 
     public string Origin => _root;
@@ -35,10 +40,17 @@ public sealed class DirectoryAppFiles : IAppFiles
             .Order(StringComparer.Ordinal)
             .ToList();
 
+    /// <exception cref="UnauthorizedAccessException">The path leads outside the app directory through a symbolic link.</exception>
     public string? ReadText(string relativePath)
     {
         var full = Path.GetFullPath(Path.Combine(_root, relativePath));
-        return File.Exists(full) ? File.ReadAllText(full) : null;
+        if (!File.Exists(full)) return null;
+        var resolved = SymbolicLinks.Resolve(full);
+        if (!SymbolicLinks.IsInside(resolved, _resolvedRoot))
+        {
+            throw new UnauthorizedAccessException($"'{relativePath}' leads through a symbolic link to '{resolved}', outside the app directory {_root}; copy the file into the app instead");
+        }
+        return File.ReadAllText(resolved);
     }
 }
 

@@ -1,0 +1,20 @@
+using MicroAgi.Registry.Loading;
+
+namespace MicroAgi.Registry.Tests;
+
+public class ChangeSetFileTests
+{
+    [Theory]
+    [InlineData("changes:\n  - { op: create, id: \"app: \", kind: k }\n", "changes.yaml:2", "has an empty name")]
+    [InlineData("changes:\n  - { op: delete, id: \" :x\" }\n", "changes.yaml:2", "has an empty namespace")]
+    [InlineData("changes:\n  - { op: create, id: \"app:x\", kind: \" \" }\n", "changes.yaml:2", "no 'kind'")]
+    [InlineData("changes:\n  - { op: delete, id: app:x }\n---\nchanges:\n  - { op: delete, id: app:y }\n", "changes.yaml:3", "a second YAML document starts here")]
+    public void Bad_input_names_the_file_and_line_and_what_is_wrong(string yaml, string location, string message)
+    {
+        using var dir = new TempDir();
+        var path = dir.Write("changes.yaml", yaml);
+        var ex = Assert.Throws<AppLoadException>(() => ChangeSetFile.Load(path));
+        Assert.Contains(location, ex.Message);
+        Assert.Contains(message, ex.Message);
+    }
+}
