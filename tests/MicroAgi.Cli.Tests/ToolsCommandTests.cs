@@ -113,6 +113,27 @@ public class ToolsCommandTests
     }
 
     [Fact]
+    public async Task Doc_search_also_asks_the_docs_site_of_microagi_yaml_and_a_bad_template_is_named()
+    {
+        // The fake server's model list stands in for a docs site: any page that answers will do.
+        await using var site = MicroAgi.Testing.FakeLlm.FakeOpenAIServer.Start();
+        using var cli = new CliRunner();
+        var siteConfig = cli.WriteFile("site.yaml", $"docs:\n  search_url: \"{site.BaseUrl}/models?q={{query}}\"\n");
+        var badConfig = cli.WriteFile("bad.yaml", "docs:\n  search_url: https://docs.example.com/search\n");
+
+        var search = await cli.RunAsync("tools", "call", "app.tools:doc_search", """{"query": "current time utc"}""", "--config", siteConfig);
+        var bad = await cli.RunAsync("tools", "call", "app.tools:doc_search", """{"query": "x"}""", "--config", badConfig);
+
+        Assert.True(search.ExitCode == 0, search.ToString());
+        var result = JsonNode.Parse(search.Stdout)!;
+        Assert.Equal("docs/lua/modules/time.md", (string?)result["pages"]![0]);
+        Assert.Contains("\"object\"", (string?)result["remote_results"], StringComparison.Ordinal);
+        Assert.Contains(site.Requests, r => r.Path == "/v1/models");
+        Assert.Equal(1, bad.ExitCode);
+        Assert.Contains("docs.search_url must contain {query}", bad.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Tools_call_serves_the_embedded_docs_through_doc_search()
     {
         using var cli = new CliRunner();

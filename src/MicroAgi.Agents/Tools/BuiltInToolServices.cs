@@ -20,4 +20,7 @@ public sealed record BuiltInToolServices
     public IRegistry Registry { get; }
     public GeneratedToolWriter Writer { get; }
     public IDocsCorpus Docs { get; }
+
+    /// <summary>A documentation site doc_search also asks, when one is configured.</summary>
+    public RemoteDocs? RemoteDocs { get; init; }
 }

@@ -25,7 +25,7 @@ public static class BuiltInTools
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(services);
-        var docSearch = new DocSearchTool(services.Docs);
+        var docSearch = new DocSearchTool(services.Docs, services.RemoteDocs);
         var registryList = new RegistryListTool(services.Registry);
         var registryRead = new RegistryReadTool(services.Registry);
         var createTool = new CreateToolTool(services.Writer);

@@ -10,7 +10,9 @@ namespace MicroAgi.Agents.Tools;
 /// <c>doc_search</c> over the embedded docs, offline. <c>{query}</c> → <c>{query, results, pages}</c>: the
 /// best passages (BM25F), each under its page path and headings; <c>{path, offset?}</c> →
 /// <c>{path, content}</c>: one page. Text is capped at <see cref="MaxChars"/> characters and a cut
-/// ends with a visible <c>... (truncated …)</c> mark that says how to read on.
+/// ends with a visible <c>... (truncated …)</c> mark that says how to read on. With a configured
+/// <see cref="RemoteDocs"/> site, a query also returns that site's answer (<c>remote_results</c>, or
+/// <c>remote_error</c>), and a path the embedded docs lack is looked up there.
 /// </summary>
 internal sealed class DocSearchTool
 {
@@ -21,49 +23,71 @@ internal sealed class DocSearchTool
     private const int MaxPassageChars = 2500;
 
     private readonly IDocsCorpus _corpus;
+    private readonly RemoteDocs? _remote;
     private readonly DocPageLookup _lookup;
     private readonly Lazy<DocsIndex> _index;
 
-    public DocSearchTool(IDocsCorpus corpus)
+    public DocSearchTool(IDocsCorpus corpus, RemoteDocs? remote = null)
     {
         _corpus = corpus;
+        _remote = remote;
         _lookup = new DocPageLookup(corpus);
         // Built on the first search, once: commands that never search do not pay for it.
         _index = new Lazy<DocsIndex>(() => new DocsIndex(corpus), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
-    public Task<FunctionResult> InvokeAsync(NativeFunctionCall call, CancellationToken cancellationToken) =>
-        Task.FromResult(Search(call.Arguments));
-
-    private FunctionResult Search(JsonNode? arguments)
+    public async Task<FunctionResult> InvokeAsync(NativeFunctionCall call, CancellationToken cancellationToken)
     {
+        var arguments = call.Arguments;
         if (!ToolResults.TryOptionalString(arguments, "path", out var path, out var error)
             || !ToolResults.TryOptionalString(arguments, "query", out var query, out error)
             || !ToolResults.TryOptionalInteger(arguments, "offset", 0, int.MaxValue, out var offset, out error))
         {
             return ToolResults.Error(error!);
         }
-        if (!string.IsNullOrWhiteSpace(path)) return Page(path, offset ?? 0);
-        if (!string.IsNullOrWhiteSpace(query)) return Query(query);
+        if (!string.IsNullOrWhiteSpace(path)) return await PageAsync(path, offset ?? 0, cancellationToken).ConfigureAwait(false);
+        if (!string.IsNullOrWhiteSpace(query)) return await QueryAsync(query, cancellationToken).ConfigureAwait(false);
         return ToolResults.Error("provide either 'path' or 'query'");
     }
 
-    private FunctionResult Page(string requested, int offset)
+    private async Task<FunctionResult> PageAsync(string requested, int offset, CancellationToken cancellationToken)
     {
         var page = _lookup.Find(requested);
-        if (page is null)
-            return ToolResults.Error($"page not found: {requested}; the pages are: {string.Join(", ", _corpus.Pages.Select(p => p.Path))}");
-        var text = page.Markdown;
+        if (page is not null) return PageWindow(page.Path, page.Markdown, offset, remote: false);
+        var notFound = $"page not found: {requested}; the pages are: {string.Join(", ", _corpus.Pages.Select(p => p.Path))}";
+        if (_remote is not { CanReadPages: true }) return ToolResults.Error(notFound);
+        var answer = await _remote.PageAsync(requested, cancellationToken).ConfigureAwait(false);
+        if (answer.Text is null) return ToolResults.Error($"{notFound}; the remote docs: {answer.Error}");
+        return PageWindow(requested, answer.Text, offset, remote: true);
+    }
+
+    /// <summary>The page from <paramref name="offset"/>, cut at <see cref="MaxChars"/> with a mark that says how to read on.</summary>
+    private static FunctionResult PageWindow(string path, string text, int offset, bool remote)
+    {
         if (offset > 0 && offset >= text.Length)
-            return ToolResults.Error(Invariant($"offset {offset} is past the end of {page.Path} ({text.Length} characters)"));
+            return ToolResults.Error(Invariant($"offset {offset} is past the end of {path} ({text.Length} characters)"));
         var content = text[offset..];
         if (content.Length > MaxChars)
         {
             var next = offset + MaxChars;
             content = content[..MaxChars] + Invariant(
-                $"\n{TruncationMark}: characters {offset}-{next} of {text.Length}; read on with {{\"path\": \"{page.Path}\", \"offset\": {next}}})");
+                $"\n{TruncationMark}: characters {offset}-{next} of {text.Length}; read on with {{\"path\": \"{path}\", \"offset\": {next}}})");
         }
-        return ToolResults.Ok(new JsonObject { ["path"] = page.Path, ["content"] = content });
+        var result = new JsonObject { ["path"] = path, ["content"] = content };
+        if (remote) result["source"] = "remote";
+        return ToolResults.Ok(result);
+    }
+
+    private async Task<FunctionResult> QueryAsync(string query, CancellationToken cancellationToken)
+    {
+        var local = Query(query);
+        if (_remote is not { CanSearch: true } || local.Value is not JsonObject result) return local;
+        var remote = await _remote.SearchAsync(query, cancellationToken).ConfigureAwait(false);
+        if (remote.Text is null) result["remote_error"] = remote.Error;
+        else result["remote_results"] = remote.Text.Length <= MaxChars
+            ? remote.Text
+            : remote.Text[..MaxChars] + Invariant($"\n{TruncationMark}: {MaxChars} of {remote.Text.Length} characters)");
+        return local;
     }
 
     private FunctionResult Query(string query)

@@ -34,9 +34,9 @@ internal static class ToolsCommands
             var entryId = EntryId.Parse(result.GetValue(id)!);
             var arguments = ParseJson(result.GetValue(json)!, "arguments");
             var host = cli.Options.Read(result);
-            var sandbox = MicroAgiConfig.For(host, result.GetValue(config)?.FullName).Sandbox;
+            var settings = MicroAgiConfig.For(host, result.GetValue(config)?.FullName);
             await using var registry = await RegistryHost.OpenAsync(host, ct);
-            using var tools = ToolHost.Create(registry, SandboxOptions.From(sandbox, TimeoutOverride(result.GetValue(timeout))));
+            using var tools = ToolHost.Create(registry, SandboxOptions.From(settings.Sandbox, TimeoutOverride(result.GetValue(timeout))), remoteDocs: settings.Docs);
             var call = await tools.Functions.CallAsync(entryId, arguments, ct);
             if (call.Logs.Length > 0) Raw(cli.Err).Write(call.Logs.EndsWith('\n') ? call.Logs : call.Logs + "\n");
             if (!call.IsSuccess) return Fail(cli, call.Error!);

@@ -26,6 +26,9 @@ internal sealed class MicroAgiConfig
     public ToolsConfig Tools { get; set; } = new();
     public LoopConfig Loop { get; set; } = new();
 
+    /// <summary>A documentation site doc_search asks besides the embedded docs.</summary>
+    public DocsConfig Docs { get; set; } = new();
+
     /// <summary>How every provider retries; a provider's own <c>retry</c> overrides this key by key.</summary>
     public RetryConfig? Retry { get; set; }
 
@@ -60,7 +63,8 @@ internal sealed class MicroAgiConfig
 
     /// <returns>The first value out of its allowed range, named by its key; null when all is well.</returns>
     public string? Problem() =>
-        Retry?.Problem("retry")
+        Docs.Problem()
+        ?? Retry?.Problem("retry")
         ?? Timeouts?.Problem("timeouts")
         ?? Providers.Select(ProviderProblem).FirstOrDefault(problem => problem is not null);
 

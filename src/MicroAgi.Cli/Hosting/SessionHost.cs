@@ -55,7 +55,7 @@ internal sealed class SessionHost : IAsyncDisposable
         JsonlTranscript? transcript = null;
         try
         {
-            tools = ToolHost.Create(registry, SandboxOptions.From(config.Sandbox));
+            tools = ToolHost.Create(registry, SandboxOptions.From(config.Sandbox), remoteDocs: config.Docs);
             clients = new ChatClientPool(new ChatClientFactory(providers));
             var agentId = EntryId.Parse(run.Agent ?? config.Agent ?? "app:dev_assistant");
             var agentEntry = registry.Get(agentId)

@@ -17,14 +17,22 @@ internal sealed class ToolHost : IDisposable
     /// <summary>Resource-name prefix of the embedded docs (the csproj embeds docs/lua/**/*.md as docs/lua/...).</summary>
     public const string DocsResourcePrefix = "docs/";
 
-    private ToolHost(IRegistry registry, LuaRuntime runtime, IDocsCorpus docs)
+    private readonly HttpClient? _remoteDocsHttp;
+
+    private ToolHost(IRegistry registry, LuaRuntime runtime, IDocsCorpus docs, DocsConfig? remoteDocs)
     {
         Registry = registry;
         Runtime = runtime;
         Docs = docs;
         Scopes = new SecurityScopes(registry);
         Writer = new GeneratedToolWriter(registry, runtime, Scopes);
-        Natives = BuiltInTools.Register(new NativeFunctionCatalog(), new BuiltInToolServices(registry, Writer, docs));
+        RemoteDocs? remote = null;
+        if (remoteDocs is { IsSet: true })
+        {
+            _remoteDocsHttp = new HttpClient { Timeout = remoteDocs.Timeout };
+            remote = new RemoteDocs(_remoteDocsHttp, remoteDocs.SearchUrl, remoteDocs.PageUrl);
+        }
+        Natives = BuiltInTools.Register(new NativeFunctionCatalog(), new BuiltInToolServices(registry, Writer, docs) { RemoteDocs = remote });
         Functions = new FunctionCaller(registry, runtime, Natives);
     }
 
@@ -44,14 +52,17 @@ internal sealed class ToolHost : IDisposable
     /// <summary><c>funcs.call</c>: calls any function entry, built-in or generated, by id.</summary>
     public FunctionCaller Functions { get; }
 
-    /// <summary>A tool host over <paramref name="registry"/>, serving the docs embedded in this assembly unless others are given.</summary>
-    public static ToolHost Create(IRegistry registry, LuaRuntimeOptions? options = null, IDocsCorpus? docs = null)
+    /// <summary>
+    /// A tool host over <paramref name="registry"/>, serving the docs embedded in this assembly unless others
+    /// are given, and the documentation site of <paramref name="remoteDocs"/> when one is configured.
+    /// </summary>
+    public static ToolHost Create(IRegistry registry, LuaRuntimeOptions? options = null, IDocsCorpus? docs = null, DocsConfig? remoteDocs = null)
     {
         ArgumentNullException.ThrowIfNull(registry);
         var runtime = new LuaRuntime(options);
         try
         {
-            return new ToolHost(registry, runtime, docs ?? EmbeddedDocs());
+            return new ToolHost(registry, runtime, docs ?? EmbeddedDocs(), remoteDocs);
         }
         catch
         {
@@ -75,5 +86,9 @@ internal sealed class ToolHost : IDisposable
         return new DocsCorpus(pages);
     }
 
-    public void Dispose() => Runtime.Dispose();
+    public void Dispose()
+    {
+        Runtime.Dispose();
+        _remoteDocsHttp?.Dispose();
+    }
 }

@@ -19,12 +19,12 @@ internal sealed class ToolTestHost : IAsyncDisposable
 {
     public static readonly LuaLimits TestLimits = LuaLimits.Default with { Timeout = TimeSpan.FromSeconds(1) };
 
-    private ToolTestHost(EntryRegistry registry, IDocsCorpus docs)
+    private ToolTestHost(EntryRegistry registry, IDocsCorpus docs, RemoteDocs? remoteDocs = null)
     {
         Registry = registry;
         Runtime = new LuaRuntime(new LuaRuntimeOptions { Limits = TestLimits });
         Writer = new GeneratedToolWriter(registry, Runtime);
-        var natives = BuiltInTools.Register(new NativeFunctionCatalog(), new BuiltInToolServices(registry, Writer, docs));
+        var natives = BuiltInTools.Register(new NativeFunctionCatalog(), new BuiltInToolServices(registry, Writer, docs) { RemoteDocs = remoteDocs });
         Functions = new FunctionCaller(registry, Runtime, natives);
     }
 
@@ -36,8 +36,8 @@ internal sealed class ToolTestHost : IAsyncDisposable
     /// <summary>The shipped docs/lua pages at their repository paths.</summary>
     public static IDocsCorpus RepoDocs() => DocsCorpus.FromDirectory(RepoPaths.LuaDocs, "docs/lua/");
 
-    public static ToolTestHost InMemory(string? extraApp = null, IDocsCorpus? docs = null) =>
-        new(EntryRegistry.CreateInMemory(BaseEntries(extraApp), [new PolicyEntryValidator()]), docs ?? RepoDocs());
+    public static ToolTestHost InMemory(string? extraApp = null, IDocsCorpus? docs = null, RemoteDocs? remoteDocs = null) =>
+        new(EntryRegistry.CreateInMemory(BaseEntries(extraApp), [new PolicyEntryValidator()]), docs ?? RepoDocs(), remoteDocs);
 
     public static async Task<ToolTestHost> OpenSqliteAsync(string databasePath, string? extraApp = null)
     {
