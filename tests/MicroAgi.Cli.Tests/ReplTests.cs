@@ -71,6 +71,32 @@ public class ReplTests
     }
 
     [Fact]
+    public async Task A_full_context_is_compressed_by_the_cheap_model_and_the_next_turn_builds_on_the_summary()
+    {
+        await using var server = FakeOpenAIServer.Start();
+        // gpt-5.1's window is 128,000 tokens: 120,000 prompt tokens pass the 75% mark, and an answer
+        // longer than the 4,000-character summary target makes the summary worth a model call.
+        var longAnswer = string.Concat(Enumerable.Repeat("Here is a long first answer. ", 200));
+        server.Enqueue(
+            FakeReply.Say(longAnswer).WithUsage(120_000, 20),
+            FakeReply.Say("SUMMARY: the user asked a first question and got an answer."),
+            FakeReply.Say("second answer").WithUsage(2_000, 5));
+        using var cli = CliRunner.ForOpenAI(server);
+
+        var result = await cli.RunWithInputAsync("first question\nsecond question\n");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("context compressed", result.Stdout, StringComparison.Ordinal);
+        Assert.Equal(["gpt-5.1", "gpt-4.1-nano", "gpt-5.1"], server.ChatRequests.Select(r => r.Model));
+        var third = server.ChatRequests[2].Body;
+        Assert.Contains("Conversation summary", third, StringComparison.Ordinal);
+        Assert.Contains("SUMMARY: the user asked a first question", third, StringComparison.Ordinal);
+        Assert.Contains("second question", third, StringComparison.Ordinal);
+        var transcript = Directory.GetFiles(Path.Combine(cli.StateDirectory, "sessions"), "*.jsonl").Single();
+        Assert.Contains("replace", File.ReadAllText(transcript), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_long_answer_line_reaches_the_output_unbroken_and_escape_sequences_do_not()
     {
         var longLine = string.Concat(Enumerable.Range(0, 80).Select(i => $"item{i},"));
