@@ -33,6 +33,30 @@ public class ReplTests
     }
 
     [Fact]
+    public async Task The_models_reasoning_shows_on_a_terminal_and_stays_out_of_a_scripts_output()
+    {
+        await using var server = FakeOpenAIServer.Start();
+        var reply = FakeReply.Say("Four.").AfterThinking("Two plus two makes four.", signature: "unused");
+        server.Enqueue(reply, reply);
+        using var cli = CliRunner.ForOpenAI(server);
+
+        var onTerminal = await cli.RunInTerminalAsync("2+2?\n", async process =>
+        {
+            await server.WaitForChatRequestsAsync(1, TimeSpan.FromSeconds(60));
+            await process.StandardInput.WriteAsync("quit\n");
+            await process.StandardInput.FlushAsync();
+        });
+        var scripted = await cli.RunAsync("-p", "2+2?");
+
+        Assert.True(onTerminal.ExitCode == 0, onTerminal.ToString());
+        Assert.Contains("Two plus two makes four.", onTerminal.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Four.", onTerminal.Stdout, StringComparison.Ordinal);
+        Assert.True(scripted.ExitCode == 0, scripted.ToString());
+        Assert.StartsWith("Four.", scripted.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("Two plus two", scripted.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Ctrl_C_twice_leaves()
     {
         await using var server = FakeOpenAIServer.Start();

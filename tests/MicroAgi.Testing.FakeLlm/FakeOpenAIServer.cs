@@ -76,6 +76,7 @@ public sealed class FakeOpenAIServer : FakeLlmServer
             ["content"] = reply.Text.Length > 0 ? reply.Text : null,
             ["refusal"] = null,
         };
+        if (ReasoningOf(reply) is { Length: > 0 } reasoning) message[ReasoningField] = reasoning;
         if (reply.ToolCalls.Count > 0)
             message["tool_calls"] = new JsonArray([.. reply.ToolCalls.Select(c => (JsonNode)new JsonObject
             {
@@ -108,6 +109,8 @@ public sealed class FakeOpenAIServer : FakeLlmServer
         {
             Chunk(id, model, new JsonObject { ["role"] = "assistant", ["content"] = "" }),
         };
+        foreach (var piece in TextPieces.Split(ReasoningOf(reply), reply.TextChunkSize))
+            frames.Add(Chunk(id, model, new JsonObject { [ReasoningField] = piece }));
         foreach (var piece in TextPieces.Split(reply.Text, reply.TextChunkSize))
             frames.Add(Chunk(id, model, new JsonObject { ["content"] = piece }));
         var quirks = Options.OpenAIQuirks;
@@ -157,6 +160,12 @@ public sealed class FakeOpenAIServer : FakeLlmServer
     }
 
     private static string CompletionId(int sequence) => $"chatcmpl-fake-{sequence}";
+
+    /// <summary>Where this server puts the model's reasoning: DeepSeek and vLLM say <c>reasoning_content</c>, Ollama <c>reasoning</c>.</summary>
+    private string ReasoningField => Options.OpenAIQuirks.HasFlag(OpenAIQuirks.ReasoningField) ? "reasoning" : "reasoning_content";
+
+    /// <summary>The reply's thinking as OpenAI-compatible servers send it: plain text, no signatures.</summary>
+    private static string ReasoningOf(FakeReply reply) => string.Concat(reply.ThinkingBlocks.OfType<FakeThinking>().Select(t => t.Text));
 
     private static JsonObject ToolCallDelta(int index, OpenAIQuirks quirks, JsonObject call)
     {

@@ -52,4 +52,7 @@ public enum OpenAIQuirks
     /// <summary>A streaming request gets the complete reply as one <c>application/json</c> body, as if it had
     /// not asked for a stream (some simple OpenAI-compatible servers ignore <c>"stream": true</c>).</summary>
     IgnoresStreamFlag = 32,
+
+    /// <summary>The model's reasoning comes in <c>reasoning</c> (Ollama, OpenRouter) rather than <c>reasoning_content</c> (DeepSeek, vLLM).</summary>
+    ReasoningField = 64,
 }

@@ -81,6 +81,7 @@ public sealed class AgentRunner
             await foreach (var update in _client.GetStreamingResponseAsync(messages, _options.Clone(), cancellationToken).ConfigureAwait(false))
             {
                 updates.Add(update);
+                ShowReasoning(update.Contents, observer);
                 var text = update.Text;
                 if (text.Length > 0) observer.TextDelta(text);
             }
@@ -89,6 +90,7 @@ public sealed class AgentRunner
         else
         {
             response = await _client.GetResponseAsync(messages, _options.Clone(), cancellationToken).ConfigureAwait(false);
+            ShowReasoning(response.Messages.SelectMany(m => m.Contents), observer);
             if (response.Text.Length > 0) observer.TextDelta(response.Text);
         }
 
@@ -97,5 +99,13 @@ public sealed class AgentRunner
         var message = new ChatMessage(ChatRole.Assistant, contents);
         var toolCalls = contents.OfType<FunctionCallContent>().ToList();
         return new StepResult(message, toolCalls, response.Usage, response.FinishReason);
+    }
+
+    private static void ShowReasoning(IEnumerable<AIContent> contents, IAgentObserver observer)
+    {
+        foreach (var reasoning in contents.OfType<TextReasoningContent>())
+        {
+            if (reasoning.Text.Length > 0) observer.ReasoningDelta(reasoning.Text);
+        }
     }
 }

@@ -11,6 +11,9 @@ public interface IAgentObserver
     /// <summary>A piece of the answer, as the model streams it.</summary>
     void TextDelta(string text) { }
 
+    /// <summary>A piece of the model's visible reasoning (thinking), when the provider sends it; not part of the answer.</summary>
+    void ReasoningDelta(string text) { }
+
     /// <summary>A tool call finished: <paramref name="error"/> is null when it succeeded.</summary>
     void ToolFinished(string toolName, string? error) { }
 

@@ -36,7 +36,7 @@ internal static class RunCommand
     private static async Task<int> RunAsync(CliContext cli, HostSettings host, RunSettings run, string? prompt, CancellationToken cancellationToken)
     {
         await using var session = await SessionHost.StartAsync(host, run, cancellationToken).ConfigureAwait(false);
-        var observer = new ConsoleObserver(cli.Out);
+        var observer = new ConsoleObserver(cli.Out, showReasoning: !Console.IsOutputRedirected);
         // On stderr: what a script captures from stdout stays the answer alone.
         session.Retries.Retrying += (_, notice) => cli.Err.MarkupLine($"[dim]{Markup.Escape(notice.Describe())}[/]");
         var interrupts = new InterruptHandler();

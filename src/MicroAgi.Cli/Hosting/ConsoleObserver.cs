@@ -8,20 +8,37 @@ namespace MicroAgi.Cli.Hosting;
 /// Shows a turn in the terminal: the answer streamed as it arrives, a line per tool call
 /// (<c>[name] ok</c> / <c>[name] error: …</c>), <c>[+] id</c> for a loaded tool, notices dimmed.
 /// </summary>
-internal sealed class ConsoleObserver(IAnsiConsole console) : IAgentObserver
+internal sealed class ConsoleObserver(IAnsiConsole console, bool showReasoning = false) : IAgentObserver
 {
     private const int MaxErrorLength = 200;
+    private static readonly Style ReasoningStyle = new(decoration: Decoration.Dim | Decoration.Italic);
     private bool _midLine;
+    private bool _inReasoning;
 
     public void TextDelta(string text)
     {
         var safe = TerminalText.Sanitize(text);
         if (safe.Length == 0) return;
+        EndReasoning();
         // Straight to the writer: a Spectre Text would re-wrap long lines at the console width and
         // break up JSON, URLs and code the model sends.
         var writer = console.Profile.Out.Writer;
         writer.Write(safe);
         writer.Flush();
+        _midLine = !safe.EndsWith('\n');
+    }
+
+    /// <summary>
+    /// The model's thinking, dimmed, on a terminal only: a script reading stdout gets the answer alone.
+    /// </summary>
+    public void ReasoningDelta(string text)
+    {
+        if (!showReasoning) return;
+        var safe = TerminalText.Sanitize(text);
+        if (safe.Length == 0) return;
+        if (!_inReasoning) EndLine();
+        _inReasoning = true;
+        console.Write(new Text(safe, ReasoningStyle));
         _midLine = !safe.EndsWith('\n');
     }
 
@@ -47,9 +64,15 @@ internal sealed class ConsoleObserver(IAnsiConsole console) : IAgentObserver
     /// <summary>Ends the streamed answer's line, so whatever follows starts at the left margin.</summary>
     public void EndLine()
     {
+        _inReasoning = false;
         if (!_midLine) return;
         console.WriteLine();
         _midLine = false;
+    }
+
+    private void EndReasoning()
+    {
+        if (_inReasoning) EndLine();
     }
 
     private static string Shorten(string error)

@@ -36,6 +36,7 @@ internal sealed class OpenAIChatClient : IChatClient
         if (!ChatCompletionJson.IsCompletion(ChatCompletionJson.ParseOrNull(body))) throw _errors.NotACompletion(body);
         var completion = result.Value;
         var contents = new List<AIContent>();
+        if (ReasoningText.Of(completion) is { } reasoning) contents.Add(new TextReasoningContent(reasoning));
         var text = string.Concat(completion.Content.Where(p => p.Kind == ChatMessageContentPartKind.Text).Select(p => p.Text));
         if (text.Length > 0) contents.Add(new TextContent(text));
         if (!string.IsNullOrEmpty(completion.Refusal)) contents.Add(new TextContent(completion.Refusal));
@@ -67,6 +68,7 @@ internal sealed class OpenAIChatClient : IChatClient
         await foreach (var update in _client.CompleteChatStreamingAsync(request, OpenAIRequestMapper.Options(options), cancellationToken).ConfigureAwait(false))
         {
             var contents = new List<AIContent>();
+            if (ReasoningText.Of(update) is { } reasoning) contents.Add(new TextReasoningContent(reasoning));
             foreach (var part in update.ContentUpdate)
                 if (part.Kind == ChatMessageContentPartKind.Text && !string.IsNullOrEmpty(part.Text))
                     contents.Add(new TextContent(part.Text));

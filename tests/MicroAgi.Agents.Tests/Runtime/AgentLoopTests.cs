@@ -30,6 +30,22 @@ public class AgentLoopTests
         Assert.Equal("You are a test agent.", (string?)request["messages"]![0]!["content"]);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task The_models_reasoning_is_shown_apart_from_the_answer(bool stream)
+    {
+        await using var fx = new LoopFixture(new AgentSettings { Stream = stream });
+        fx.Server.Enqueue(FakeReply.Say("Four.").AfterThinking("Two plus two is four.", signature: "unused").InTextChunksOf(8));
+        var observer = new RecordingObserver();
+
+        var result = await fx.NewSession().RunTurnAsync("2+2?", observer);
+
+        Assert.Equal("Four.", result.Text);
+        Assert.Equal("Four.", observer.Text);
+        Assert.Equal("Two plus two is four.", string.Concat(observer.Events.Where(e => e.StartsWith("reasoning:", StringComparison.Ordinal)).Select(e => e[10..])));
+    }
+
     [Fact]
     public async Task A_tool_call_streamed_in_many_pieces_runs_and_its_result_reaches_the_next_step()
     {

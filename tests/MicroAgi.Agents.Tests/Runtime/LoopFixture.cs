@@ -105,6 +105,7 @@ internal sealed class RecordingObserver : IAgentObserver
     public string Text => string.Concat(Events.Where(e => e.StartsWith("text:", StringComparison.Ordinal)).Select(e => e[5..]));
 
     public void TextDelta(string text) => Events.Add("text:" + text);
+    public void ReasoningDelta(string text) => Events.Add("reasoning:" + text);
     public void ToolFinished(string toolName, string? error) => Events.Add(error is null ? $"[{toolName}] ok" : $"[{toolName}] error: {error}");
     public void ToolLoaded(EntryId id) => Events.Add($"[+] {id}");
     public void Notice(string message) => Events.Add("notice: " + message);

@@ -91,6 +91,34 @@ public sealed class OpenAICompatibleServerTests
         Assert.Contains("not a chat completion", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(true, OpenAIQuirks.None)]
+    [InlineData(false, OpenAIQuirks.None)]
+    [InlineData(true, OpenAIQuirks.ReasoningField)]
+    [InlineData(false, OpenAIQuirks.ReasoningField)]
+    public async Task Reads_the_reasoning_a_server_sends_beside_the_answer_and_never_sends_it_back(bool streaming, OpenAIQuirks quirks)
+    {
+        await using var server = FakeOpenAIServer.Start(new FakeServerOptions { OpenAIQuirks = quirks });
+        server.Enqueue(
+            FakeReply.Say("Lima is sunny.").AfterThinking("The user wants the weather; I know it.", signature: "unused").InTextChunksOf(6),
+            FakeReply.Say("You're welcome."));
+        using var client = Client(server);
+        List<ChatMessage> conversation = [new(ChatRole.User, "weather in Lima?")];
+
+        var response = streaming
+            ? await client.GetStreamingResponseAsync(conversation).ToChatResponseAsync()
+            : await client.GetResponseAsync(conversation);
+        conversation.AddRange(response.Messages);
+        conversation.Add(new ChatMessage(ChatRole.User, "thanks"));
+        await client.GetResponseAsync(conversation);
+
+        var reasoning = response.Messages.SelectMany(m => m.Contents).OfType<TextReasoningContent>();
+        Assert.Equal("The user wants the weather; I know it.", string.Concat(reasoning.Select(r => r.Text)));
+        Assert.Equal("Lima is sunny.", response.Text);
+        Assert.DoesNotContain("The user wants the weather", server.ChatRequests[1].Body, StringComparison.Ordinal);
+        Assert.Contains("Lima is sunny.", server.ChatRequests[1].Body, StringComparison.Ordinal);
+    }
+
     private static IChatClient Client(FakeLlmServer server) => ChatClientFactory.Create(
         new ModelDefinition { Name = "local", ContextWindow = 8192, OutputTokens = 1024 },
         new ProviderSettings { Kind = ProviderKind.OpenAI, BaseUrl = server.BaseUrl, RequestTimeout = TimeSpan.FromSeconds(30), IdleTimeout = TimeSpan.FromSeconds(30) });
