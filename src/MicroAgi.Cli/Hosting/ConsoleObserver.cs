@@ -30,6 +30,7 @@ internal sealed class ConsoleObserver(IAnsiConsole console, bool showReasoning =
 
     /// <summary>
     /// The model's thinking, dimmed, on a terminal only: a script reading stdout gets the answer alone.
+    /// Unlike the answer it goes through Spectre, which dims it and wraps it for reading; nobody copies it.
     /// </summary>
     public void ReasoningDelta(string text)
     {

@@ -1,4 +1,5 @@
 using MicroAgi.Agents.Tools.Docs;
+using MicroAgi.Llm.Errors;
 
 namespace MicroAgi.Cli.Hosting;
 
@@ -32,6 +33,6 @@ internal sealed class DocsConfig
         var probe = template.Replace(placeholder, "x", StringComparison.Ordinal);
         return Uri.TryCreate(probe, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"
             ? null
-            : $"{key} must be an http(s) URL, not '{template}'";
+            : $"{key} must be an http(s) URL, not '{UrlRedactor.ForDisplay(template)}'";
     }
 }

@@ -1,3 +1,4 @@
+using MicroAgi.Llm.Errors;
 using MicroAgi.Llm.Providers;
 
 namespace MicroAgi.Cli.Hosting;
@@ -30,12 +31,12 @@ internal static class LlmSetup
         ApplyEnvironment(drafts, ProviderKind.Anthropic, "ANTHROPIC_BASE_URL", "ANTHROPIC_API_KEY", environment);
         if (baseUrlFlag is not null) ApplyBaseUrlFlag(drafts, ParseUrl(baseUrlFlag, "--base-url"));
 
-        var providers = drafts
-            .Select(draft => Build(draft, config, environment, retryNotices))
-            .Where(provider => !string.IsNullOrEmpty(provider.ApiKey) || !IsOfficialEndpoint(provider))
-            .ToList();
-        if (providers.Count == 0) throw new ConfigException(NoProviderMessage);
-        return providers;
+        var built = drafts.Select(draft => (Draft: draft, Provider: Build(draft, config, environment, retryNotices))).ToList();
+        var providers = built.Where(b => !string.IsNullOrEmpty(b.Provider.ApiKey) || !IsOfficialEndpoint(b.Provider)).Select(b => b.Provider).ToList();
+        if (providers.Count > 0) return providers;
+        // Say which configured providers lacked their key, so a listed provider is not dropped without a word.
+        var keyless = built.Select(b => $"provider '{b.Provider.DisplayName}' has no key: {b.Draft.KeyVariable} is not set").ToList();
+        throw new ConfigException(keyless.Count == 0 ? NoProviderMessage : string.Join('\n', keyless) + "\n" + NoProviderMessage);
     }
 
     private static ProviderDraft FromConfig(ProviderConfig configured)
@@ -112,7 +113,7 @@ internal static class LlmSetup
     {
         if (string.IsNullOrWhiteSpace(text)) return null;
         if (Uri.TryCreate(text, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps)) return url;
-        throw new ConfigException($"{what} '{text}' is not an http(s) URL (e.g. http://localhost:11434/v1)");
+        throw new ConfigException($"{what} '{UrlRedactor.ForDisplay(text)}' is not an http(s) URL (e.g. http://localhost:11434/v1)");
     }
 
     /// <summary>One provider while the layers are applied; its key is read from the environment only at the end.</summary>

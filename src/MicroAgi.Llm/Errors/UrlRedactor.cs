@@ -4,7 +4,7 @@ namespace MicroAgi.Llm.Errors;
 /// Keeps credentials a URL may carry out of messages. A base URL can hold them in its user-info
 /// (<c>http://user:secret@host/v1</c>) or its query (<c>?api-key=…</c>, as some gateways take the key).
 /// </summary>
-internal static class UrlRedactor
+public static class UrlRedactor
 {
     public const string Mask = "***";
 
@@ -21,6 +21,21 @@ internal static class UrlRedactor
             ? parameter[..(equals + 1)] + Mask
             : Mask);
         return $"{shown}?{string.Join('&', masked)}";
+    }
+
+    /// <summary>
+    /// URL text as it may be shown, for text that may not even parse: a URL is shown as
+    /// <see cref="ForDisplay(Uri)"/> does; anything else without what could be user-info or a query.
+    /// </summary>
+    public static string ForDisplay(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (Uri.TryCreate(text, UriKind.Absolute, out var url)) return ForDisplay(url);
+        var shown = text;
+        var userInfoEnd = shown.LastIndexOf('@');
+        if (userInfoEnd >= 0) shown = "…@" + shown[(userInfoEnd + 1)..];
+        var queryStart = shown.IndexOfAny(['?', '#']);
+        return queryStart < 0 ? shown : shown[..queryStart] + "…";
     }
 
     /// <summary>The user-info parts and query values of <paramref name="url"/>, as written and unescaped, so that

@@ -13,8 +13,8 @@ namespace MicroAgi.Registry.Loading;
 internal static class YamlDocumentReader
 {
     /// <summary>
-    /// Far deeper than any app needs, and deep enough never to reach System.Text.Json's 64-level limit
-    /// once an entry's mapping (two levels down) becomes its data object.
+    /// Far deeper than any app needs, and shallow enough that an entry's data (which starts two levels
+    /// down) never reaches System.Text.Json's 64-level limit.
     /// </summary>
     public const int MaxDepth = 64;
 

@@ -73,7 +73,21 @@ public sealed class RemoteDocsTests : IDisposable
         var result = await host.CallAsync(Search, """{"query": "current time utc"}""");
 
         Assert.True(result.IsSuccess, result.ToString());
-        Assert.StartsWith("127.0.0.1 could not be reached", (string?)result.Value!["remote_error"], StringComparison.Ordinal);
+        Assert.StartsWith("127.0.0.1 could not be reached or broke off", (string?)result.Value!["remote_error"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_site_that_stalls_in_the_middle_of_a_page_is_given_up_on_and_the_embedded_results_stand()
+    {
+        _site.StallAfterHeaders = true;
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
+        await using var host = ToolTestHost.InMemory(remoteDocs: new RemoteDocs(http, _site.Url + "search?q={query}", null));
+
+        var result = await host.CallAsync(Search, """{"query": "current time utc"}""");
+
+        Assert.True(result.IsSuccess, result.ToString());
+        Assert.Equal("127.0.0.1 did not answer within 1 s", (string?)result.Value!["remote_error"]);
+        Assert.NotNull(result.Value["results"]);
     }
 
     [Fact]
@@ -104,6 +118,7 @@ public sealed class RemoteDocsTests : IDisposable
 
         public string Url { get; }
         public HttpStatusCode? FailWith { get; set; }
+        public bool StallAfterHeaders { get; set; }
         public List<string> Requests { get; } = [];
 
         private async Task ServeAsync()
@@ -127,6 +142,15 @@ public sealed class RemoteDocsTests : IDisposable
                     : (HttpStatusCode.NotFound, "no such page");
                 var bytes = Encoding.UTF8.GetBytes(body);
                 context.Response.StatusCode = (int)status;
+                if (StallAfterHeaders)
+                {
+                    // Promise more than is sent, send a little, then go quiet until the site is closed.
+                    context.Response.ContentLength64 = 1_000_000;
+                    await context.Response.OutputStream.WriteAsync(bytes);
+                    await context.Response.OutputStream.FlushAsync();
+                    _ = Task.Delay(TimeSpan.FromSeconds(30)).ContinueWith(_ => context.Response.Abort(), TaskScheduler.Default);
+                    continue;
+                }
                 await context.Response.OutputStream.WriteAsync(bytes);
                 context.Response.Close();
             }

@@ -16,11 +16,22 @@ public class LlmSetupTests
         """;
 
     [Fact]
-    public void Listed_providers_without_keys_on_their_official_endpoints_count_as_unconfigured()
+    public void Listed_providers_without_keys_on_their_official_endpoints_count_as_unconfigured_and_are_named()
     {
         var error = Assert.Throws<ConfigException>(() => Providers(BothOfficial, []));
 
-        Assert.Equal(LlmSetup.NoProviderMessage, error.Message);
+        Assert.Equal(
+            "provider 'openai' has no key: OPENAI_API_KEY is not set\nprovider 'anthropic' has no key: ANTHROPIC_API_KEY is not set\n" + LlmSetup.NoProviderMessage,
+            error.Message);
+    }
+
+    [Fact]
+    public void A_base_url_that_is_not_a_url_is_named_without_the_credentials_it_carries()
+    {
+        var error = Assert.Throws<ConfigException>(() => Providers("", new() { ["OPENAI_BASE_URL"] = "htps//user:s3cret@host/v1" }));
+
+        Assert.Contains("'…@host/v1' is not an http(s) URL", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -35,26 +35,31 @@ public sealed class RemoteDocs(HttpClient http, string? searchUrlTemplate, strin
 
     private async Task<RemoteDocsAnswer> FetchAsync(string url, CancellationToken cancellationToken)
     {
-        var host = new Uri(url).Host;
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var target)) return RemoteDocsAnswer.Failed($"'{url}' is not a URL");
+        var host = target.Host;
+        // HttpClient.Timeout stops at the headers; the body gets the same time, so a site that stalls
+        // mid-page cannot hold the call until the tool's own deadline.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(http.Timeout);
         try
         {
-            using var response = await http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            using var response = await http.GetAsync(target, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
             if (response.StatusCode == HttpStatusCode.NotFound) return RemoteDocsAnswer.Failed($"{host} has no such page (HTTP 404)");
             if (!response.IsSuccessStatusCode)
                 return RemoteDocsAnswer.Failed(string.Create(CultureInfo.InvariantCulture, $"{host} answered HTTP {(int)response.StatusCode}"));
-            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            await using var body = await response.Content.ReadAsStreamAsync(deadline.Token).ConfigureAwait(false);
             using var reader = new StreamReader(body);
             var buffer = new char[MaxResponseChars];
-            var read = await reader.ReadBlockAsync(buffer, cancellationToken).ConfigureAwait(false);
+            var read = await reader.ReadBlockAsync(buffer, deadline.Token).ConfigureAwait(false);
             return RemoteDocsAnswer.Found(new string(buffer, 0, read));
         }
-        catch (HttpRequestException ex)
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
         {
-            return RemoteDocsAnswer.Failed($"{host} could not be reached: {ex.Message}");
+            return RemoteDocsAnswer.Failed($"{host} could not be reached or broke off: {ex.Message}");
         }
-        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return RemoteDocsAnswer.Failed(string.Create(CultureInfo.InvariantCulture, $"{host} did not answer within {http.Timeout.TotalSeconds:0} s"));
+            return RemoteDocsAnswer.Failed(string.Create(CultureInfo.InvariantCulture, $"{host} did not answer within {http.Timeout.TotalSeconds:0.#} s"));
         }
     }
 }
