@@ -12,9 +12,9 @@ internal static class ConfigSeconds
     public const double Longest = 86_400;
 
     /// <returns>What is wrong with <paramref name="value"/>, or null when it is absent or fine.</returns>
-    public static string? Problem(string key, double? value, double least = Shortest) =>
-        value is { } seconds && !(seconds >= least && seconds <= Longest)
-            ? $"{key} must be a number of seconds from {Text(least)} to {Text(Longest)}, not {Text(seconds)}"
+    public static string? Problem(string key, double? value, double least = Shortest, double most = Longest) =>
+        value is { } seconds && !(seconds >= least && seconds <= most)
+            ? $"{key} must be a number of seconds from {Text(least)} to {Text(most)}, not {Text(seconds)}"
             : null;
 
     public static TimeSpan? ToTimeSpan(double? seconds) => seconds is { } value ? TimeSpan.FromSeconds(value) : null;

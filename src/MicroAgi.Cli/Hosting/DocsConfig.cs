@@ -1,5 +1,4 @@
 using MicroAgi.Agents.Tools.Docs;
-using MicroAgi.Llm.Errors;
 
 namespace MicroAgi.Cli.Hosting;
 
@@ -21,18 +20,17 @@ internal sealed class DocsConfig
     public string? Problem() =>
         TemplateProblem("docs.search_url", SearchUrl, RemoteDocs.QueryPlaceholder)
         ?? TemplateProblem("docs.page_url", PageUrl, RemoteDocs.PathPlaceholder)
-        ?? (TimeoutSeconds is { } seconds && (!double.IsFinite(seconds) || seconds <= 0 || seconds > 300)
-            ? $"docs.timeout_seconds must be a number of seconds above 0 and at most 300, not {seconds}"
-            : null);
+        ?? ConfigSeconds.Problem("docs.timeout_seconds", TimeoutSeconds, most: 300);
 
     private static string? TemplateProblem(string key, string? template, string placeholder)
     {
         if (template is null) return null;
         if (!template.Contains(placeholder, StringComparison.Ordinal))
-            return $"{key} must contain {placeholder} where the request goes, e.g. https://docs.example.com/llm/search?q={{query}}";
+            return $"{key} must contain {placeholder} where the request goes, e.g. https://docs.example.com/llm/"
+                + (placeholder == RemoteDocs.QueryPlaceholder ? "search?q={query}" : "path/en/{path}");
         var probe = template.Replace(placeholder, "x", StringComparison.Ordinal);
-        return Uri.TryCreate(probe, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"
-            ? null
-            : $"{key} must be an http(s) URL, not '{UrlRedactor.ForDisplay(template)}'";
+        if (!Uri.TryCreate(probe, UriKind.Absolute, out var url)) return $"{key} must be an absolute http(s) URL";
+        // Only the scheme is named: the rest of a URL may carry a key.
+        return url.Scheme is "http" or "https" ? null : $"{key} must be an http(s) URL, not {url.Scheme}:";
     }
 }

@@ -38,6 +38,9 @@ public class MicroAgiConfigTests
     [InlineData("retry: {max_delay_seconds: 0.5}", "retry.max_delay_seconds (0.5) must not be less than retry.base_delay_seconds (1, the default)")]
     [InlineData("timeouts: {request_seconds: -1}", "timeouts.request_seconds must be a number of seconds from 0.01 to 86400, not -1")]
     [InlineData("timeouts: {idle_seconds: .nan}", "timeouts.idle_seconds must be a number of seconds from 0.01 to 86400, not NaN")]
+    [InlineData("docs: {search_url: 'https://docs.example.com/search', timeout_seconds: 5}", "docs.search_url must contain {query} where the request goes, e.g. https://docs.example.com/llm/search?q={query}")]
+    [InlineData("docs: {page_url: 'ftp://docs.example.com/{path}'}", "docs.page_url must be an http(s) URL, not ftp:")]
+    [InlineData("docs: {timeout_seconds: 301}", "docs.timeout_seconds must be a number of seconds from 0.01 to 300, not 301")]
     public void A_value_out_of_range_is_an_error_that_names_the_key_and_what_is_allowed(string yaml, string expected)
     {
         var error = ConfigFile.LoadFails(yaml);
