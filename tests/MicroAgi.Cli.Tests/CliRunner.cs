@@ -78,7 +78,9 @@ internal sealed class CliRunner : IDisposable
         info.ArgumentList.Add("--flush");
         info.ArgumentList.Add("--return");
         info.ArgumentList.Add("--command");
-        info.ArgumentList.Add(string.Join(' ', CommandLine(args).Select(ShellQuote)));
+        // script hands the command to $SHELL; dash (Debian's sh) stays as a parent that a typed
+        // Ctrl+C kills, so exec makes microagi the terminal's only foreground process.
+        info.ArgumentList.Add("exec " + string.Join(' ', CommandLine(args).Select(ShellQuote)));
         info.ArgumentList.Add("/dev/null");
         info.Environment["NO_COLOR"] = "1";
         info.Environment["TERM"] = "dumb";
