@@ -21,7 +21,7 @@ internal sealed class MetaFieldMatcher
         {
             try
             {
-                _regex = new Regex(filter.Value, RegexOptions.CultureInvariant, RegexTimeout);
+                _regex = Compile(filter.Value);
             }
             catch (ArgumentException ex)
             {
@@ -76,6 +76,22 @@ internal sealed class MetaFieldMatcher
         _ => null,
     };
 
+    /// <summary>
+    /// Matches in time linear in the text wherever the pattern allows it; only patterns that need
+    /// backtracking (lookarounds, backreferences) run on the backtracking engine, under a timeout.
+    /// </summary>
+    private static Regex Compile(string pattern)
+    {
+        try
+        {
+            return new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+        }
+        catch (NotSupportedException)
+        {
+            return new Regex(pattern, RegexOptions.CultureInvariant, RegexTimeout);
+        }
+    }
+
     private bool MatchesRegex(string text)
     {
         try
@@ -84,7 +100,10 @@ internal sealed class MetaFieldMatcher
         }
         catch (RegexMatchTimeoutException)
         {
-            return false;
+            // A silent "no match" would hide entries; the caller learns the pattern is the problem.
+            throw new ArgumentException(
+                $"meta filter on '{_filter.Field}': regex '{_filter.Value}' took longer than {RegexTimeout.TotalMilliseconds:0} ms on one value; " +
+                "simplify it (avoid nested repetition with lookarounds or backreferences)");
         }
     }
 }

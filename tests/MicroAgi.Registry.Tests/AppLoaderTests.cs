@@ -137,7 +137,7 @@ public class AppLoaderTests
         dir.Write("_index.yaml", $"namespace: app\nentries:\n  - name: x\n    kind: k\n    meta: {{ v: {new string('[', 70)}{new string(']', 70)} }}\n");
         var ex = Assert.Throws<AppLoadException>(() => AppLoader.Load(new DirectoryAppFiles(dir.Path)));
         Assert.Contains("_index.yaml:5", ex.Message);
-        Assert.Contains("nested more than 64 levels", ex.Message);
+        Assert.Contains("nests deeper than 64 levels; flatten the structure", ex.Message);
     }
 
     [Fact]

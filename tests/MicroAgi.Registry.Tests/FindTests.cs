@@ -68,4 +68,26 @@ public class FindTests
         var ex = Assert.Throws<ArgumentException>(() => Registry.Find(EntryQuery.ByMeta("comment", "([", MetaMatch.Regex)));
         Assert.Contains("invalid regex '(['", ex.Message);
     }
+
+    [Fact]
+    public void A_meta_regex_that_would_backtrack_exponentially_runs_on_the_linear_engine()
+    {
+        var hostile = EntryRegistry.CreateInMemory([TestEntries.Tool("app.tools:x", new string('a', 64) + "!")]);
+
+        // (a+)+$ on 64 a's and a '!' takes ~2^64 steps on a backtracking engine; here it simply does not match.
+        Assert.Empty(hostile.Find(EntryQuery.ByMeta("comment", "^(a+)+$", MetaMatch.Regex)));
+        Assert.Single(hostile.Find(EntryQuery.ByMeta("comment", "^(a+)+!$", MetaMatch.Regex)));
+    }
+
+    [Fact]
+    public void Lookarounds_still_work_and_a_pattern_that_runs_away_is_an_error_not_a_silent_miss()
+    {
+        var hostile = EntryRegistry.CreateInMemory([TestEntries.Tool("app.tools:x", new string('a', 64) + "!")]);
+
+        Assert.Single(hostile.Find(EntryQuery.ByMeta("comment", "a(?=!)", MetaMatch.Regex)));
+        // A backreference forces the backtracking engine, whose timeout ends the search with a reason.
+        var ex = Assert.Throws<ArgumentException>(() => hostile.Find(EntryQuery.ByMeta("comment", @"^(a+)+\1$", MetaMatch.Regex)));
+        Assert.Contains("took longer than", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("simplify", ex.Message, StringComparison.Ordinal);
+    }
 }

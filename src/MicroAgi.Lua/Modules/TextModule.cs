@@ -18,9 +18,6 @@ internal static class TextModule
     private const int MaxMatches = 100_000;
     /// <summary>What a match table costs besides its text, for memory accounting.</summary>
     private const int DescriptionBytes = 256;
-    /// <summary>What an item of a list costs in Lua besides its text.</summary>
-    private const int ListSlotBytes = 16;
-    private const int ListBytesPerMemoryCheck = 64 * 1024;
 
     public static HostModule Module { get; } = new("text",
     [
@@ -176,8 +173,7 @@ internal static class TextModule
 
     /// <summary>
     /// Pushes a list of <paramref name="items"/>, taken one at a time: each is in Lua (and counted by
-    /// the allocator) before the next is made, and the state is checked against the memory cap
-    /// whenever the list has grown by <see cref="ListBytesPerMemoryCheck"/>.
+    /// the allocator) before the next is made, and each is reported to the call's budget.
     /// </summary>
     private static int PushList(LuaSandbox sandbox, IEnumerable<string> items)
     {
@@ -185,16 +181,11 @@ internal static class TextModule
         var budget = new HostBudget(sandbox);
         LuaNative.lua_createtable(L, 0, 0);
         long index = 0;
-        long grownSinceCheck = 0;
         foreach (var item in items)
         {
-            budget.Step();
             LuaStack.PushString(L, item);
             LuaNative.lua_rawseti(L, -2, ++index);
-            grownSinceCheck += ListSlotBytes + item.Length;
-            if (grownSinceCheck < ListBytesPerMemoryCheck) continue;
-            grownSinceCheck = 0;
-            sandbox.EnsureRoom(0);
+            budget.PushedValue(item.Length);
         }
         if (index == 0) sandbox.MarkShape(-1, TableShape.Array);
         return 1;

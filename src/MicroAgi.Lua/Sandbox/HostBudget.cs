@@ -13,9 +13,13 @@ internal sealed class HostBudget(LuaSandbox sandbox)
     private const int StepsPerClockCheck = 4096;
     private const long BytesPerMemoryCheck = 64 * 1024;
 
+    /// <summary>What a value costs in Lua at least (a table slot), besides its text.</summary>
+    private const long SlotBytes = 16;
+
     private int _steps;
     private long _allocated;
     private long _allocatedAtLastCheck;
+    private long _pushedSinceCheck;
 
     /// <summary>One unit of work (a match, a value, an operator): cheap, and bounded by itself.</summary>
     public void Step()
@@ -40,5 +44,19 @@ internal sealed class HostBudget(LuaSandbox sandbox)
         _allocatedAtLastCheck = _allocated;
         sandbox.CheckDeadline();
         sandbox.EnsureRoom(_allocated);
+    }
+
+    /// <summary>
+    /// Reports one value the host pushed into a Lua table, with <paramref name="textBytes"/> of text.
+    /// Lua's allocator already counts it, but the cap is not enforced while the host pushes, so the
+    /// state is checked against the cap whenever another 64 KiB has been pushed.
+    /// </summary>
+    public void PushedValue(long textBytes)
+    {
+        _pushedSinceCheck += SlotBytes + textBytes;
+        Step();
+        if (_pushedSinceCheck < BytesPerMemoryCheck) return;
+        _pushedSinceCheck = 0;
+        sandbox.EnsureRoom(0);
     }
 }

@@ -18,10 +18,6 @@ internal static unsafe class LuaJson
     /// <summary>Deepest nesting accepted in either direction.</summary>
     public const int MaxDepth = 100;
 
-    /// <summary>What a value costs in Lua at least (a table slot), besides its text.</summary>
-    private const long SlotBytes = 16;
-    private const long BytesPerMemoryCheck = 64 * 1024;
-
     /// <summary>Writes text as it is: non-ASCII and HTML characters are not escaped (the output is read by people and LLMs, never embedded in HTML).</summary>
     public static readonly JavaScriptEncoder Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
 
@@ -38,8 +34,7 @@ internal static unsafe class LuaJson
     {
         var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = MaxDepth });
         if (!reader.Read()) throw new JsonException("no JSON value in the input");
-        long pushed = 0;
-        PushValue(L, ref reader, sandbox, ref pushed);
+        PushValue(L, ref reader, sandbox, new HostBudget(sandbox));
         if (reader.Read())
         {
             LuaNative.lua_pop(L, 1);
@@ -61,20 +56,19 @@ internal static unsafe class LuaJson
     }
 
     /// <summary>
-    /// Pushes the value at the reader. The cap is off while the host pushes, so what was pushed is
-    /// checked against it every <see cref="BytesPerMemoryCheck"/>: <paramref name="pushed"/> counts
-    /// the bytes since the last check (a table slot per value, plus the text of strings and keys).
+    /// Pushes the value at the reader, reporting every value and key to <paramref name="budget"/>
+    /// (the cap is off while the host pushes).
     /// </summary>
-    private static void PushValue(nint L, ref Utf8JsonReader reader, LuaSandbox sandbox, ref long pushed)
+    private static void PushValue(nint L, ref Utf8JsonReader reader, LuaSandbox sandbox, HostBudget budget)
     {
-        Count(ref reader, sandbox, ref pushed);
+        Count(ref reader, budget);
         switch (reader.TokenType)
         {
             case JsonTokenType.StartObject:
-                PushObject(L, ref reader, sandbox, ref pushed);
+                PushObject(L, ref reader, sandbox, budget);
                 break;
             case JsonTokenType.StartArray:
-                PushArray(L, ref reader, sandbox, ref pushed);
+                PushArray(L, ref reader, sandbox, budget);
                 break;
             case JsonTokenType.String:
                 PushString(L, ref reader);
@@ -95,21 +89,16 @@ internal static unsafe class LuaJson
         }
     }
 
-    private static void Count(ref Utf8JsonReader reader, LuaSandbox sandbox, ref long pushed)
-    {
-        pushed += SlotBytes + (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName ? reader.ValueSpan.Length : 0);
-        if (pushed < BytesPerMemoryCheck) return;
-        pushed = 0;
-        sandbox.EnsureRoom(0);
-    }
+    private static void Count(ref Utf8JsonReader reader, HostBudget budget) =>
+        budget.PushedValue(reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName ? reader.ValueSpan.Length : 0);
 
-    private static void PushObject(nint L, ref Utf8JsonReader reader, LuaSandbox sandbox, ref long pushed)
+    private static void PushObject(nint L, ref Utf8JsonReader reader, LuaSandbox sandbox, HostBudget budget)
     {
         Reserve(L, 4);
         LuaNative.lua_createtable(L, 0, 4);
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            Count(ref reader, sandbox, ref pushed);
+            Count(ref reader, budget);
             PushString(L, ref reader);
             reader.Read();
             if (reader.TokenType == JsonTokenType.Null)
@@ -117,12 +106,12 @@ internal static unsafe class LuaJson
                 LuaNative.lua_pop(L, 1); // a null member is an absent key
                 continue;
             }
-            PushValue(L, ref reader, sandbox, ref pushed);
+            PushValue(L, ref reader, sandbox, budget);
             LuaNative.lua_rawset(L, -3);
         }
     }
 
-    private static void PushArray(nint L, ref Utf8JsonReader reader, LuaSandbox sandbox, ref long pushed)
+    private static void PushArray(nint L, ref Utf8JsonReader reader, LuaSandbox sandbox, HostBudget budget)
     {
         Reserve(L, 4);
         LuaNative.lua_createtable(L, 4, 0);
@@ -131,7 +120,7 @@ internal static unsafe class LuaJson
         {
             index++;
             if (reader.TokenType == JsonTokenType.Null) continue; // leaves a hole, like any nil in a sequence
-            PushValue(L, ref reader, sandbox, ref pushed);
+            PushValue(L, ref reader, sandbox, budget);
             LuaNative.lua_rawseti(L, -2, index);
         }
         if (index == 0) sandbox.MarkShape(-1, TableShape.Array);

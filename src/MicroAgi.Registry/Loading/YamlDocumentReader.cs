@@ -7,8 +7,8 @@ namespace MicroAgi.Registry.Loading;
 /// <summary>
 /// Parses a YAML file that must hold one document. App and changeset files may come from anyone, and
 /// YamlDotNet's node loader recurses once per nesting level: text nested deeply enough would overflow
-/// the stack, which kills the process before any catch runs. So the parser's events are checked before
-/// the loader sees them.
+/// the stack, which kills the process before any catch runs. So the parser's events are checked
+/// (<see cref="BoundedYamlParser"/>) before the loader sees them.
 /// </summary>
 internal static class YamlDocumentReader
 {
@@ -24,7 +24,11 @@ internal static class YamlDocumentReader
         var stream = new YamlStream();
         try
         {
-            stream.Load(new GuardedParser(new Parser(new StringReader(text)), display));
+            stream.Load(new SingleDocumentParser(new BoundedYamlParser(new Parser(new StringReader(text)), MaxDepth, int.MaxValue), display));
+        }
+        catch (YamlLimitException ex)
+        {
+            throw new AppLoadException(display, ex.Start.Line, $"{ex.Message}; flatten the structure", ex);
         }
         catch (YamlException ex)
         {
@@ -33,11 +37,10 @@ internal static class YamlDocumentReader
         return stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode;
     }
 
-    /// <summary>Passes the events through, stopping at a second document, an alias, or nesting beyond <see cref="MaxDepth"/>.</summary>
-    private sealed class GuardedParser(IParser inner, string display) : IParser
+    /// <summary>Passes the events through, stopping at a second document or an alias.</summary>
+    private sealed class SingleDocumentParser(IParser inner, string display) : IParser
     {
         private int _documents;
-        private int _depth;
 
         public ParsingEvent? Current => inner.Current;
 
@@ -57,11 +60,6 @@ internal static class YamlDocumentReader
                 // few lines of nested aliases ("billion laughs") would expand to billions of values.
                 throw new AppLoadException(display, line, "YAML aliases (*name) are not supported; write the value out");
             }
-            if (current is MappingStart or SequenceStart && ++_depth > MaxDepth)
-            {
-                throw new AppLoadException(display, line, $"nested more than {MaxDepth} levels deep; flatten the structure");
-            }
-            if (current is MappingEnd or SequenceEnd) _depth--;
             return true;
         }
     }

@@ -80,4 +80,15 @@ public class MicroAgiConfigTests
         Assert.Contains($"{MicroAgiConfig.FileName}:2", error.Message, StringComparison.Ordinal);
         Assert.Contains("soon", error.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("model: ")]
+    [InlineData("sandbox:\n  http_allow: ")]
+    [InlineData("providers:\n  - headers: ")]
+    public void Nesting_deep_enough_to_overflow_a_recursive_reader_is_an_error_with_its_line(string prefix)
+    {
+        var error = ConfigFile.LoadFails(prefix + new string('[', 200_000) + new string(']', 200_000) + "\n");
+
+        Assert.Contains($"{MicroAgiConfig.FileName}:", error.Message, StringComparison.Ordinal);
+    }
 }
