@@ -22,11 +22,19 @@ internal static class EntryJson
         return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
+    /// <exception cref="JsonException">Not JSON.</exception>
+    /// <exception cref="FormatException">JSON, but not an entry (the message says which part is missing).</exception>
+    /// <exception cref="ArgumentException">An entry that breaks the rules of <see cref="Entry.Create(EntryId, string, JsonElement, JsonElement)"/>.</exception>
     public static Entry? Read(EntryId id, string? json)
     {
         if (json is null) return null;
         using var document = JsonDocument.Parse(json);
         var root = document.RootElement;
-        return Entry.Create(id, root.GetProperty("kind").GetString()!, root.GetProperty("meta"), root.GetProperty("data"));
+        if (root.ValueKind != JsonValueKind.Object) throw new FormatException($"is a JSON {root.ValueKind}, not an entry object");
+        if (!root.TryGetProperty("kind", out var kind) || kind.ValueKind != JsonValueKind.String)
+            throw new FormatException("has no \"kind\" string");
+        return Entry.Create(id, kind.GetString()!, Member(root, "meta"), Member(root, "data"));
     }
+
+    private static JsonElement Member(JsonElement root, string name) => root.TryGetProperty(name, out var value) ? value : default;
 }

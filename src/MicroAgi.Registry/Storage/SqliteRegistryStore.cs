@@ -10,8 +10,6 @@ namespace MicroAgi.Registry.Storage;
 /// </summary>
 public sealed class SqliteRegistryStore : IRegistryStore
 {
-    private const int SchemaVersion = 1;
-
     // One connection, used by one caller at a time (SqliteConnection is not thread-safe).
     private readonly Lock _gate = new();
     private readonly SqliteConnection _connection;
@@ -39,29 +37,7 @@ public sealed class SqliteRegistryStore : IRegistryStore
         try
         {
             connection.Open();
-            Execute(connection, """
-                PRAGMA busy_timeout = 5000;
-                PRAGMA journal_mode = WAL;
-                PRAGMA synchronous = NORMAL;
-                CREATE TABLE IF NOT EXISTS schema_info (version INTEGER NOT NULL);
-                CREATE TABLE IF NOT EXISTS versions (
-                    number INTEGER PRIMARY KEY,
-                    applied_at TEXT NOT NULL,
-                    description TEXT);
-                CREATE TABLE IF NOT EXISTS changes (
-                    version INTEGER NOT NULL REFERENCES versions(number),
-                    seq INTEGER NOT NULL,
-                    op TEXT NOT NULL,
-                    id TEXT NOT NULL,
-                    before TEXT,
-                    after TEXT,
-                    PRIMARY KEY (version, seq));
-                CREATE TABLE IF NOT EXISTS entries (
-                    id TEXT PRIMARY KEY,
-                    state TEXT,
-                    version INTEGER NOT NULL);
-                """);
-            EnsureSchemaVersion(connection, path);
+            SqliteSchema.Prepare(connection, path);
             return new SqliteRegistryStore(connection, path);
         }
         catch (SqliteException ex)
@@ -81,15 +57,21 @@ public sealed class SqliteRegistryStore : IRegistryStore
         lock (_gate)
         try
         {
+            // One read transaction: the entries and the version number come from the same commit, or a
+            // version stored in between would be counted without its entries (and its creates repeated).
+            using var transaction = _connection.BeginTransaction(deferred: true);
             var entries = new List<StoredEntry>();
             using (var command = _connection.CreateCommand())
             {
-                command.CommandText = "SELECT id, state FROM entries";
+                command.CommandText = "SELECT id, state FROM entries ORDER BY id";
                 using var reader = command.ExecuteReader();
                 while (reader.Read())
                 {
-                    var id = EntryId.Parse(reader.GetString(0));
-                    entries.Add(new StoredEntry(id, EntryJson.Read(id, reader.IsDBNull(1) ? null : reader.GetString(1))));
+                    entries.Add(ReadRow("entries", () => StoredRows.Show(reader.GetValue(0)), () =>
+                    {
+                        var id = StoredRows.Id(reader, 0);
+                        return new StoredEntry(id, StoredRows.State(reader, 1, id));
+                    }));
                 }
             }
             return Task.FromResult(new StoredOverlay(LatestVersion(), entries));
@@ -105,21 +87,22 @@ public sealed class SqliteRegistryStore : IRegistryStore
         lock (_gate)
         try
         {
+            // One read transaction, as in LoadAsync: a version must never be read without its changes.
+            using var transaction = _connection.BeginTransaction(deferred: true);
             var changes = new Dictionary<long, List<EntryChange>>();
             using (var command = _connection.CreateCommand())
             {
-                command.CommandText = "SELECT version, op, id, before, after FROM changes WHERE version > $after ORDER BY version, seq";
+                command.CommandText = "SELECT version, seq, op, id, before, after FROM changes WHERE version > $after ORDER BY version, seq";
                 command.Parameters.AddWithValue("$after", afterVersion);
                 using var reader = command.ExecuteReader();
                 while (reader.Read())
                 {
-                    var id = EntryId.Parse(reader.GetString(2));
-                    var change = new EntryChange(
-                        Enum.Parse<ChangeKind>(reader.GetString(1)),
-                        id,
-                        EntryJson.Read(id, reader.IsDBNull(3) ? null : reader.GetString(3)),
-                        EntryJson.Read(id, reader.IsDBNull(4) ? null : reader.GetString(4)));
-                    var number = reader.GetInt64(0);
+                    var (number, change) = ReadRow("changes", () => $"(version {StoredRows.Show(reader.GetValue(0))}, seq {StoredRows.Show(reader.GetValue(1))})", () =>
+                    {
+                        var id = StoredRows.Id(reader, 3);
+                        var change = new EntryChange(StoredRows.Op(reader, 2), id, StoredRows.State(reader, 4, id), StoredRows.State(reader, 5, id));
+                        return (StoredRows.Integer(reader, 0), change);
+                    });
                     if (!changes.TryGetValue(number, out var list)) changes[number] = list = [];
                     list.Add(change);
                 }
@@ -132,12 +115,12 @@ public sealed class SqliteRegistryStore : IRegistryStore
                 using var reader = command.ExecuteReader();
                 while (reader.Read())
                 {
-                    var number = reader.GetInt64(0);
-                    versions.Add(new RegistryVersion(
-                        number,
-                        DateTimeOffset.Parse(reader.GetString(1), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind),
-                        reader.IsDBNull(2) ? null : reader.GetString(2),
-                        changes.GetValueOrDefault(number) ?? []));
+                    versions.Add(ReadRow("versions", () => StoredRows.Show(reader.GetValue(0)), () =>
+                    {
+                        var number = StoredRows.Integer(reader, 0);
+                        return new RegistryVersion(number, StoredRows.Timestamp(reader, 1), StoredRows.OptionalText(reader, 2),
+                            changes.GetValueOrDefault(number) ?? []);
+                    }));
                 }
             }
             return Task.FromResult<IReadOnlyList<RegistryVersion>>(versions);
@@ -222,30 +205,21 @@ public sealed class SqliteRegistryStore : IRegistryStore
     {
         using var command = _connection.CreateCommand();
         command.CommandText = "SELECT COALESCE(MAX(number), 0) FROM versions";
-        return (long)command.ExecuteScalar()!;
+        var latest = command.ExecuteScalar();
+        return latest as long? ?? throw StoredRows.Damaged(_path, "versions", StoredRows.Show(latest), "number is not an integer");
     }
 
-    private static void EnsureSchemaVersion(SqliteConnection connection, string path)
+    /// <summary>Reads one row; a value MicroAgi could not have written names the file, table and row.</summary>
+    private T ReadRow<T>(string table, Func<string> key, Func<T> read)
     {
-        using var read = connection.CreateCommand();
-        read.CommandText = "SELECT version FROM schema_info LIMIT 1";
-        var found = read.ExecuteScalar();
-        if (found is null)
+        try
         {
-            Execute(connection, string.Create(CultureInfo.InvariantCulture, $"INSERT INTO schema_info (version) VALUES ({SchemaVersion})"));
+            return read();
         }
-        else if ((long)found != SchemaVersion)
+        catch (FormatException ex)
         {
-            throw new RegistryStoreException(
-                $"registry database '{path}' has schema version {found}, this MicroAgi understands {SchemaVersion}; use a matching MicroAgi or another --state-dir");
+            throw StoredRows.Damaged(_path, table, key(), ex.Message, ex);
         }
-    }
-
-    private static void Execute(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
     }
 
     private static RegistryStoreException Explain(SqliteException ex, string path, string what) => ex.SqliteErrorCode switch
