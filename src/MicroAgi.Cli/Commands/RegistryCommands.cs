@@ -67,17 +67,18 @@ internal static class RegistryCommands
                 cli.Err.MarkupLine($"[red]error:[/] not found: {Markup.Escape(entryId.ToString())} (see 'microagi registry list')");
                 return 1;
             }
-            cli.Out.WriteLine($"id:   {entry.Id}");
-            cli.Out.WriteLine($"kind: {entry.Kind}");
-            cli.Out.WriteLine("meta: " + JsonSerializer.Serialize(entry.Meta, Indented));
+            var output = Raw(cli.Out);
+            output.WriteLine($"id:   {entry.Id}");
+            output.WriteLine($"kind: {entry.Kind}");
+            output.WriteLine("meta: " + JsonSerializer.Serialize(entry.Meta, Indented));
             var data = entry.DataObject();
             var source = data["source"]?.GetValueKind() == JsonValueKind.String ? (string?)data["source"] : null;
             if (source is not null) data.Remove("source");
-            cli.Out.WriteLine("data: " + data.ToJsonString(Indented));
+            output.WriteLine("data: " + data.ToJsonString(Indented));
             if (source is not null)
             {
-                cli.Out.WriteLine("source:");
-                cli.Out.WriteLine(source);
+                output.WriteLine("source:");
+                output.WriteLine(source);
             }
             return 0;
         });
@@ -93,8 +94,7 @@ internal static class RegistryCommands
             var changes = ChangeSetFile.Load(result.GetValue(file)!.FullName);
             await using var registry = await RegistryHost.OpenAsync(cli.Options.Read(result), ct);
             var version = await registry.ApplyAsync(changes, ct);
-            cli.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"applied version {version.Number}:"));
-            foreach (var change in version.Changes) cli.Out.WriteLine($"  {change.Kind.ToString().ToLowerInvariant()} {change.Id}");
+            WriteChanges(cli, string.Create(CultureInfo.InvariantCulture, $"applied version {version.Number}:"), version);
             return 0;
         });
         return command;
@@ -114,7 +114,7 @@ internal static class RegistryCommands
                     version.Number.ToString(CultureInfo.InvariantCulture),
                     version.AppliedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
                     Markup.Escape(version.Description ?? ""),
-                    Markup.Escape(string.Join(", ", version.Changes.Select(c => $"{c.Kind.ToString().ToLowerInvariant()} {c.Id}"))));
+                    Markup.Escape(string.Join(", ", version.Changes.Select(c => $"{Op(c)} {c.Id}"))));
             }
             cli.Out.Write(table);
             cli.Out.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[dim]current version {registry.Version}; version 0 is the app as loaded from YAML[/]"));
@@ -137,11 +137,12 @@ internal static class RegistryCommands
                 cli.Err.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[red]error:[/] no version {wanted}; the registry is at version {registry.Version} (see 'microagi registry history')"));
                 return 1;
             }
-            cli.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"version {version.Number}{(version.Description is null ? "" : " — " + version.Description)}"));
+            var output = Raw(cli.Out);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"version {version.Number}{(version.Description is null ? "" : " — " + version.Description)}"));
             foreach (var change in version.Changes)
             {
-                cli.Out.WriteLine($"{change.Kind.ToString().ToLowerInvariant()} {change.Id}");
-                foreach (var line in EntryDiff.Describe(change.Before, change.After)) cli.Out.WriteLine("  " + line);
+                output.WriteLine($"{Op(change)} {change.Id}");
+                foreach (var line in EntryDiff.Describe(change.Before, change.After)) output.WriteLine("  " + line);
             }
             return 0;
         });
@@ -156,10 +157,22 @@ internal static class RegistryCommands
         {
             await using var registry = await RegistryHost.OpenAsync(cli.Options.Read(result), ct);
             var version = await registry.RollbackAsync(result.GetValue(number), ct);
-            cli.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"rolled back to version {result.GetValue(number)} as version {version.Number}:"));
-            foreach (var change in version.Changes) cli.Out.WriteLine($"  {change.Kind.ToString().ToLowerInvariant()} {change.Id}");
+            WriteChanges(cli, string.Create(CultureInfo.InvariantCulture, $"rolled back to version {result.GetValue(number)} as version {version.Number}:"), version);
             return 0;
         });
         return command;
     }
+
+    private static void WriteChanges(CliContext cli, string heading, RegistryVersion version)
+    {
+        var output = Raw(cli.Out);
+        output.WriteLine(heading);
+        foreach (var change in version.Changes) output.WriteLine($"  {Op(change)} {change.Id}");
+    }
+
+    private static string Op(EntryChange change) => change.Kind.ToString().ToLowerInvariant();
+
+    // Straight to the writer, as ToolsCommands.Raw does: Spectre's WriteLine re-wraps long lines at the
+    // console width, which breaks printed source and JSON apart.
+    private static TextWriter Raw(IAnsiConsole console) => console.Profile.Out.Writer;
 }
