@@ -30,12 +30,15 @@ public sealed class Entry : IEquatable<Entry>
 
     public static Entry Create(EntryId id, string kind, JsonElement meta, JsonElement data)
     {
+        // Messages without a parameter name: they reach users as they are (a YAML file, a changeset).
         if (string.IsNullOrWhiteSpace(kind))
-            throw new ArgumentException($"entry '{id}' has no kind", nameof(kind));
+            throw new ArgumentException($"entry '{id}' has no kind");
+        if (IdText.Problem(kind) is { } problem)
+            throw new ArgumentException($"entry '{id}': the kind '{IdText.Visible(kind)}' {problem}");
         if (meta.ValueKind is not (JsonValueKind.Object or JsonValueKind.Undefined or JsonValueKind.Null))
-            throw new ArgumentException($"entry '{id}': meta must be an object, not {meta.ValueKind}", nameof(meta));
+            throw new ArgumentException($"entry '{id}': meta must be an object, not {meta.ValueKind}");
         if (data.ValueKind is not (JsonValueKind.Object or JsonValueKind.Undefined or JsonValueKind.Null))
-            throw new ArgumentException($"entry '{id}': data must be an object, not {data.ValueKind}", nameof(data));
+            throw new ArgumentException($"entry '{id}': data must be an object, not {data.ValueKind}");
         return new Entry(id, kind,
             meta.ValueKind == JsonValueKind.Object ? meta.Clone() : EmptyObject,
             data.ValueKind == JsonValueKind.Object ? data.Clone() : EmptyObject);

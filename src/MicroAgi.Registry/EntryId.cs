@@ -4,16 +4,14 @@ namespace MicroAgi.Registry;
 
 /// <summary>
 /// The identity of a registry entry: <c>namespace:name</c>. The string is split on the FIRST colon,
-/// so names may contain further colons and dots; namespaces are dot-separated (<c>app.tools</c>).
+/// so names may contain further colons and dots; namespaces are dot-separated (<c>app.tools</c>) and
+/// hold no colon. Neither part may be blank, hold a control character or start or end with a space.
 /// </summary>
 public readonly record struct EntryId
 {
     public EntryId(string @namespace, string name)
     {
-        if (string.IsNullOrWhiteSpace(@namespace))
-            throw new ArgumentException("entry id has an empty namespace; write it as 'namespace:name'", nameof(@namespace));
-        if (string.IsNullOrWhiteSpace(name))
-            throw new ArgumentException($"entry id '{@namespace}:' has an empty name; write it as 'namespace:name'", nameof(name));
+        if (Problem(@namespace, name, $"{@namespace}:{name}") is { } problem) throw new ArgumentException(problem);
         Namespace = @namespace;
         Name = name;
     }
@@ -40,25 +38,39 @@ public readonly record struct EntryId
         var colon = text.IndexOf(':', StringComparison.Ordinal);
         if (colon < 0)
         {
-            error = $"entry id '{text}' has no ':'; write it as 'namespace:name'";
+            error = $"entry id '{IdText.Visible(text)}' has no ':'; write it as 'namespace:name'";
             return false;
         }
-        // Blank parts are refused here, with a reason, rather than by the constructor's exception:
-        // callers such as the YAML loaders turn the reason into an error that names the file and line.
-        if (text.AsSpan(0, colon).IsWhiteSpace())
-        {
-            error = $"entry id '{text}' has an empty namespace; write it as 'namespace:name'";
-            return false;
-        }
-        if (text.AsSpan(colon + 1).IsWhiteSpace())
-        {
-            error = $"entry id '{text}' has an empty name; write it as 'namespace:name'";
-            return false;
-        }
-        id = new EntryId(text[..colon], text[(colon + 1)..]);
-        error = null;
-        return true;
+        return TryCreate(text[..colon], text[(colon + 1)..], out id, out error, text);
     }
 
+    /// <summary>
+    /// An id from its two parts, as an app file gives them; unlike joining them and parsing, a ':' in
+    /// <paramref name="namespace"/> is refused rather than moved into the name.
+    /// </summary>
+    public static bool TryCreate(string @namespace, string name, out EntryId id, [NotNullWhen(false)] out string? error) =>
+        TryCreate(@namespace, name, out id, out error, $"{@namespace}:{name}");
+
     public override string ToString() => $"{Namespace}:{Name}";
+
+    // Problems are returned as reasons rather than thrown: callers such as the YAML loaders turn them
+    // into errors that name the file and line.
+    private static bool TryCreate(string @namespace, string name, out EntryId id, [NotNullWhen(false)] out string? error, string text)
+    {
+        error = Problem(@namespace, name, text);
+        id = error is null ? new EntryId(@namespace, name) : default;
+        return error is null;
+    }
+
+    private static string? Problem(string @namespace, string name, string text)
+    {
+        var shown = $"entry id '{IdText.Visible(text)}'";
+        if (string.IsNullOrWhiteSpace(@namespace)) return $"{shown} has an empty namespace; write it as 'namespace:name'";
+        if (string.IsNullOrWhiteSpace(name)) return $"{shown} has an empty name; write it as 'namespace:name'";
+        if (@namespace.Contains(':', StringComparison.Ordinal))
+            return $"{shown}: the namespace '{IdText.Visible(@namespace)}' contains ':', which separates namespace from name; separate namespace parts with dots (a.b)";
+        if (IdText.Problem(@namespace) is { } nsProblem) return $"{shown}: the namespace {nsProblem}";
+        if (IdText.Problem(name) is { } nameProblem) return $"{shown}: the name {nameProblem}";
+        return null;
+    }
 }

@@ -112,6 +112,10 @@ public class AppLoaderTests
     [InlineData("namespace: app\nentries:\n  - { name: x, kind: k }\n---\nnamespace: app\nentries:\n  - { name: y, kind: k }\n", "_index.yaml:4", "a second YAML document starts here")]
     [InlineData("namespace: app\nentries:\n  - { name: x, kind: k }\n---\n", "_index.yaml:4", "a second YAML document starts here")]
     [InlineData("namespace: app\nentries:\n  - { name: x, kind: k, a: &v [1], b: *v }\n", "_index.yaml:3", "aliases (*name) are not supported")]
+    [InlineData("namespace: \"a:b\"\nentries:\n  - { name: c, kind: k }\n", "_index.yaml:3", "the namespace 'a:b' contains ':'")]
+    [InlineData("namespace: \" app\"\nentries:\n  - { name: c, kind: k }\n", "_index.yaml:3", "the namespace starts or ends with a space")]
+    [InlineData("namespace: app\nentries:\n  - { name: \"c\\e[2J\", kind: k }\n", "_index.yaml:3", "the name contains a control character (U+001B)")]
+    [InlineData("namespace: app\nentries:\n  - { name: c, kind: \"k\\0\" }\n", "_index.yaml:3", "the kind 'k\\u0000' contains a control character")]
     public void Bad_input_names_the_file_and_line_and_what_is_wrong(string yaml, string location, string message)
     {
         using var dir = new TempDir();

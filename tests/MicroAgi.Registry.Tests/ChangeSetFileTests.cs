@@ -8,6 +8,8 @@ public class ChangeSetFileTests
     [InlineData("changes:\n  - { op: create, id: \"app: \", kind: k }\n", "changes.yaml:2", "has an empty name")]
     [InlineData("changes:\n  - { op: delete, id: \" :x\" }\n", "changes.yaml:2", "has an empty namespace")]
     [InlineData("changes:\n  - { op: create, id: \"app:x\", kind: \" \" }\n", "changes.yaml:2", "no 'kind'")]
+    [InlineData("changes:\n  - { op: delete, id: \"app\\e:x\" }\n", "changes.yaml:2", "the namespace contains a control character (U+001B)")]
+    [InlineData("changes:\n  - { op: create, id: \"app:x\", kind: \"k\\n\" }\n", "changes.yaml:2", "the kind 'k\\u000A' contains a control character")]
     [InlineData("changes:\n  - { op: delete, id: app:x }\n---\nchanges:\n  - { op: delete, id: app:y }\n", "changes.yaml:3", "a second YAML document starts here")]
     public void Bad_input_names_the_file_and_line_and_what_is_wrong(string yaml, string location, string message)
     {

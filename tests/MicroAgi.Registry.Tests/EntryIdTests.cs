@@ -34,4 +34,35 @@ public class EntryIdTests
         Assert.Equal(EntryId.Parse("a:b"), new EntryId("a", "b"));
         Assert.NotEqual(EntryId.Parse("a:b"), EntryId.Parse("a.b:c"));
     }
+
+    [Theory]
+    [InlineData(" a : b ", "entry id ' a : b ': the namespace starts or ends with a space")]
+    [InlineData("a: b", "entry id 'a: b': the name starts or ends with a space")]
+    [InlineData("a\u001b[2J:b", "entry id 'a\\u001B[2J:b': the namespace contains a control character (U+001B)")]
+    [InlineData("a:b\nc", "entry id 'a:b\\u000Ac': the name contains a control character (U+000A)")]
+    [InlineData("a:b\0", "the name contains a control character (U+0000)")]
+    public void Refuses_control_characters_and_surrounding_spaces_and_shows_them_escaped(string text, string expected)
+    {
+        var ex = Assert.Throws<FormatException>(() => EntryId.Parse(text));
+        Assert.Contains(expected, ex.Message);
+        Assert.DoesNotContain('\u001b', ex.Message);
+        Assert.DoesNotContain('\n', ex.Message);
+    }
+
+    [Fact]
+    public void A_colon_in_a_namespace_given_on_its_own_is_refused_not_moved_into_the_name()
+    {
+        Assert.False(EntryId.TryCreate("a:b", "c", out _, out var reason));
+        Assert.Contains("the namespace 'a:b' contains ':'", reason);
+        Assert.Throws<ArgumentException>(() => new EntryId("a:b", "c"));
+        Assert.Throws<ArgumentException>(() => new EntryId("a", "c\u001b"));
+    }
+
+    [Fact]
+    public void Kinds_with_control_characters_or_surrounding_spaces_are_refused()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => TestEntries.Plain("a:b", kind: "function.lua\u001b[31m"));
+        Assert.Contains("the kind 'function.lua\\u001B[31m' contains a control character", ex.Message);
+        Assert.Contains("starts or ends with a space", Assert.Throws<ArgumentException>(() => TestEntries.Plain("a:b", kind: " tool")).Message);
+    }
 }

@@ -103,7 +103,7 @@ public static class AppLoader
             if (item is not YamlMappingNode mapping) throw new AppLoadException(display, line, "each entry must be a mapping with at least 'name' and 'kind'");
             var name = Scalar(mapping, "name") ?? throw new AppLoadException(display, line, "entry has no 'name'");
             var kind = Scalar(mapping, "kind") ?? throw new AppLoadException(display, line, $"entry '{name}' has no 'kind'");
-            if (!EntryId.TryParse($"{ns}:{name}", out var id, out var idError)) throw new AppLoadException(display, line, idError);
+            if (!EntryId.TryCreate(ns, name, out var id, out var idError)) throw new AppLoadException(display, line, idError);
 
             var entry = EntryYaml.Build(id, kind, mapping, EntryKeys, fileMeta, display, ResolveFile);
             yield return (entry, $"{display}:{line}");

@@ -36,6 +36,13 @@ internal static class EntryYaml
                 if (!meta.ContainsKey(key)) meta[key] = value?.DeepClone();
             }
         }
-        return Entry.Create(id, kind, meta, data);
+        try
+        {
+            return Entry.Create(id, kind, meta, data);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new AppLoadException(display, mapping.Start.Line, ex.Message, ex);
+        }
     }
 }
