@@ -112,6 +112,7 @@ public class AppLoaderTests
     [InlineData("namespace: app\nentries:\n  - { name: x, kind: k }\n---\nnamespace: app\nentries:\n  - { name: y, kind: k }\n", "_index.yaml:4", "a second YAML document starts here")]
     [InlineData("namespace: app\nentries:\n  - { name: x, kind: k }\n---\n", "_index.yaml:4", "a second YAML document starts here")]
     [InlineData("namespace: app\nentries:\n  - { name: x, kind: k, a: &v [1], b: *v }\n", "_index.yaml:3", "aliases (*name) are not supported")]
+    [InlineData("namespace: app\nentries:\n  - name: x\n    kind: k\n    meta: { max: -1e400 }\n", "_index.yaml:5", "the number -1e400 is too large to store")]
     [InlineData("namespace: \"a:b\"\nentries:\n  - { name: c, kind: k }\n", "_index.yaml:3", "the namespace 'a:b' contains ':'")]
     [InlineData("namespace: \" app\"\nentries:\n  - { name: c, kind: k }\n", "_index.yaml:3", "the namespace starts or ends with a space")]
     [InlineData("namespace: app\nentries:\n  - { name: \"c\\e[2J\", kind: k }\n", "_index.yaml:3", "the name contains a control character (U+001B)")]

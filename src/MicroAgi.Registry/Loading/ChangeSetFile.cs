@@ -20,6 +20,8 @@ namespace MicroAgi.Registry.Loading;
 public static class ChangeSetFile
 {
     private static readonly HashSet<string> ReservedKeys = ["op", "id", "kind", "meta", "data"];
+    private static readonly HashSet<string> RootKeys = ["description", "changes"];
+    private static readonly HashSet<string> DeleteKeys = ["op", "id"];
 
     public static ChangeSet Load(string path)
     {
@@ -47,6 +49,7 @@ public static class ChangeSetFile
         {
             throw new AppLoadException(display, root.Start.Line, "'changes' must be a non-empty list of {op, id, ...}");
         }
+        RefuseUnknownKeys(root, RootKeys, "a changeset has only 'description' and 'changes'", display);
         var changeSet = new ChangeSet(AppLoader.Scalar(root, "description"));
         foreach (var item in changes.Children)
         {
@@ -58,6 +61,7 @@ public static class ChangeSetFile
             switch (op)
             {
                 case "delete":
+                    RefuseUnknownKeys(mapping, DeleteKeys, $"delete {id}: a delete has only 'op' and 'id'", display);
                     changeSet.Delete(id);
                     break;
                 case "create" or "update":
@@ -74,5 +78,15 @@ public static class ChangeSetFile
             }
         }
         return changeSet;
+    }
+
+    // A misspelt key ("change:", "descripton:") or data given to a delete would otherwise be dropped without a word.
+    private static void RefuseUnknownKeys(YamlMappingNode mapping, IReadOnlySet<string> allowed, string rule, string display)
+    {
+        foreach (var key in mapping.Children.Keys)
+        {
+            var name = YamlJson.Key(key);
+            if (!allowed.Contains(name)) throw new AppLoadException(display, key.Start.Line, $"unknown key '{IdText.Visible(name)}': {rule}");
+        }
     }
 }

@@ -50,7 +50,12 @@ internal static class YamlJson
                 return JsonValue.Create(false);
         }
         if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer)) return JsonValue.Create(integer);
-        if (LooksNumeric(text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var real)) return JsonValue.Create(real);
+        if (LooksNumeric(text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var real))
+        {
+            // 1e400 parses as infinity, which JSON cannot hold: say so here, where the line is known.
+            if (!double.IsFinite(real)) throw new YamlException(scalar.Start, scalar.End, $"the number {text} is too large to store; quote it to keep it as text");
+            return JsonValue.Create(real);
+        }
         return JsonValue.Create(mapString is null ? text : mapString(text, scalar));
     }
 
