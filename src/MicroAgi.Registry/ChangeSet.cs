@@ -5,6 +5,12 @@ public enum ChangeKind
     Create,
     Update,
     Delete,
+
+    /// <summary>
+    /// The id's runtime changes set aside: the app's entry (YAML, version 0) shows through again, or
+    /// nothing when the app has none. Rollback uses it for ids the target version had not changed yet.
+    /// </summary>
+    Reset,
 }
 
 /// <summary>One requested operation: the entry to create or update, or the id to delete.</summary>
@@ -42,6 +48,12 @@ public sealed class ChangeSet
     public ChangeSet Delete(EntryId id)
     {
         _operations.Add(new ChangeOperation(ChangeKind.Delete, id, null));
+        return this;
+    }
+
+    internal ChangeSet Reset(EntryId id)
+    {
+        _operations.Add(new ChangeOperation(ChangeKind.Reset, id, null));
         return this;
     }
 }

@@ -3,7 +3,9 @@ namespace MicroAgi.Registry;
 /// <summary>Checks a changeset against a state, operation by operation, and says what each would do.</summary>
 internal static class ChangeValidator
 {
-    public static IReadOnlyList<EntryChange> Validate(RegistrySnapshot state, ChangeSet changes, IReadOnlyList<IEntryValidator> validators)
+    /// <param name="appEntries">The base (YAML) entries: what a reset brings back.</param>
+    public static IReadOnlyList<EntryChange> Validate(
+        RegistrySnapshot state, ChangeSet changes, IReadOnlyList<IEntryValidator> validators, IReadOnlyDictionary<EntryId, Entry> appEntries)
     {
         // Operations see the effect of the ones before them, so "delete x, create x" is allowed.
         var working = new Dictionary<EntryId, Entry?>();
@@ -36,8 +38,9 @@ internal static class ChangeValidator
                     continue;
                 }
             }
-            working[op.Id] = op.Entry;
-            result.Add(new EntryChange(op.Kind, op.Id, existing, op.Entry));
+            var after = op.Kind == ChangeKind.Reset ? appEntries.GetValueOrDefault(op.Id) : op.Entry;
+            working[op.Id] = after;
+            result.Add(new EntryChange(op.Kind, op.Id, existing, after));
         }
         if (problems.Count > 0) throw new ChangeSetConflictException(problems);
         return result;

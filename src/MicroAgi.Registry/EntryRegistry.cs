@@ -13,12 +13,14 @@ public sealed class EntryRegistry : IRegistry, IAsyncDisposable
 
     private readonly IRegistryStore _store;
     private readonly IReadOnlyList<IEntryValidator> _validators;
+    private readonly IReadOnlyDictionary<EntryId, Entry> _appEntries;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private volatile RegistrySnapshot _current;
 
-    private EntryRegistry(IRegistryStore store, RegistrySnapshot initial, IReadOnlyList<IEntryValidator>? validators)
+    private EntryRegistry(IRegistryStore store, IReadOnlyDictionary<EntryId, Entry> appEntries, RegistrySnapshot initial, IReadOnlyList<IEntryValidator>? validators)
     {
         _store = store;
+        _appEntries = appEntries;
         _validators = validators ?? [];
         _current = initial;
     }
@@ -37,21 +39,22 @@ public sealed class EntryRegistry : IRegistry, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(baseEntries);
         var overlay = await store.LoadAsync(cancellationToken).ConfigureAwait(false);
-        var state = new Dictionary<EntryId, Entry>();
-        foreach (var entry in baseEntries) state[entry.Id] = entry;
+        var appEntries = AppEntries(baseEntries);
+        var state = new Dictionary<EntryId, Entry>(appEntries);
         foreach (var stored in overlay.Entries)
         {
             if (stored.Entry is null) state.Remove(stored.Id);
             else state[stored.Id] = stored.Entry;
         }
-        return new EntryRegistry(store, RegistrySnapshot.From(state.Values, overlay.Version), validators);
+        return new EntryRegistry(store, appEntries, RegistrySnapshot.From(state.Values, overlay.Version), validators);
     }
 
     /// <summary>A registry that keeps its changes in memory only.</summary>
     public static EntryRegistry CreateInMemory(IEnumerable<Entry> baseEntries, IReadOnlyList<IEntryValidator>? validators = null)
     {
         ArgumentNullException.ThrowIfNull(baseEntries);
-        return new EntryRegistry(new MemoryRegistryStore(), RegistrySnapshot.From(baseEntries, 0), validators);
+        var appEntries = AppEntries(baseEntries);
+        return new EntryRegistry(new MemoryRegistryStore(), appEntries, RegistrySnapshot.From(appEntries.Values, 0), validators);
     }
 
     public RegistrySnapshot Snapshot() => _current;
@@ -104,11 +107,12 @@ public sealed class EntryRegistry : IRegistry, IAsyncDisposable
             var current = _current;
             if (version < 0 || version >= current.Version)
             {
-                throw new ArgumentOutOfRangeException(nameof(version),
+                // No parameter name: the message goes to users as it is, without ".NET (Parameter 'version')".
+                throw new ArgumentException(
                     $"cannot roll back to version {version}: pick a version from 0 (the base app) to {current.Version - 1}");
             }
-            var later = await _store.ReadVersionsAsync(version, cancellationToken).ConfigureAwait(false);
-            var rollback = RollbackPlanner.Plan(current, later, version);
+            var history = await _store.ReadVersionsAsync(0, cancellationToken).ConfigureAwait(false);
+            var rollback = RollbackPlanner.Plan(current, history, version);
             return await ApplyLockedAsync(rollback, cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -128,7 +132,7 @@ public sealed class EntryRegistry : IRegistry, IAsyncDisposable
         for (var attempt = 1; ; attempt++)
         {
             var current = _current;
-            var entryChanges = ChangeValidator.Validate(current, changes, _validators);
+            var entryChanges = ChangeValidator.Validate(current, changes, _validators, _appEntries);
             var version = new RegistryVersion(current.Version + 1, DateTimeOffset.UtcNow, changes.Description, entryChanges);
             try
             {
@@ -153,7 +157,17 @@ public sealed class EntryRegistry : IRegistry, IAsyncDisposable
 
     private void Publish(RegistryVersion version)
     {
-        _current = _current.With(version.Changes, version.Number);
+        // A reset brings back this process's app entry: another process may run with another --app.
+        var changes = version.Changes.Select(c => c.Kind == ChangeKind.Reset ? c with { After = _appEntries.GetValueOrDefault(c.Id) } : c);
+        _current = _current.With(changes, version.Number);
         Changed?.Invoke(this, new RegistryChangedEventArgs(version));
+    }
+
+    /// <summary>The base entries by id (later duplicates replace earlier ones, as app layers do).</summary>
+    private static Dictionary<EntryId, Entry> AppEntries(IEnumerable<Entry> baseEntries)
+    {
+        var byId = new Dictionary<EntryId, Entry>();
+        foreach (var entry in baseEntries) byId[entry.Id] = entry;
+        return byId;
     }
 }

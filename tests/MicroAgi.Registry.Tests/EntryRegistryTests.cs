@@ -117,8 +117,8 @@ public class EntryRegistryTests
     {
         var registry = NewRegistry();
         await registry.ApplyAsync(new ChangeSet().Create(TestEntries.Tool("app.generated:clock")));
-        var ex = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => registry.RollbackAsync(7));
-        Assert.Contains("from 0 (the base app) to 0", ex.Message);
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => registry.RollbackAsync(7));
+        Assert.Equal("cannot roll back to version 7: pick a version from 0 (the base app) to 0", ex.Message);
     }
 
     [Fact]

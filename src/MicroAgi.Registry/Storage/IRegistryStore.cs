@@ -7,7 +7,10 @@ namespace MicroAgi.Registry.Storage;
 /// </summary>
 public interface IRegistryStore : IAsyncDisposable
 {
-    /// <summary>The newest stored version and the current state of every entry a version touched.</summary>
+    /// <summary>
+    /// The newest stored version and the current state of every entry a version touched, except those
+    /// whose latest change is a <see cref="ChangeKind.Reset"/> (the app's entry shows through for them).
+    /// </summary>
     Task<StoredOverlay> LoadAsync(CancellationToken cancellationToken = default);
 
     /// <summary>The stored versions numbered above <paramref name="afterVersion"/>, oldest first.</summary>

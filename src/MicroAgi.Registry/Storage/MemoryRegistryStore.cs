@@ -11,7 +11,11 @@ public sealed class MemoryRegistryStore : IRegistryStore
         lock (_gate)
         {
             var latest = new Dictionary<EntryId, Entry?>();
-            foreach (var change in _versions.SelectMany(v => v.Changes)) latest[change.Id] = change.After;
+            foreach (var change in _versions.SelectMany(v => v.Changes))
+            {
+                if (change.Kind == ChangeKind.Reset) latest.Remove(change.Id);
+                else latest[change.Id] = change.After;
+            }
             var overlay = new StoredOverlay(_versions.Count == 0 ? 0 : _versions[^1].Number,
                 latest.Select(p => new StoredEntry(p.Key, p.Value)).ToList());
             return Task.FromResult(overlay);

@@ -169,6 +169,11 @@ public sealed class SqliteRegistryStore : IRegistryStore
             var state = upsertEntry.Parameters.Add("$state", SqliteType.Text);
             var entryVersion = upsertEntry.Parameters.Add("$version", SqliteType.Integer);
 
+            // A reset leaves no stored state, so the app's entry shows through when the registry is opened.
+            using var deleteEntry = _connection.CreateCommand();
+            deleteEntry.CommandText = "DELETE FROM entries WHERE id = $id";
+            var resetId = deleteEntry.Parameters.Add("$id", SqliteType.Text);
+
             for (var i = 0; i < version.Changes.Count; i++)
             {
                 var change = version.Changes[i];
@@ -181,6 +186,12 @@ public sealed class SqliteRegistryStore : IRegistryStore
                 after.Value = (object?)afterJson ?? DBNull.Value;
                 insertChange.ExecuteNonQuery();
 
+                if (change.Kind == ChangeKind.Reset)
+                {
+                    resetId.Value = change.Id.ToString();
+                    deleteEntry.ExecuteNonQuery();
+                    continue;
+                }
                 entryId.Value = change.Id.ToString();
                 state.Value = (object?)afterJson ?? DBNull.Value;
                 entryVersion.Value = version.Number;
