@@ -207,6 +207,16 @@ public class AppLoaderTests
     }
 
     [Fact]
+    public void A_linked_directory_leading_back_into_the_app_loads_each_file_once()
+    {
+        using var dir = new TempDir();
+        dir.Write("tools/_index.yaml", "namespace: app.tools\nentries:\n  - { name: x, kind: k }\n");
+        Directory.CreateSymbolicLink(Path.Combine(dir.Path, "again"), "tools");
+
+        Assert.Equal("app.tools:x", AppLoader.Load(new DirectoryAppFiles(dir.Path)).Single().Id.ToString());
+    }
+
+    [Fact]
     public void Validators_run_at_load_and_name_the_file_and_line_of_the_entry()
     {
         using var dir = new TempDir();

@@ -73,6 +73,33 @@ public class SqliteStoreFileTests
         Assert.Contains("restore it from a backup", ex.Message);
     }
 
+    [Fact]
+    public async Task A_version_1_database_is_upgraded_and_keeps_its_history()
+    {
+        using var dir = new TempDir();
+        var db = await RegistryWithOneVersion(dir);
+        Sql(db, "UPDATE schema_info SET version = 1");
+
+        await using (var registry = await EntryRegistry.OpenAsync(SqliteRegistryStore.Open(db), []))
+        {
+            Assert.Single(await registry.HistoryAsync());
+        }
+
+        Assert.Equal("2", Sql(db, "SELECT version FROM schema_info"));
+    }
+
+    [Fact]
+    public async Task A_database_from_a_newer_MicroAgi_is_refused_by_its_version()
+    {
+        using var dir = new TempDir();
+        var db = await RegistryWithOneVersion(dir);
+        Sql(db, "UPDATE schema_info SET version = 3");
+
+        var ex = Assert.Throws<RegistryStoreException>(() => SqliteRegistryStore.Open(db));
+
+        Assert.Contains("has schema version 3, this MicroAgi understands 2", ex.Message);
+    }
+
     private static async Task<string> RegistryWithOneVersion(TempDir dir)
     {
         var db = Path.Combine(dir.Path, "registry.db");

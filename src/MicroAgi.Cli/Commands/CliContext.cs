@@ -9,4 +9,13 @@ internal sealed class CliContext(GlobalOptions options, IAnsiConsole output, IAn
     public GlobalOptions Options { get; } = options;
     public IAnsiConsole Out { get; } = output;
     public IAnsiConsole Err { get; } = error;
+
+    /// <summary>
+    /// The plain writer behind <see cref="Out"/>: Spectre's WriteLine re-wraps long lines at the console
+    /// width and reads brackets as markup, which would break printed source, JSON and Lua errors apart.
+    /// </summary>
+    public TextWriter RawOut => Out.Profile.Out.Writer;
+
+    /// <summary>The plain writer behind <see cref="Err"/> (see <see cref="RawOut"/>).</summary>
+    public TextWriter RawErr => Err.Profile.Out.Writer;
 }

@@ -67,7 +67,7 @@ internal static class RegistryCommands
                 cli.Err.MarkupLine($"[red]error:[/] not found: {Markup.Escape(entryId.ToString())} (see 'microagi registry list')");
                 return 1;
             }
-            var output = Raw(cli.Out);
+            var output = cli.RawOut;
             output.WriteLine($"id:   {entry.Id}");
             output.WriteLine($"kind: {entry.Kind}");
             output.WriteLine("meta: " + JsonSerializer.Serialize(entry.Meta, Indented));
@@ -137,7 +137,7 @@ internal static class RegistryCommands
                 cli.Err.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[red]error:[/] no version {wanted}; the registry is at version {registry.Version} (see 'microagi registry history')"));
                 return 1;
             }
-            var output = Raw(cli.Out);
+            var output = cli.RawOut;
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"version {version.Number}{(version.Description is null ? "" : " — " + version.Description)}"));
             foreach (var change in version.Changes)
             {
@@ -165,14 +165,10 @@ internal static class RegistryCommands
 
     private static void WriteChanges(CliContext cli, string heading, RegistryVersion version)
     {
-        var output = Raw(cli.Out);
+        var output = cli.RawOut;
         output.WriteLine(heading);
         foreach (var change in version.Changes) output.WriteLine($"  {Op(change)} {change.Id}");
     }
 
     private static string Op(EntryChange change) => change.Kind.ToString().ToLowerInvariant();
-
-    // Straight to the writer, as ToolsCommands.Raw does: Spectre's WriteLine re-wraps long lines at the
-    // console width, which breaks printed source and JSON apart.
-    private static TextWriter Raw(IAnsiConsole console) => console.Profile.Out.Writer;
 }

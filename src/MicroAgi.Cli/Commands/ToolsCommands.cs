@@ -38,9 +38,9 @@ internal static class ToolsCommands
             await using var registry = await RegistryHost.OpenAsync(host, ct);
             using var tools = ToolHost.Create(registry, SandboxOptions.From(settings.Sandbox, TimeoutOverride(result.GetValue(timeout))), remoteDocs: settings.Docs);
             var call = await tools.Functions.CallAsync(entryId, arguments, ct);
-            if (call.Logs.Length > 0) Raw(cli.Err).Write(call.Logs.EndsWith('\n') ? call.Logs : call.Logs + "\n");
+            if (call.Logs.Length > 0) cli.RawErr.Write(call.Logs.EndsWith('\n') ? call.Logs : call.Logs + "\n");
             if (!call.IsSuccess) return Fail(cli, call.Error!);
-            Raw(cli.Out).WriteLine(call.Value is null ? "null" : call.Value.ToJsonString(Indented));
+            cli.RawOut.WriteLine(call.Value is null ? "null" : call.Value.ToJsonString(Indented));
             return 0;
         });
         return command;
@@ -81,9 +81,9 @@ internal static class ToolsCommands
             var outcome = await tools.Writer.WriteAsync(request, "microagi tools create", ct);
             if (!outcome.IsSuccess) return Fail(cli, outcome.Error!);
             var written = outcome.Id!.Value;
-            Raw(cli.Out).WriteLine(string.Create(CultureInfo.InvariantCulture,
+            cli.RawOut.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{(outcome.Updated ? "updated" : "created")} {written} (registry version {outcome.Version}{(outcome.TestsPassed > 0 ? $", {outcome.TestsPassed} tests passed" : "")})"));
-            Raw(cli.Out).WriteLine($"call it with: microagi tools call {written} '{{...}}'");
+            cli.RawOut.WriteLine($"call it with: microagi tools call {written} '{{...}}'");
             return 0;
         });
         return command;
@@ -128,12 +128,9 @@ internal static class ToolsCommands
         }
     }
 
-    /// <summary>The plain writer behind a console: JSON and Lua errors must not be wrapped or read as markup.</summary>
-    private static TextWriter Raw(Spectre.Console.IAnsiConsole console) => console.Profile.Out.Writer;
-
     private static int Fail(CliContext cli, string message)
     {
-        Raw(cli.Err).WriteLine("error: " + message);
+        cli.RawErr.WriteLine("error: " + message);
         return CliApplication.UserError;
     }
 }

@@ -34,10 +34,16 @@ public sealed class DirectoryAppFiles : IAppFiles
 
     public string Origin => _root;
 
+    /// <remarks>
+    /// A linked directory that leads back into the app (<c>loop -> .</c>) shows the same file under two
+    /// paths; it is one file, loaded once, under the first of its paths.
+    /// </remarks>
     public IReadOnlyList<string> IndexFiles() =>
         Directory.EnumerateFiles(_root, AppLoader.IndexFileName, SearchOption.AllDirectories)
-            .Select(f => Path.GetRelativePath(_root, f).Replace('\\', '/'))
-            .Order(StringComparer.Ordinal)
+            .Select(f => (Relative: Path.GetRelativePath(_root, f).Replace('\\', '/'), Resolved: SymbolicLinks.Resolve(f)))
+            .OrderBy(f => f.Relative, StringComparer.Ordinal)
+            .DistinctBy(f => f.Resolved, StringComparer.Ordinal)
+            .Select(f => f.Relative)
             .ToList();
 
     /// <exception cref="UnauthorizedAccessException">The path leads outside the app directory through a symbolic link.</exception>

@@ -10,7 +10,8 @@ namespace MicroAgi.Registry.Storage;
 /// </summary>
 internal static class SqliteSchema
 {
-    public const int Version = 1;
+    /// <summary>2 added the <c>Reset</c> change; the tables are those of 1.</summary>
+    public const int Version = 2;
 
     private static readonly string[] Tables = ["changes", "entries", "schema_info", "versions"];
 
@@ -79,6 +80,11 @@ internal static class SqliteSchema
                 Execute(connection, string.Create(CultureInfo.InvariantCulture, $"INSERT INTO schema_info (version) VALUES ({Version})"));
                 return;
             case long number when number == Version:
+                return;
+            case 1L:
+                // Same tables, so the upgrade is the number alone; after it, an older MicroAgi refuses the
+                // file by its version instead of failing on a Reset change it cannot read.
+                Execute(connection, string.Create(CultureInfo.InvariantCulture, $"UPDATE schema_info SET version = {Version} WHERE version = 1"));
                 return;
             case long number:
                 throw new RegistryStoreException(string.Create(CultureInfo.InvariantCulture,
