@@ -45,4 +45,23 @@ public class ReplRobustnessTests
         Assert.Contains("second answer", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("first answer", server.ChatRequests[1].Body, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(false, "text/event-stream", "data: null\n\n", "not a chat completion chunk: null")]
+    [InlineData(true, "application/json", "[]", "not a chat completion: []")]
+    public async Task A_malformed_answer_is_an_invalid_response_error_and_the_next_line_still_runs(bool noStream, string contentType, string body, string shown)
+    {
+        await using var server = FakeOpenAIServer.Start();
+        server.Enqueue(FakeReply.RawResponse(200, contentType, body), FakeReply.Say("second answer"));
+        using var cli = CliRunner.ForOpenAI(server);
+
+        var result = await cli.RunWithInputAsync("first question\nsecond question\n", noStream ? ["--no-stream"] : []);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("error:", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("could not be understood", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains(shown, result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("second answer", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("first question", server.ChatRequests[1].Body, StringComparison.Ordinal);
+    }
 }
