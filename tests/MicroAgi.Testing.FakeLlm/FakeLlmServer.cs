@@ -234,7 +234,7 @@ public abstract class FakeLlmServer : IAsyncDisposable
         }
         if (reply.Raw is { } raw)
         {
-            await exchange.WriteBodyAsync(raw.StatusCode, raw.Body, [], raw.ContentType).ConfigureAwait(false);
+            await exchange.WriteBodyAsync(raw.StatusCode, raw.Body, raw.Headers ?? [], raw.ContentType).ConfigureAwait(false);
             return;
         }
         if (reply.Error is { } error)

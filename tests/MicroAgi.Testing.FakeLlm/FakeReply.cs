@@ -30,8 +30,8 @@ public enum FakeFinish
 /// and <c>retry-after-ms</c>.</summary>
 public sealed record FakeError(int StatusCode, string Message, TimeSpan? RetryAfter = null);
 
-/// <summary>A response sent verbatim.</summary>
-public sealed record FakeRawResponse(int StatusCode, string ContentType, string Body);
+/// <summary>A response sent verbatim, with any extra headers (a <c>retry-after</c> no real delay can express, say).</summary>
+public sealed record FakeRawResponse(int StatusCode, string ContentType, string Body, IReadOnlyList<KeyValuePair<string, string>>? Headers = null);
 
 /// <summary>Where a reply is cut off, and how: by aborting the connection (the client sees the body end
 /// prematurely) or by ending the body cleanly but early (no finish reason, no <c>[DONE]</c>).</summary>
@@ -96,8 +96,8 @@ public sealed record FakeReply
         Fail(429, "Rate limit reached for requests. Please try again later.", retryAfter);
 
     /// <summary>A response outside the dialect (see <see cref="Raw"/>).</summary>
-    public static FakeReply RawResponse(int statusCode, string contentType, string body) =>
-        new() { Raw = new FakeRawResponse(statusCode, contentType, body) };
+    public static FakeReply RawResponse(int statusCode, string contentType, string body, params KeyValuePair<string, string>[] headers) =>
+        new() { Raw = new FakeRawResponse(statusCode, contentType, body, headers) };
 
     /// <summary>A reply that never comes (see <see cref="Silent"/>).</summary>
     public static FakeReply NoAnswer() => new() { Silent = true };

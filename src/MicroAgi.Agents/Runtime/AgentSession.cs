@@ -68,12 +68,12 @@ public sealed class AgentSession
                     Conversation.Add(result.Message);
                     var truncated = result.FinishReason == ChatFinishReason.Length;
                     if (truncated) observer.Notice($"the answer was cut off at the output limit ({Runner.Definition.MaxTokens?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "model default"} tokens)");
-                    await CompressIfFullAsync(result, observer, cancellationToken).ConfigureAwait(false);
+                    await CompressIfFullAsync(result, answered: true, observer, cancellationToken).ConfigureAwait(false);
                     return Finish(result.Text, truncated ? TurnOutcome.Truncated : TurnOutcome.Answered, step);
                 }
 
                 await ExecuteToolCallsAsync(result, observer, cancellationToken).ConfigureAwait(false);
-                await CompressIfFullAsync(result, observer, cancellationToken).ConfigureAwait(false);
+                await CompressIfFullAsync(result, answered: false, observer, cancellationToken).ConfigureAwait(false);
             }
             observer.Notice($"stopped after {_services.Settings.MaxIterations} steps without a final answer; ask again to continue");
             return Finish("", TurnOutcome.IterationLimit, _services.Settings.MaxIterations);
@@ -134,12 +134,12 @@ public sealed class AgentSession
     /// conversation kept whole: the answer or tool results of this step are already in, and the next
     /// request to the model says plainly if the context really is too long.
     /// </summary>
-    private async Task CompressIfFullAsync(StepResult result, IAgentObserver observer, CancellationToken cancellationToken)
+    private async Task CompressIfFullAsync(StepResult result, bool answered, IAgentObserver observer, CancellationToken cancellationToken)
     {
         if (!_compressor.ShouldCompress(Runner, result.Usage)) return;
         try
         {
-            await _compressor.CompressAsync(Conversation, observer, cancellationToken).ConfigureAwait(false);
+            await _compressor.CompressAsync(Conversation, answered, observer, cancellationToken).ConfigureAwait(false);
         }
         catch (LlmException ex) when (!cancellationToken.IsCancellationRequested)
         {

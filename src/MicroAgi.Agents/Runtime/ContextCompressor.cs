@@ -7,8 +7,9 @@ namespace MicroAgi.Agents.Runtime;
 
 /// <summary>
 /// Shrinks a conversation that fills the model's window: the whole conversation is summarised by the
-/// cheap compression model and replaced by one system message "Conversation summary: …", followed
-/// by the user's latest request verbatim so the task at hand is never lost.
+/// cheap compression model and replaced by one system message "Conversation summary: …". In the middle
+/// of a turn the user's latest request follows verbatim, so the task at hand is never lost; after the
+/// turn's answer nothing does, since a request repeated without its answer would read as still open.
 /// </summary>
 public sealed class ContextCompressor(AgentServices services)
 {
@@ -19,7 +20,8 @@ public sealed class ContextCompressor(AgentServices services)
         return prompt > runner.Model.ContextWindow * services.Settings.CompressionThreshold;
     }
 
-    public async Task CompressAsync(Conversation conversation, IAgentObserver observer, CancellationToken cancellationToken)
+    /// <param name="answered">Whether the turn's final answer is already in the conversation.</param>
+    public async Task CompressAsync(Conversation conversation, bool answered, IAgentObserver observer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(conversation);
         ArgumentNullException.ThrowIfNull(observer);
@@ -28,9 +30,8 @@ public sealed class ContextCompressor(AgentServices services)
         var result = await compressor.CompressAsync(Render(conversation.Messages), services.Settings.CompressionTargetCharacters, cancellationToken).ConfigureAwait(false);
         services.Costs.Record(model, result.Usage);
 
-        var latestRequest = conversation.LatestUserMessage();
         var replacement = new List<ChatMessage> { new(ChatRole.System, "Conversation summary:\n\n" + result.Summary) };
-        if (latestRequest is not null) replacement.Add(latestRequest);
+        if (!answered && conversation.LatestUserMessage() is { } latestRequest) replacement.Add(latestRequest);
         var before = conversation.Messages.Count;
         conversation.Replace(replacement);
         observer.Notice($"context compressed: {before} messages summarised by {model.Name} in {result.Calls} call(s)");

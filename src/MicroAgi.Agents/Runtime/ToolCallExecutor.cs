@@ -19,6 +19,9 @@ public sealed class ToolCallExecutor(IFunctionCaller functions, TimeSpan timeout
     /// <summary>The built-in tool whose <c>loaded = true</c> result adds a tool to the agent.</summary>
     public static readonly EntryId LoadToolId = new("app.tools", "load_tool");
 
+    /// <summary>Twice the longest valid tool name: enough to recognise a misspelt one.</summary>
+    private const int MaxQuotedNameLength = 128;
+
     public async Task<ToolCallOutcome> ExecuteAsync(AgentRunner runner, FunctionCallContent call, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(runner);
@@ -27,7 +30,9 @@ public sealed class ToolCallExecutor(IFunctionCaller functions, TimeSpan timeout
         if (binding is null)
         {
             var known = string.Join(", ", runner.Tools.Select(t => t.LlmName));
-            return Failed(call, $"unknown tool '{call.Name}'; the tools you can call are: {known}");
+            return Failed(call, string.IsNullOrEmpty(call.Name)
+                ? $"the tool call has no name; name one of the tools you can call: {known}"
+                : $"unknown tool '{Shortened(call.Name)}'; the tools you can call are: {known}");
         }
         if (call.Exception is not null)
         {
@@ -82,6 +87,10 @@ public sealed class ToolCallExecutor(IFunctionCaller functions, TimeSpan timeout
     /// <summary>An error result the model reads, for a call that did not do what it should.</summary>
     public static ToolCallOutcome Failed(FunctionCallContent call, string message) =>
         new(new FunctionResultContent(call.CallId, new JsonObject { ["error"] = message }.ToJsonString(ReadableJson.Compact)), call.Name, message, null);
+
+    /// <summary>A name as the error result quotes it: a model that sent megabytes of name need not read them back.</summary>
+    private static string Shortened(string name) =>
+        name.Length <= MaxQuotedNameLength ? name : string.Concat(name.AsSpan(0, MaxQuotedNameLength), "…");
 
     private static EntryId? LoadedToolOf(EntryId tool, JsonNode? value)
     {

@@ -83,6 +83,13 @@ public sealed class JsonlTranscript : ITranscriptSink, IDisposable
                     break;
             }
         }
+        foreach (var result in messages.SelectMany(m => m.Contents).OfType<FunctionResultContent>())
+        {
+            // The loop records a tool result as its JSON text, which the file keeps as a JSON string and reads
+            // back as a string-kind JsonElement; providers send such an element as quoted JSON, so the model
+            // would read a resumed result double-encoded. The text itself is what it read live.
+            if (result.Result is JsonElement { ValueKind: JsonValueKind.String } text) result.Result = text.GetString();
+        }
         return messages;
     }
 

@@ -22,6 +22,9 @@ internal sealed class DocSearchTool
     private const int PassagesPerPage = 3;
     private const int MaxPassageChars = 2500;
 
+    /// <summary>The most of the model's own query or path that an answer repeats: enough to recognise it.</summary>
+    private const int MaxEchoChars = 200;
+
     private readonly IDocsCorpus _corpus;
     private readonly RemoteDocs? _remote;
     private readonly DocPageLookup _lookup;
@@ -54,7 +57,7 @@ internal sealed class DocSearchTool
     {
         var page = _lookup.Find(requested);
         if (page is not null) return PageWindow(page.Path, page.Markdown, offset, remote: false);
-        var notFound = $"page not found: {requested}; the pages are: {string.Join(", ", _corpus.Pages.Select(p => p.Path))}";
+        var notFound = $"page not found: {Echo(requested)}; the pages are: {string.Join(", ", _corpus.Pages.Select(p => p.Path))}";
         if (_remote is not { CanReadPages: true }) return ToolResults.Error(notFound);
         var answer = await _remote.PageAsync(requested, cancellationToken).ConfigureAwait(false);
         if (answer.Text is null) return ToolResults.Error($"{notFound}; the remote docs: {answer.Error}");
@@ -93,15 +96,16 @@ internal sealed class DocSearchTool
     private FunctionResult Query(string query)
     {
         var terms = SearchTokenizer.Tokens(query);
+        var echo = Echo(query);
         if (terms.Count == 0)
-            return ToolResults.Error($"query '{query}' has no words to search for; name what you need, e.g. 'current time utc' or 'http get json'");
+            return ToolResults.Error($"query '{echo}' has no words to search for; name what you need, e.g. 'current time utc' or 'http get json'");
         var hits = _index.Value.Search(terms, MaxPassages, PassagesPerPage);
         if (hits.Count == 0)
         {
             return ToolResults.Ok(new JsonObject
             {
-                ["query"] = query,
-                ["results"] = $"no passage matches '{query}'; try other words, or open a page with {{\"path\": ...}}",
+                ["query"] = echo,
+                ["results"] = $"no passage matches '{echo}'; try other words, or open a page with {{\"path\": ...}}",
                 ["pages"] = new JsonArray([.. _corpus.Pages.Select(p => (JsonNode)JsonValue.Create(p.Path))]),
             });
         }
@@ -115,15 +119,23 @@ internal sealed class DocSearchTool
             text.AppendLine();
         }
         var results = text.ToString().TrimEnd();
-        if (results.Length > MaxChars)
-            results = results[..MaxChars] + Invariant($"\n{TruncationMark}: {MaxChars} of {results.Length} characters; open a page with {{\"path\": ...}} to read it whole)");
+        var pages = hits.Select(h => h.Passage.Page.Path).Distinct(StringComparer.Ordinal).ToList();
+        // The echo and the page list share the cap with the passages.
+        var room = MaxChars - echo.Length - pages.Sum(p => p.Length);
+        if (results.Length > room)
+            results = results[..room] + Invariant($"\n{TruncationMark}: {room} of {results.Length} characters; open a page with {{\"path\": ...}} to read it whole)");
         return ToolResults.Ok(new JsonObject
         {
-            ["query"] = query,
+            ["query"] = echo,
             ["results"] = results,
-            ["pages"] = new JsonArray([.. hits.Select(h => h.Passage.Page.Path).Distinct(StringComparer.Ordinal).Select(p => (JsonNode)JsonValue.Create(p))]),
+            ["pages"] = new JsonArray([.. pages.Select(p => (JsonNode)JsonValue.Create(p))]),
         });
     }
+
+    /// <summary>The model's query or path as an answer repeats it, shortened with a visible mark: a query of
+    /// megabytes must not come back whole (twice) and flood the context.</summary>
+    private static string Echo(string text) =>
+        text.Length <= MaxEchoChars ? text : text[..MaxEchoChars] + Invariant($" {TruncationMark}: {MaxEchoChars} of {text.Length} characters)");
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -47,7 +47,7 @@ internal static class RunCommand
             cli.Err.MarkupLine($"[yellow]warning:[/] tool {Markup.Escape(problem.Tool)} is not available: {Markup.Escape(problem.Reason)}");
         }
 
-        if (prompt is not null) return await RunTurnAsync(cli, session, observer, interrupts, prompt, cancellationToken).ConfigureAwait(false) ? 0 : 1;
+        if (prompt is not null) return await RunTurnAsync(cli, session, observer, interrupts, prompt, survive: false, cancellationToken).ConfigureAwait(false) ? 0 : 1;
 
         if (Console.IsInputRedirected)
         {
@@ -57,7 +57,7 @@ internal static class RunCommand
             {
                 if (IsQuit(line)) break;
                 if (string.IsNullOrWhiteSpace(line)) continue;
-                failed |= !await RunTurnAsync(cli, session, observer, interrupts, line, cancellationToken).ConfigureAwait(false);
+                failed |= !await RunTurnAsync(cli, session, observer, interrupts, line, survive: true, cancellationToken).ConfigureAwait(false);
             }
             return failed ? 1 : 0;
         }
@@ -70,7 +70,7 @@ internal static class RunCommand
             var line = await interrupts.ReadLineAsync(cancellationToken).ConfigureAwait(false);
             if (line is null || IsQuit(line)) break;
             if (string.IsNullOrWhiteSpace(line)) continue;
-            await RunTurnAsync(cli, session, observer, interrupts, line, cancellationToken).ConfigureAwait(false);
+            await RunTurnAsync(cli, session, observer, interrupts, line, survive: true, cancellationToken).ConfigureAwait(false);
         }
         cli.Out.MarkupLine($"[dim]session {Markup.Escape(session.TranscriptId)}: {Markup.Escape(session.Costs.Session.Describe())}[/]");
         return 0;
@@ -78,8 +78,11 @@ internal static class RunCommand
 
     private static bool IsQuit(string line) => line.Trim() is "quit" or "exit";
 
+    /// <param name="survive">Whether an unexpected exception ends only the turn (the REPL and piped lines: the
+    /// loop keeps the conversation valid whatever throws, so the session is safe to go on) rather than the
+    /// run (-p, where the exception's own exit code tells a script more).</param>
     /// <returns>False when the turn failed (the REPL goes on; a one-shot run exits non-zero).</returns>
-    private static async Task<bool> RunTurnAsync(CliContext cli, SessionHost host, ConsoleObserver observer, InterruptHandler interrupts, string prompt, CancellationToken cancellationToken)
+    private static async Task<bool> RunTurnAsync(CliContext cli, SessionHost host, ConsoleObserver observer, InterruptHandler interrupts, string prompt, bool survive, CancellationToken cancellationToken)
     {
         using var turn = interrupts.BeginTurn(cancellationToken);
         try
@@ -101,6 +104,15 @@ internal static class RunCommand
             // The turn failed, the session did not: the conversation keeps the request for a retry.
             observer.EndLine();
             cli.Err.MarkupLine($"[red]error:[/] {Markup.Escape(TerminalText.Sanitize(ex.Message))}");
+            return false;
+        }
+#pragma warning disable CA1031 // An unplanned failure in one turn must not take the conversation with it.
+        catch (Exception ex) when (survive && ex is not OperationCanceledException)
+#pragma warning restore CA1031
+        {
+            observer.EndLine();
+            cli.Err.MarkupLine($"[red]error ({Markup.Escape(ex.GetType().Name)}):[/] {Markup.Escape(TerminalText.Sanitize(ex.Message))}");
+            cli.Err.MarkupLine("[dim]the turn ended, the session goes on with its conversation; if this was not a setting of yours, it is a bug in MicroAgi: please report it[/]");
             return false;
         }
     }

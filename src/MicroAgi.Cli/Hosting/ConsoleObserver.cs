@@ -11,6 +11,9 @@ namespace MicroAgi.Cli.Hosting;
 internal sealed class ConsoleObserver(IAnsiConsole console, bool showReasoning = false) : IAgentObserver
 {
     private const int MaxErrorLength = 200;
+
+    /// <summary>Room for a namespace and a 64-character tool name (the longest a valid one has).</summary>
+    private const int MaxNameLength = 100;
     private static readonly Style ReasoningStyle = new(decoration: Decoration.Dim | Decoration.Italic);
     private bool _midLine;
     private bool _inReasoning;
@@ -43,17 +46,20 @@ internal sealed class ConsoleObserver(IAnsiConsole console, bool showReasoning =
         _midLine = !safe.EndsWith('\n');
     }
 
+    // Tool names and ids come from the model: a name can carry escape sequences, newlines that forge
+    // "[x] ok" lines, or run to megabytes, so each is shown like an error text, on one short line.
     public void ToolFinished(string toolName, string? error)
     {
         EndLine();
-        if (error is null) console.MarkupLine($"[[{Markup.Escape(toolName)}]] [green]ok[/]");
-        else console.MarkupLine($"[[{Markup.Escape(toolName)}]] [red]error:[/] {Markup.Escape(Shorten(error))}");
+        var name = Markup.Escape(Shorten(toolName, MaxNameLength));
+        if (error is null) console.MarkupLine($"[[{name}]] [green]ok[/]");
+        else console.MarkupLine($"[[{name}]] [red]error:[/] {Markup.Escape(Shorten(error, MaxErrorLength))}");
     }
 
     public void ToolLoaded(EntryId id)
     {
         EndLine();
-        console.MarkupLine($"[[+]] {Markup.Escape(id.ToString())}");
+        console.MarkupLine($"[[+]] {Markup.Escape(Shorten(id.ToString(), MaxNameLength))}");
     }
 
     public void Notice(string message)
@@ -76,9 +82,9 @@ internal sealed class ConsoleObserver(IAnsiConsole console, bool showReasoning =
         if (_inReasoning) EndLine();
     }
 
-    private static string Shorten(string error)
+    private static string Shorten(string text, int maxLength)
     {
-        var oneLine = TerminalText.Sanitize(error.ReplaceLineEndings(" "));
-        return oneLine.Length <= MaxErrorLength ? oneLine : string.Concat(oneLine.AsSpan(0, MaxErrorLength - 1), "…");
+        var oneLine = TerminalText.Sanitize(text.ReplaceLineEndings(" "));
+        return oneLine.Length <= maxLength ? oneLine : string.Concat(oneLine.AsSpan(0, maxLength - 1), "…");
     }
 }

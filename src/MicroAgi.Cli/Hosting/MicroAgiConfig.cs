@@ -63,7 +63,10 @@ internal sealed class MicroAgiConfig
 
     /// <returns>The first value out of its allowed range, named by its key; null when all is well.</returns>
     public string? Problem() =>
-        Docs.Problem()
+        Sandbox.Problem()
+        ?? Tools.Problem()
+        ?? Loop.Problem()
+        ?? Docs.Problem()
         ?? Retry?.Problem("retry")
         ?? Timeouts?.Problem("timeouts")
         ?? Providers.Select(ProviderProblem).FirstOrDefault(problem => problem is not null);
@@ -104,11 +107,19 @@ internal sealed class SandboxConfig
 
     /// <summary>Networks http_client may reach although they are private (e.g. 127.0.0.1, 10.0.0.0/8).</summary>
     public List<string> HttpAllow { get; set; } = [];
+
+    /// <summary>Checked here, at load, in the ranges the Lua runtime's limits accept (at least 1 MiB, at most an
+    /// hour): its own messages would name neither the file nor the key.</summary>
+    public string? Problem() =>
+        ConfigNumbers.WholeProblem("sandbox.memory_mb", MemoryMb, 1, 16_384)
+        ?? ConfigSeconds.Problem("sandbox.timeout_seconds", TimeoutSeconds, most: 3_600);
 }
 
 internal sealed class ToolsConfig
 {
     public double? TimeoutSeconds { get; set; }
+
+    public string? Problem() => ConfigSeconds.Problem("tools.timeout_seconds", TimeoutSeconds);
 }
 
 internal sealed class LoopConfig
@@ -116,6 +127,23 @@ internal sealed class LoopConfig
     public int? MaxIterations { get; set; }
     public double? CompressionThreshold { get; set; }
     public int? CompressionTargetChars { get; set; }
+
+    public string? Problem() =>
+        ConfigNumbers.WholeProblem("loop.max_iterations", MaxIterations, 1, 1_000)
+        ?? (CompressionThreshold is { } share && !(share >= 0 && share <= 1)
+            ? $"loop.compression_threshold must be a number from 0 to 1, not {ConfigSeconds.Text(share)}"
+            : null)
+        ?? ConfigNumbers.WholeProblem("loop.compression_target_chars", CompressionTargetChars, 100, 1_000_000);
+}
+
+/// <summary>Checks a whole number given in microagi.yaml.</summary>
+internal static class ConfigNumbers
+{
+    /// <returns>What is wrong with <paramref name="value"/>, or null when it is absent or fine.</returns>
+    public static string? WholeProblem(string key, int? value, int least, int most) =>
+        value is { } number && (number < least || number > most)
+            ? $"{key} must be a whole number from {least} to {most}, not {number}"
+            : null;
 }
 
 internal sealed class ConfigException(string message, Exception? inner = null) : Exception(message, inner);

@@ -34,9 +34,8 @@ internal sealed class RetryConfig
     /// <returns>The first thing wrong with these values, each named as <c>{section}.key</c>; null when all is well.</returns>
     public string? Problem(string section)
     {
-        if (MaxRetries is < 0 or > MostRetries)
-            return $"{section}.max_retries must be a whole number from 0 to {MostRetries}, not {MaxRetries}";
-        var problem = ConfigSeconds.Problem($"{section}.base_delay_seconds", BaseDelaySeconds)
+        var problem = ConfigNumbers.WholeProblem($"{section}.max_retries", MaxRetries, 0, MostRetries)
+            ?? ConfigSeconds.Problem($"{section}.base_delay_seconds", BaseDelaySeconds)
             ?? ConfigSeconds.Problem($"{section}.max_delay_seconds", MaxDelaySeconds)
             ?? ConfigSeconds.Problem($"{section}.max_retry_after_seconds", MaxRetryAfterSeconds, least: 0);
         if (problem is not null) return problem;

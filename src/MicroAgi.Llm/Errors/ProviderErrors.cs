@@ -131,12 +131,14 @@ internal sealed class ProviderErrors(ProviderSettings settings, string providerM
             _ => false,
         };
 
-    /// <summary>The delay a server asks for: <c>retry-after-ms</c>, else <c>retry-after</c> (seconds or an HTTP date).</summary>
+    /// <summary>The delay a server asks for: <c>retry-after-ms</c>, else <c>retry-after</c> (seconds or an HTTP date).
+    /// A delay too long for a <see cref="TimeSpan"/> (<c>1e309</c>) is <see cref="TimeSpan.MaxValue"/>: still a
+    /// wait too long to honour, never an overflow.</summary>
     public static TimeSpan? RetryAfter(HttpResponseHeaders headers)
     {
         if (headers.TryGetValues("retry-after-ms", out var ms)
             && double.TryParse(ms.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var millis) && millis >= 0)
-            return TimeSpan.FromMilliseconds(millis);
+            return Clamped(millis / 1000);
         if (headers.RetryAfter is { } retryAfter)
         {
             if (retryAfter.Delta is { } delta) return delta;
@@ -149,9 +151,12 @@ internal sealed class ProviderErrors(ProviderSettings settings, string providerM
         // Some servers send fractional seconds, which the typed header rejects.
         if (headers.TryGetValues("retry-after", out var raw)
             && double.TryParse(raw.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0)
-            return TimeSpan.FromSeconds(seconds);
+            return Clamped(seconds);
         return null;
     }
+
+    private static TimeSpan Clamped(double seconds) =>
+        seconds < TimeSpan.MaxValue.TotalSeconds ? TimeSpan.FromSeconds(seconds) : TimeSpan.MaxValue;
 
     private static async Task<string?> ServerMessageAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
@@ -209,7 +214,8 @@ internal sealed class ProviderErrors(ProviderSettings settings, string providerM
     }
 
     private static string Seconds(TimeSpan span) =>
-        span.TotalSeconds >= 1 ? $"{span.TotalSeconds:0.#} s" : $"{span.TotalMilliseconds:0} ms";
+        span == TimeSpan.MaxValue ? "practically forever"
+        : span.TotalSeconds >= 1 ? $"{span.TotalSeconds:0.#} s" : $"{span.TotalMilliseconds:0} ms";
 
     private static string Capitalize(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 }

@@ -1,6 +1,8 @@
+using System.ClientModel.Primitives;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using OpenAI.Chat;
 
 namespace MicroAgi.Llm.Providers;
 
@@ -30,6 +32,29 @@ internal static class ChatCompletionJson
         body is JsonObject completion
         && completion["choices"] is JsonArray { Count: > 0 } choices
         && choices.All(c => c is JsonObject choice && choice["message"] is JsonObject);
+
+    /// <summary>Whether the OpenAI SDK can read <paramref name="body"/> as a chat completion: a completion whose
+    /// fields also have the types the SDK expects (<c>"tool_calls": "zz"</c> or <c>"completion_tokens": "x"</c>
+    /// make it throw deep inside, with a message that says nothing of the server).</summary>
+    public static bool IsReadableCompletion(string body) => IsCompletion(ParseOrNull(body)) && SdkReads<ChatCompletion>(body);
+
+    /// <summary>Whether the OpenAI SDK can read one stream event's data as a chunk (it reads <c>data: null</c>
+    /// as no chunk at all, and fails later).</summary>
+    public static bool IsReadableChunk(string data) => SdkReads<StreamingChatCompletionUpdate>(data);
+
+    private static bool SdkReads<T>(string json) where T : IPersistableModel<T>
+    {
+        try
+        {
+            return ModelReaderWriter.Read<T>(BinaryData.FromString(json)) is not null;
+        }
+#pragma warning disable CA1031 // Whatever the SDK's reader throws on this text, the answer is the same: it cannot read it.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return false;
+        }
+    }
 
     /// <summary>The event stream for <paramref name="completion"/>, which <see cref="IsCompletion"/> accepted.</summary>
     public static string ToEventStream(JsonObject completion)

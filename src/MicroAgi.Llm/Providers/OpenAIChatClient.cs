@@ -30,11 +30,8 @@ internal sealed class OpenAIChatClient : IChatClient
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<AIChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var request = OpenAIRequestMapper.Messages(messages, options);
-        var result = await _client.CompleteChatAsync(request, OpenAIRequestMapper.Options(options), cancellationToken).ConfigureAwait(false);
-        // The SDK reads any JSON as a completion and fails only later, on the missing choices, without saying why.
-        var body = result.GetRawResponse().Content.ToString();
-        if (!ChatCompletionJson.IsCompletion(ChatCompletionJson.ParseOrNull(body))) throw _errors.NotACompletion(body);
-        var completion = result.Value;
+        // The HTTP layer has checked that the body is a completion the SDK can read (CheckedCompletionStream).
+        var completion = (await _client.CompleteChatAsync(request, OpenAIRequestMapper.Options(options), cancellationToken).ConfigureAwait(false)).Value;
         var contents = new List<AIContent>();
         if (ReasoningText.Of(completion) is { } reasoning) contents.Add(new TextReasoningContent(reasoning));
         var text = string.Concat(completion.Content.Where(p => p.Kind == ChatMessageContentPartKind.Text).Select(p => p.Text));

@@ -125,10 +125,20 @@ internal static class OpenAIRequestMapper
             : new UserChatMessage(parts));
     }
 
+    /// <summary>
+    /// Sent for a call the model made without a function name. The call stays in the conversation (with the
+    /// error result the agent loop gave it, so the model sees its mistake), but the SDK and strict servers
+    /// refuse an empty name, which would make every later request of the session — and its resume — fail.
+    /// </summary>
+    internal const string NamelessCallName = "unnamed";
+
     private static void AddAssistant(List<OpenAIChatMessage> result, AIChatMessage message)
     {
         var calls = message.Contents.OfType<FunctionCallContent>()
-            .Select(call => ChatToolCall.CreateFunctionToolCall(call.CallId, call.Name, BinaryData.FromString(ArgumentsJson(call))))
+            .Select(call => ChatToolCall.CreateFunctionToolCall(
+                call.CallId,
+                string.IsNullOrEmpty(call.Name) ? NamelessCallName : call.Name,
+                BinaryData.FromString(ArgumentsJson(call))))
             .ToList();
         var text = string.Concat(message.Contents.OfType<TextContent>().Select(t => t.Text));
         if (calls.Count == 0)

@@ -1,12 +1,17 @@
+using System.Text;
+using MicroAgi.Llm.Errors;
+
 namespace MicroAgi.Llm.Providers;
 
 /// <summary>
 /// Mends one known deviation in OpenAI-compatible event streams before the OpenAI SDK parses them: some
 /// servers (vLLM among them) end with a usage chunk that says <c>"choices":null</c>, which the SDK rejects —
 /// losing a reply that had already streamed. Lines are passed on as soon as they are complete; only a line
-/// holding that exact pattern is changed (to <c>"choices":[]</c>, which means the same).
+/// holding that exact pattern is changed (to <c>"choices":[]</c>, which means the same). Every event is then
+/// checked: one the SDK cannot read as a chunk (<c>data: null</c>, a field of the wrong type) fails the read with
+/// an <see cref="LlmErrorKind.InvalidResponse"/> that shows the event, instead of an SDK exception that does not.
 /// </summary>
-internal sealed class OpenAIStreamRepairStream(Stream inner) : ReadOnlyStream
+internal sealed class OpenAIStreamRepairStream(Stream inner, ProviderErrors errors) : ReadOnlyStream
 {
     private static readonly byte[][] NullChoices = ["\"choices\":null"u8.ToArray(), "\"choices\": null"u8.ToArray()];
     private static readonly byte[] EmptyChoices = "\"choices\":[]"u8.ToArray();
@@ -16,6 +21,9 @@ internal sealed class OpenAIStreamRepairStream(Stream inner) : ReadOnlyStream
     private byte[] _ready = [];
     private int _readyOffset;
 
+    /// <summary>The data lines of the event being received (an event ends at an empty line).</summary>
+    private readonly StringBuilder _eventData = new();
+
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         while (_readyOffset == _ready.Length)
@@ -23,10 +31,14 @@ internal sealed class OpenAIStreamRepairStream(Stream inner) : ReadOnlyStream
             var read = await inner.ReadAsync(_scratch, cancellationToken).ConfigureAwait(false);
             if (read == 0)
             {
-                if (_partialLine.Count == 0) return 0;
-                _ready = Repair([.. _partialLine]);
-                _readyOffset = 0;
-                _partialLine.Clear();
+                if (_partialLine.Count > 0)
+                {
+                    _ready = Checked(Repair([.. _partialLine]));
+                    _readyOffset = 0;
+                    _partialLine.Clear();
+                }
+                CheckEvent();
+                if (_ready.Length == _readyOffset) return 0;
                 break;
             }
             Accept(_scratch.AsSpan(0, read));
@@ -65,8 +77,33 @@ internal sealed class OpenAIStreamRepairStream(Stream inner) : ReadOnlyStream
             _partialLine.Clear();
         }
         _partialLine.AddRange(data[(lastNewline + 1)..]);
-        _ready = Repair(complete);
+        _ready = Checked(Repair(complete));
         _readyOffset = 0;
+    }
+
+    /// <summary>Checks each event that <paramref name="lines"/> complete; returns them unchanged.</summary>
+    private byte[] Checked(byte[] lines)
+    {
+        foreach (var line in Encoding.UTF8.GetString(lines).Split('\n'))
+        {
+            var text = line.TrimEnd('\r');
+            if (text.Length == 0) CheckEvent();
+            else if (text.StartsWith("data:", StringComparison.Ordinal))
+            {
+                if (_eventData.Length > 0) _eventData.Append('\n');
+                _eventData.Append(text.AsSpan(text.StartsWith("data: ", StringComparison.Ordinal) ? 6 : 5));
+            }
+        }
+        return lines;
+    }
+
+    private void CheckEvent()
+    {
+        var data = _eventData.ToString();
+        _eventData.Clear();
+        if (data.Length == 0 || data == "[DONE]") return;
+        if (!ChatCompletionJson.IsReadableChunk(data))
+            throw errors.InvalidResponse($"a stream event that is not a chat completion chunk: {data}");
     }
 
     private static byte[] Repair(byte[] lines)

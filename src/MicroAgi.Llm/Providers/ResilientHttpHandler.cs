@@ -72,14 +72,16 @@ internal sealed class ResilientHttpHandler : DelegatingHandler
         if (response.IsSuccessStatusCode)
         {
             var openAI = _settings.Kind == ProviderKind.OpenAI;
-            var mediaType = response.Content.Headers.ContentType?.MediaType;
-            var repair = openAI && mediaType == "text/event-stream";
-            var convert = openAI && mediaType == "application/json" && StreamAwareTransport.AsksForStream(request);
+            var events = response.Content.Headers.ContentType?.MediaType == "text/event-stream";
+            var asksForStream = StreamAwareTransport.AsksForStream(request);
             response.Content = new WrappedContent(response.Content, body =>
             {
                 Stream guarded = new IdleTimeoutStream(body, _settings.IdleTimeout, _errors.IdleTimeout);
-                if (repair) return new OpenAIStreamRepairStream(guarded);
-                return convert ? new CompletionAsEventStream(guarded, _errors) : guarded;
+                if (!openAI) return guarded;
+                if (events) return new OpenAIStreamRepairStream(guarded, _errors);
+                // Not an event stream: a complete answer (perhaps to a streaming request), checked before the SDK reads it.
+                var completion = new CheckedCompletionStream(guarded, _errors, asEventStream: asksForStream);
+                return asksForStream ? new OpenAIStreamRepairStream(completion, _errors) : completion;
             });
             return response;
         }

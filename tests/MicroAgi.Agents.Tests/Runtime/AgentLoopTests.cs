@@ -255,6 +255,26 @@ public class AgentLoopTests
     }
 
     [Fact]
+    public async Task A_context_compressed_after_the_answer_leaves_no_answered_request_dangling()
+    {
+        await using var fx = new LoopFixture(new AgentSettings { CompressionTargetCharacters = 60 }, contextWindow: 1000);
+        fx.Server.Enqueue(
+            FakeReply.Say("The first answer, longer than the compression target is.").WithUsage(900, 10),
+            FakeReply.Say("SUMMARY: the user asked 'first' and got the first answer."),
+            FakeReply.Say("The second answer").WithUsage(100, 5));
+        var session = fx.NewSession();
+
+        await session.RunTurnAsync("first", new RecordingObserver());
+        await session.RunTurnAsync("second", new RecordingObserver());
+
+        // The summary holds the first exchange; "first" is not repeated after it as if it still waited for its answer.
+        var third = fx.Server.ChatRequests[2].Json!["messages"]!.AsArray();
+        Assert.Equal(["system", "system", "user"], third.Select(m => (string?)m!["role"]));
+        Assert.Contains("SUMMARY: the user asked 'first'", (string?)third[1]!["content"], StringComparison.Ordinal);
+        Assert.Equal("second", (string?)third[2]!["content"]);
+    }
+
+    [Fact]
     public async Task Cancelling_a_step_keeps_the_conversation_valid()
     {
         await using var fx = new LoopFixture();

@@ -1,4 +1,5 @@
 using System.Text;
+using MicroAgi.Agents.Tools;
 using MicroAgi.Agents.Tools.Docs;
 
 namespace MicroAgi.Agents.Tests.Tools;
@@ -202,8 +203,10 @@ public sealed class DocSearchTests
         var result = await host.CallAsync(Search, """{"query": "clock"}""");
 
         var text = (string)result.Value!["results"]!;
-        var mark = text.IndexOf("\n... (truncated: 8000 of ", StringComparison.Ordinal);
-        Assert.Equal(8000, mark);
+        // The query and the page list take their share of the cap.
+        var room = 8000 - "clock".Length - result.Value["pages"]!.AsArray().Sum(p => ((string)p!).Length);
+        var mark = text.IndexOf($"\n... (truncated: {room} of ", StringComparison.Ordinal);
+        Assert.Equal(room, mark);
         Assert.EndsWith("characters; open a page with {\"path\": ...} to read it whole)", text, StringComparison.Ordinal);
     }
 
@@ -216,5 +219,38 @@ public sealed class DocSearchTests
 
         Assert.Equal(["x", "x › f()", "x › g()"], passages.Select(p => p.Heading).ToArray());
         Assert.Contains("# not a heading", passages[1].Text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("time ")]   // words that match: the query comes back beside the passages
+    [InlineData("zzqx ")]   // words that match nothing
+    [InlineData("!! ")]     // no words at all: an error that quotes the query
+    public async Task A_huge_query_is_echoed_within_the_cap_with_a_visible_mark(string repeated)
+    {
+        await using var host = ToolTestHost.InMemory(docs: SmallCorpus());
+        var query = string.Concat(Enumerable.Repeat(repeated, 2_000_000 / repeated.Length));
+
+        var result = await host.CallAsync(Search, new System.Text.Json.Nodes.JsonObject { ["query"] = query });
+
+        // Every text the answer holds, marks aside (JSON escapes do not count).
+        var output = result.IsSuccess
+            ? string.Concat(result.Value!.AsObject().Select(p => p.Value is System.Text.Json.Nodes.JsonArray a ? string.Concat(a.Select(v => (string?)v)) : (string?)p.Value))
+            : result.Error!;
+        var marks = output.Split(DocSearchTool.TruncationMark).Length - 1;
+        Assert.True(output.Length <= DocSearchTool.MaxChars + (marks * 120), $"{output.Length} characters");
+        Assert.Contains(DocSearchTool.TruncationMark, output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_huge_unknown_path_is_echoed_within_the_cap_with_a_visible_mark()
+    {
+        await using var host = ToolTestHost.InMemory(docs: SmallCorpus());
+
+        var result = await host.CallAsync(Search, new System.Text.Json.Nodes.JsonObject { ["path"] = new string('p', 2_000_000) });
+
+        Assert.False(result.IsSuccess);
+        Assert.True(result.Error!.Length <= DocSearchTool.MaxChars, $"{result.Error.Length} characters");
+        Assert.Contains(DocSearchTool.TruncationMark, result.Error, StringComparison.Ordinal);
+        Assert.Contains("docs/lua/modules/time.md", result.Error, StringComparison.Ordinal);
     }
 }

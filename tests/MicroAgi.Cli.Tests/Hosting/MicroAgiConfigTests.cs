@@ -41,6 +41,15 @@ public class MicroAgiConfigTests
     [InlineData("docs: {search_url: 'https://docs.example.com/search', timeout_seconds: 5}", "docs.search_url must contain {query} where the request goes, e.g. https://docs.example.com/llm/search?q={query}")]
     [InlineData("docs: {page_url: 'ftp://docs.example.com/{path}'}", "docs.page_url must be an http(s) URL, not ftp:")]
     [InlineData("docs: {timeout_seconds: 301}", "docs.timeout_seconds must be a number of seconds from 0.01 to 300, not 301")]
+    [InlineData("loop: {max_iterations: -4}", "loop.max_iterations must be a whole number from 1 to 1000, not -4")]
+    [InlineData("loop: {max_iterations: 0}", "loop.max_iterations must be a whole number from 1 to 1000, not 0")]
+    [InlineData("loop: {compression_threshold: 5}", "loop.compression_threshold must be a number from 0 to 1, not 5")]
+    [InlineData("loop: {compression_threshold: .nan}", "loop.compression_threshold must be a number from 0 to 1, not NaN")]
+    [InlineData("loop: {compression_target_chars: 0}", "loop.compression_target_chars must be a whole number from 100 to 1000000, not 0")]
+    [InlineData("tools: {timeout_seconds: -1}", "tools.timeout_seconds must be a number of seconds from 0.01 to 86400, not -1")]
+    [InlineData("sandbox: {memory_mb: 0}", "sandbox.memory_mb must be a whole number from 1 to 16384, not 0")]
+    [InlineData("sandbox: {timeout_seconds: -3}", "sandbox.timeout_seconds must be a number of seconds from 0.01 to 3600, not -3")]
+    [InlineData("sandbox: {timeout_seconds: 7200}", "sandbox.timeout_seconds must be a number of seconds from 0.01 to 3600, not 7200")]
     public void A_value_out_of_range_is_an_error_that_names_the_key_and_what_is_allowed(string yaml, string expected)
     {
         var error = ConfigFile.LoadFails(yaml);

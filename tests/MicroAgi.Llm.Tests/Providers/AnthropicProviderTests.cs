@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using MicroAgi.Llm.Errors;
 using MicroAgi.Llm.Providers;
 using MicroAgi.Testing.FakeLlm;
 using Microsoft.Extensions.AI;
@@ -15,6 +16,25 @@ public sealed class AnthropicProviderTests : ProviderContractTests
         request["tools"]!.AsArray().Single(t => t!["name"]!.GetValue<string>() == toolName)!["input_schema"]!.AsObject();
 
     protected override int OutputLimitOf(JsonNode request) => request["max_tokens"]!.GetValue<int>();
+
+    [Theory]
+    [InlineData(false, "application/json", "[]")]
+    [InlineData(false, "application/json", """{"id":"m","type":"message","role":"assistant","model":"x","content":"zz","stop_reason":"end_turn","usage":{"input_tokens":1,"output_tokens":1}}""")]
+    [InlineData(false, "application/json", """{"id":"m","type":"message","role":"assistant","model":"x","content":[{"type":"text","text":"hi"}],"stop_reason":"end_turn","usage":{"input_tokens":"x","output_tokens":1}}""")]
+    [InlineData(true, "text/event-stream", "event: message_start\ndata: null\n\n")]
+    // The Anthropic package reads these itself and says so (AnthropicInvalidDataException): no check of ours needed.
+    public async Task Reports_a_malformed_200_answer_as_an_invalid_response(bool streaming, string contentType, string body)
+    {
+        await using var server = StartServer();
+        server.Enqueue(FakeReply.RawResponse(200, contentType, body));
+        using var client = Client(server);
+
+        var error = await Assert.ThrowsAsync<LlmException>(() => streaming
+            ? CollectAsync(client.GetStreamingResponseAsync(Ask("hi")))
+            : client.GetResponseAsync(Ask("hi")));
+
+        Assert.Equal(LlmErrorKind.InvalidResponse, error.Kind);
+    }
 
     [Fact]
     public async Task Reports_usage_with_cached_tokens_counted_in_the_input()

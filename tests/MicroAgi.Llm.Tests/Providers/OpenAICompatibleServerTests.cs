@@ -92,6 +92,46 @@ public sealed class OpenAICompatibleServerTests
     }
 
     [Theory]
+    [InlineData("[]")]
+    [InlineData("""{"id":"c","object":"chat.completion","created":1,"model":"m","choices":"x"}""")]
+    [InlineData("""{"id":"c","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":null,"tool_calls":"zz"},"finish_reason":"tool_calls"}]}""")]
+    [InlineData("""{"id":"c","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":null,"tool_calls":[{"id":"a","type":"function","function":{"name":"f","arguments":{"x":1}}}]},"finish_reason":"tool_calls"}]}""")]
+    [InlineData("""{"id":"c","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"hi"},"finish_reason":"stop"}],"usage":{"prompt_tokens":1,"completion_tokens":"x","total_tokens":2}}""")]
+    public async Task Reports_a_malformed_200_answer_as_an_invalid_response_that_shows_it(string body)
+    {
+        await using var server = FakeOpenAIServer.Start();
+        server.Enqueue(FakeReply.RawResponse(200, "application/json", body));
+        using var client = Client(server);
+
+        var error = await Assert.ThrowsAsync<LlmException>(() => client.GetResponseAsync([new ChatMessage(ChatRole.User, "hi")]));
+
+        Assert.Equal(LlmErrorKind.InvalidResponse, error.Kind);
+        Assert.Contains(body.Length <= 60 ? body : body[..60], error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("null")]
+    [InlineData("[]")]
+    [InlineData("\"text\"")]
+    [InlineData("""{"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":"x"}""")]
+    [InlineData("""{"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"tool_calls":"zz"},"finish_reason":null}]}""")]
+    [InlineData("""{"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"a","type":"function","function":{"name":"f","arguments":{"x":1}}}]},"finish_reason":null}]}""")]
+    [InlineData("""{"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[],"usage":{"prompt_tokens":1,"completion_tokens":"x","total_tokens":2}}""")]
+    public async Task Reports_a_malformed_stream_event_as_an_invalid_response_that_shows_it(string data)
+    {
+        await using var server = FakeOpenAIServer.Start();
+        var first = """{"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"role":"assistant","content":"Hel"},"finish_reason":null}]}""";
+        var last = """{"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}""";
+        server.Enqueue(FakeReply.RawResponse(200, "text/event-stream", $"data: {first}\n\ndata: {data}\n\ndata: {last}\n\ndata: [DONE]\n\n"));
+        using var client = Client(server);
+
+        var error = await Assert.ThrowsAsync<LlmException>(() => client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "hi")]).ToChatResponseAsync());
+
+        Assert.Equal(LlmErrorKind.InvalidResponse, error.Kind);
+        Assert.Contains(data.Length <= 60 ? data : data[..60], error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData(true, OpenAIQuirks.None)]
     [InlineData(false, OpenAIQuirks.None)]
     [InlineData(true, OpenAIQuirks.ReasoningField)]

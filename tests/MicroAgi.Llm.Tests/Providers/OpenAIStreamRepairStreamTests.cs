@@ -1,10 +1,13 @@
 using System.Text;
+using MicroAgi.Llm.Errors;
 using MicroAgi.Llm.Providers;
 
 namespace MicroAgi.Llm.Tests.Providers;
 
 public sealed class OpenAIStreamRepairStreamTests
 {
+    private static readonly ProviderErrors Errors = new(new ProviderSettings { Kind = ProviderKind.OpenAI }, "test-model");
+
     private const string Stream =
         "data: {\"choices\":[{\"delta\":{\"content\":\"say \\\"choices\\\":null\"}}]}\n\n"
         + "data: {\"id\":\"x\",\"choices\": null,\"usage\":{\"prompt_tokens\":1}}\n\n"
@@ -21,7 +24,7 @@ public sealed class OpenAIStreamRepairStreamTests
     [InlineData(4096)]
     public async Task Mends_null_choices_and_nothing_else_however_the_bytes_arrive(int bytesPerRead)
     {
-        using var repair = new OpenAIStreamRepairStream(new TrickleStream(Encoding.UTF8.GetBytes(Stream), bytesPerRead));
+        using var repair = new OpenAIStreamRepairStream(new TrickleStream(Encoding.UTF8.GetBytes(Stream), bytesPerRead), Errors);
         using var reader = new StreamReader(repair);
 
         Assert.Equal(Repaired, await reader.ReadToEndAsync());
@@ -31,7 +34,7 @@ public sealed class OpenAIStreamRepairStreamTests
     public async Task Passes_each_complete_line_on_without_waiting_for_more()
     {
         var first = Encoding.UTF8.GetBytes("data: {\"a\":1}\n");
-        using var repair = new OpenAIStreamRepairStream(new TrickleStream(first, first.Length, thenBlock: true));
+        using var repair = new OpenAIStreamRepairStream(new TrickleStream(first, first.Length, thenBlock: true), Errors);
         var buffer = new byte[100];
 
         var read = await repair.ReadAsync(buffer);

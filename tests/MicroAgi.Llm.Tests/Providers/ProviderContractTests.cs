@@ -219,6 +219,25 @@ public abstract class ProviderContractTests
         Assert.Contains("600 s", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("retry-after-ms", "1e309")]
+    [InlineData("retry-after", "99999999999999999999")]
+    [InlineData("retry-after", "1e400")]
+    public async Task Does_not_wait_when_the_server_asks_for_a_delay_too_long_to_count(string header, string value)
+    {
+        await using var server = StartServer();
+        server.Enqueue(FakeReply.RawResponse(429, "application/json", """{"error":{"message":"slow down"}}""", new KeyValuePair<string, string>(header, value)),
+            FakeReply.Say("never reached"));
+        using var client = Client(server);
+
+        var error = await Assert.ThrowsAsync<LlmException>(() => client.GetResponseAsync(Ask("hi")));
+
+        Assert.Equal(LlmErrorKind.RateLimited, error.Kind);
+        Assert.Single(server.ChatRequests);
+        Assert.Contains("asks to wait", error.Message, StringComparison.Ordinal);
+        Assert.Contains("longer than the 60 s retries may wait", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Reports_a_rejected_key_as_unauthorized_without_ever_repeating_the_key()
     {
