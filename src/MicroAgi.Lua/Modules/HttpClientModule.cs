@@ -69,7 +69,7 @@ internal static class HttpClientModule
         HttpResult result;
         try
         {
-            call.Sandbox.EnsureRoom(maxBytes > int.MaxValue ? 0 : Math.Min(maxBytes, 64 * 1024));
+            call.EnsureRoom(maxBytes > int.MaxValue ? 0 : Math.Min(maxBytes, 64 * 1024));
             result = client.SendAsync(new HttpRequestSpec(method, url, headers, body, contentType, follow), maxBytes, deadline.Token).GetAwaiter().GetResult();
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
@@ -127,7 +127,7 @@ internal static class HttpClientModule
 
     private static int PushResponse(HostCall call, HttpResult result)
     {
-        call.Sandbox.EnsureRoom(result.Body.Length);
+        call.EnsureRoom(result.Body.Length);
         var L = call.L;
         LuaNative.lua_createtable(L, 0, 5);
         LuaStack.PushString(L, "status_code");

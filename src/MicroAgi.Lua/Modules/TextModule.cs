@@ -35,7 +35,7 @@ internal static class TextModule
         ("sub", Sub),
         ("pad_left", call => Pad(call, left: true)),
         ("pad_right", call => Pad(call, left: false)),
-        ("lines", call => PushList(call.Sandbox, Lines(call.String(1)))),
+        ("lines", call => PushList(call.Sandbox, call.L, Lines(call.String(1)))),
         ("truncate", Truncate),
         ("is_match", IsMatch),
         ("match", Match),
@@ -61,7 +61,7 @@ internal static class TextModule
         var limit = call.OptionalInteger(3, 0);
         if (limit < 0) return call.Fail("text.split: limit must not be negative");
         var parts = separator.Length == 0 ? text.EnumerateRunes().Select(r => r.ToString()) : Pieces(text, separator, limit);
-        return PushList(call.Sandbox, parts);
+        return PushList(call.Sandbox, call.L, parts);
     }
 
     /// <summary>The pieces of <paramref name="text"/> between separators, at most <paramref name="limit"/> (0: all) of them, the last holding the rest.</summary>
@@ -98,7 +98,7 @@ internal static class TextModule
         var replacement = call.String(3);
         var max = call.OptionalInteger(4, long.MaxValue);
         if (old.Length == 0) return call.Fail("text.replace: the text to replace must not be empty");
-        var budget = new HostBudget(call.Sandbox);
+        var budget = call.Budget();
         var output = new StringBuilder(text.Length);
         long count = 0;
         var position = 0;
@@ -175,10 +175,9 @@ internal static class TextModule
     /// Pushes a list of <paramref name="items"/>, taken one at a time: each is in Lua (and counted by
     /// the allocator) before the next is made, and each is reported to the call's budget.
     /// </summary>
-    private static int PushList(LuaSandbox sandbox, IEnumerable<string> items)
+    private static int PushList(LuaSandbox sandbox, nint L, IEnumerable<string> items)
     {
-        var L = sandbox.State;
-        var budget = new HostBudget(sandbox);
+        var budget = new HostBudget(sandbox, L);
         LuaNative.lua_createtable(L, 0, 0);
         long index = 0;
         foreach (var item in items)
@@ -187,7 +186,7 @@ internal static class TextModule
             LuaNative.lua_rawseti(L, -2, ++index);
             budget.PushedValue(item.Length);
         }
-        if (index == 0) sandbox.MarkShape(-1, TableShape.Array);
+        if (index == 0) sandbox.MarkShape(L, -1, TableShape.Array);
         return 1;
     }
 
@@ -245,7 +244,7 @@ internal static class TextModule
         var text = call.String(1);
         var regex = Compile(call, 2, 3);
         var match = Guarded(() => regex.Match(text));
-        return match.Success ? call.PushJson(Describe(regex, match, new ByteOffsets(text), new HostBudget(call.Sandbox))) : call.PushNil();
+        return match.Success ? call.PushJson(Describe(regex, match, new ByteOffsets(text), call.Budget())) : call.PushNil();
     }
 
     private static int MatchAll(HostCall call)
@@ -254,7 +253,7 @@ internal static class TextModule
         var regex = Compile(call, 2, 3);
         var all = new JsonArray();
         var offsets = new ByteOffsets(text);
-        var budget = new HostBudget(call.Sandbox);
+        var budget = call.Budget();
         Guarded(() =>
         {
             for (var match = regex.Match(text); match.Success; match = match.NextMatch())
@@ -267,7 +266,7 @@ internal static class TextModule
         if (all.Count == 0)
         {
             LuaNative.lua_createtable(call.L, 0, 0);
-            call.Sandbox.MarkShape(-1, TableShape.Array);
+            call.MarkShape(-1, TableShape.Array);
             return 1;
         }
         return call.PushJson(all);
@@ -304,7 +303,7 @@ internal static class TextModule
         var text = call.String(1);
         var regex = Compile(call, 2, 4);
         var replacement = new RegexReplacement(regex, call.String(3));
-        var budget = new HostBudget(call.Sandbox);
+        var budget = call.Budget();
         var output = new StringBuilder();
         var count = 0;
         var position = 0;
@@ -331,7 +330,8 @@ internal static class TextModule
         var text = call.String(1);
         var regex = Compile(call, 2, 3);
         var sandbox = call.Sandbox;
-        return Guarded(() => PushList(sandbox, SplitPieces(regex, text)));
+        var L = call.L;
+        return Guarded(() => PushList(sandbox, L, SplitPieces(regex, text)));
     }
 
     /// <summary>What <c>Regex.Split</c> returns (captured groups included), one piece at a time.</summary>

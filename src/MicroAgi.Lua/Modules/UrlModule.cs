@@ -131,7 +131,7 @@ internal static class UrlModule
     /// </summary>
     private static int PushQuery(HostCall call, string query)
     {
-        var budget = new HostBudget(call.Sandbox);
+        var budget = call.Budget();
         var parameters = new JsonObject();
         foreach (var pair in Pairs(query.TrimStart('?')))
         {

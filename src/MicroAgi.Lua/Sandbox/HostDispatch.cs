@@ -13,6 +13,13 @@ internal static unsafe class HostDispatch
 {
     public static nint Pointer => (nint)(delegate* unmanaged<nint, int>)&Dispatch;
 
+    /// <summary>Pushes <paramref name="function"/> as a Lua C closure onto thread <paramref name="L"/>.</summary>
+    public static void Push(nint L, HostFunction function)
+    {
+        LuaNative.lua_pushinteger(L, HostFunctionTable.IdOf(function));
+        LuaNative.lua_pushcclosure(L, Pointer, 1);
+    }
+
     [UnmanagedCallersOnly]
     private static int Dispatch(nint L)
     {

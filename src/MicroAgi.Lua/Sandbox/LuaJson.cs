@@ -34,7 +34,7 @@ internal static unsafe class LuaJson
     {
         var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = MaxDepth });
         if (!reader.Read()) throw new JsonException("no JSON value in the input");
-        PushValue(L, ref reader, sandbox, new HostBudget(sandbox));
+        PushValue(L, ref reader, sandbox, new HostBudget(sandbox, L));
         if (reader.Read())
         {
             LuaNative.lua_pop(L, 1);
@@ -123,7 +123,7 @@ internal static unsafe class LuaJson
             PushValue(L, ref reader, sandbox, budget);
             LuaNative.lua_rawseti(L, -2, index);
         }
-        if (index == 0) sandbox.MarkShape(-1, TableShape.Array);
+        if (index == 0) sandbox.MarkShape(L, -1, TableShape.Array);
     }
 
     private static void PushString(nint L, ref Utf8JsonReader reader)
@@ -182,7 +182,7 @@ internal static unsafe class LuaJson
 
         /// <summary>Where the value being written sits; formatted only for an error message.</summary>
         private readonly List<PathStep> _path = [];
-        private readonly HostBudget _budget = new(sandbox);
+        private readonly HostBudget _budget = new(sandbox, L);
         private long _reported;
         /// <summary>Bytes the open tables' elements not yet written will take at least.</summary>
         private long _promised;
@@ -262,14 +262,14 @@ internal static unsafe class LuaJson
             if (count * MinElementBytes > maxBytes - Written - _promised) throw TooLarge();
             if (count == 0)
             {
-                if (sandbox.ShapeOf(index) == TableShape.Array) writer.WriteStartArray();
+                if (sandbox.ShapeOf(L, index) == TableShape.Array) writer.WriteStartArray();
                 else writer.WriteStartObject();
-                if (sandbox.ShapeOf(index) == TableShape.Array) writer.WriteEndArray();
+                if (sandbox.ShapeOf(L, index) == TableShape.Array) writer.WriteEndArray();
                 else writer.WriteEndObject();
                 return;
             }
             _promised += count * MinElementBytes;
-            if (sequence && count == length && sandbox.ShapeOf(index) != TableShape.Object) Array(index, length, depth);
+            if (sequence && count == length && sandbox.ShapeOf(L, index) != TableShape.Object) Array(index, length, depth);
             else Object(index, depth);
         }
 

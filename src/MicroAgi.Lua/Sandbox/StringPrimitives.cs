@@ -138,7 +138,7 @@ internal static unsafe class StringPrimitives
                 count++;
                 AppendReplacement(output, replacement, ref matcher, s, end);
                 s = lastMatch = end;
-                call.Sandbox.EnsureRoom(output.WrittenCount);
+                call.EnsureRoom(output.WrittenCount);
             }
             else if (s < source.Length)
             {
@@ -260,7 +260,7 @@ internal static unsafe class StringPrimitives
         if (count <= 0) return call.PushBytes(ReadOnlySpan<byte>.Empty);
         var total = (Int128)text.Length * count + (Int128)separator.Length * (count - 1);
         if (total > int.MaxValue) throw new PatternException("resulting string too large");
-        call.Sandbox.EnsureRoom((long)total);
+        call.EnsureRoom((long)total);
         var result = GC.AllocateUninitializedArray<byte>((int)total);
         var unit = separator.Length + text.Length;
         text.CopyTo(result);
