@@ -78,6 +78,11 @@ public sealed class HostileCodeTests : IDisposable
         { "table.move over 10^8 slots", "table.move({}, 1, 100000000, 2)", FunctionErrorKind.Timeout },
         { "table.insert with a huge __len", "table.insert(setmetatable({}, {__len = function() return 1 << 40 end}), 1, 'x')", FunctionErrorKind.Timeout },
         { "table.remove with a huge __len", "table.remove(setmetatable({}, {__len = function() return 1 << 40 end}), 1)", FunctionErrorKind.Timeout },
+        // lua_geti runs __index; a C __index is a whole function call with no VM instruction in between.
+        { "table.concat with a C __index", "return #table.concat(setmetatable({}, {__index = table.concat}), '', 1, math.maxinteger)", FunctionErrorKind.Timeout },
+        { "table.concat with a C __index behind a hidden metatable", "return #table.concat(setmetatable({}, {__index = table.concat, __metatable = 'locked'}), '', 1, math.maxinteger)", FunctionErrorKind.Timeout },
+        { "table.concat with a C __index through tostring", "return tostring(setmetatable({}, {__index = table.concat, __tostring = function(t) return table.concat(t, '', 1, math.maxinteger) end}))", FunctionErrorKind.Timeout },
+        { "table.unpack with a C __index over and over", "local t = setmetatable({}, {__index = table.concat}) while true do local _ = select('#', table.unpack(t, 1, 900000)) end", FunctionErrorKind.Timeout },
         { "comparing long strings of NUL bytes forever", "local a, b = ('\\0'):rep(1000000), ('\\0'):rep(999999) .. 'b' while true do local _ = a < b end", FunctionErrorKind.Timeout },
         { "printing forever", "while true do print(('x'):rep(100)) end", FunctionErrorKind.Timeout },
         { "os.clock busy wait", "local t = os.clock() while os.clock() - t < 60 do end", FunctionErrorKind.Timeout },
