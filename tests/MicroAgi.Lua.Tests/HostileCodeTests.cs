@@ -157,6 +157,9 @@ public sealed class HostileCodeTests : IDisposable
         { "yaml alias repeating a long string", "local doc = 'a: &a ' .. ('x'):rep(1000000) .. '\\nb: [' .. ('*a, '):rep(99) .. '*a]' return #require('yaml').decode(doc).b", FunctionErrorKind.MemoryLimit },
         { "yaml.encode indenting a deep list", "local t = {} for i = 1, 200000 do t[i] = 1 end for i = 1, 45 do t = {a = t} end return #require('yaml').encode(t)", FunctionErrorKind.MemoryLimit },
         { "time.format repeating a long zone name", "local now = require('time').now():in_zone('America/Argentina/ComodRivadavia') return #now:format(('%Z'):rep(3000000))", FunctionErrorKind.MemoryLimit },
+        // The replacement's size used to be known only after it was built: gigabytes, then a swallowed error.
+        { "string.gsub repeating a long match, under pcall", "return pcall(string.gsub, ('x'):rep(1 << 20), '^.*', ('%0'):rep(4096))", FunctionErrorKind.MemoryLimit },
+        { "string.gsub repeating a long capture", "return #string.gsub(('x'):rep(1 << 20), '^(.*)', ('%1'):rep(64))", FunctionErrorKind.MemoryLimit },
         { "url.query_decode of millions of parameters", "return require('url').query_decode(('a&'):rep(4000000))", FunctionErrorKind.MemoryLimit },
     };
 
