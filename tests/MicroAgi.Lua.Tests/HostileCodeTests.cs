@@ -160,6 +160,10 @@ public sealed class HostileCodeTests : IDisposable
         // The replacement's size used to be known only after it was built: gigabytes, then a swallowed error.
         { "string.gsub repeating a long match, under pcall", "return pcall(string.gsub, ('x'):rep(1 << 20), '^.*', ('%0'):rep(4096))", FunctionErrorKind.MemoryLimit },
         { "string.gsub repeating a long capture", "return #string.gsub(('x'):rep(1 << 20), '^(.*)', ('%1'):rep(64))", FunctionErrorKind.MemoryLimit },
+        // Percent-encoding triples its input: it used to be built whole (gigabytes, seconds) before the push was checked.
+        { "url.encode of a long binary string", "return #require('url').encode(('\\255'):rep(6000000))", FunctionErrorKind.MemoryLimit },
+        { "url.query_encode of a long binary value", "return #require('url').query_encode({ q = ('\\255'):rep(3000000) })", FunctionErrorKind.MemoryLimit },
+        { "url.build of a long binary path", "return #require('url').build({ host = 'example.com', path = ('%FF'):rep(1500000) })", FunctionErrorKind.MemoryLimit },
         { "url.query_decode of millions of parameters", "return require('url').query_decode(('a&'):rep(4000000))", FunctionErrorKind.MemoryLimit },
     };
 
