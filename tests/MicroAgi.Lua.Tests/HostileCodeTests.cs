@@ -164,6 +164,8 @@ public sealed class HostileCodeTests : IDisposable
         { "url.encode of a long binary string", "return #require('url').encode(('\\255'):rep(6000000))", FunctionErrorKind.MemoryLimit },
         { "url.query_encode of a long binary value", "return #require('url').query_encode({ q = ('\\255'):rep(3000000) })", FunctionErrorKind.MemoryLimit },
         { "url.build of a long binary path", "return #require('url').build({ host = 'example.com', path = ('%FF'):rep(1500000) })", FunctionErrorKind.MemoryLimit },
+        // Every match used to be charged 256 bytes, however many group nodes it made.
+        { "text.match_all with a thousand empty groups at every position", "return #require('text').match_all(('a'):rep(100000), ('()'):rep(1000))", FunctionErrorKind.MemoryLimit },
         { "url.query_decode of millions of parameters", "return require('url').query_decode(('a&'):rep(4000000))", FunctionErrorKind.MemoryLimit },
     };
 
@@ -187,6 +189,23 @@ public sealed class HostileCodeTests : IDisposable
         Assert.True(allocated < ManagedBound, $"{name}: allocated {allocated >> 20} MiB of managed memory");
         var next = host.Handler("return require('json').encode({'still here'})");
         Assert.True(next.IsSuccess, $"after {name}: {next}");
+    }
+
+    /// <summary>Compiling a regex cannot be interrupted: millions of groups took 19 s and gigabytes before any limit was checked.</summary>
+    [Theory]
+    [InlineData("require('text').match('a', ('()'):rep(5000000))", "bad argument #2 to 'text.match' (the regular expression is longer than 32768 characters)")]
+    [InlineData("require('text').match_all(('a'):rep(100000), ('()'):rep(1001))", "bad argument #2 to 'text.match_all' (the regular expression has more than 1000 groups)")]
+    [InlineData("require('text').regex_replace('a', ('(a)'):rep(1001), 'b')", "bad argument #2 to 'text.regex_replace' (the regular expression has more than 1000 groups)")]
+    public void Oversized_regular_expressions_are_refused_before_they_cost_anything(string call, string message)
+    {
+        var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+        var clock = Stopwatch.StartNew();
+        var result = _patientHost.Handler($"local value, err = {call} return err");
+        clock.Stop();
+        Assert.True(result.IsSuccess, result.ToString());
+        Assert.Equal(message, (string?)result.Value);
+        Assert.True(clock.Elapsed < StoppedWithin, $"took {clock.Elapsed}");
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - allocatedBefore < ManagedBound, "allocated too much managed memory");
     }
 
     /// <summary>YamlDotNet builds its tree recursively: this used to overflow the .NET stack, killing the process.</summary>

@@ -16,8 +16,16 @@ namespace MicroAgi.Lua.Modules;
 internal static class TextModule
 {
     private const int MaxMatches = 100_000;
+    /// <summary>
+    /// Compiling a regex is one .NET call the deadline cannot interrupt, and every match describes every
+    /// group: a pattern of ten million empty groups took 19 s and gigabytes. Real patterns are far smaller.
+    /// </summary>
+    private const int MaxPatternLength = 32 * 1024;
+    private const int MaxGroups = 1000;
     /// <summary>What a match table costs besides its text, for memory accounting.</summary>
     private const int DescriptionBytes = 256;
+    /// <summary>What each group adds to a match table besides its text (a node, a slot, a key).</summary>
+    private const int GroupBytes = 64;
 
     public static HostModule Module { get; } = new("text",
     [
@@ -196,6 +204,8 @@ internal static class TextModule
     private static Regex Compile(HostCall call, int patternArgument, int flagsArgument)
     {
         var pattern = call.String(patternArgument);
+        if (pattern.Length > MaxPatternLength)
+            throw new LuaArgumentException(patternArgument, $"the regular expression is longer than {MaxPatternLength} characters");
         var options = RegexOptions.CultureInvariant;
         foreach (var flag in call.OptionalString(flagsArgument) ?? "")
         {
@@ -210,14 +220,18 @@ internal static class TextModule
         }
         var remaining = call.Sandbox.Remaining;
         if (remaining <= TimeSpan.Zero) throw new LuaLimitException(LimitKind.Timeout, "timeout");
+        Regex regex;
         try
         {
-            return new Regex(pattern, options, remaining);
+            regex = new Regex(pattern, options, remaining);
         }
         catch (ArgumentException e) when (e is not ArgumentOutOfRangeException)
         {
             throw new LuaArgumentException(patternArgument, $"invalid regular expression: {e.Message}");
         }
+        if (regex.GetGroupNumbers().Length > MaxGroups + 1)
+            throw new LuaArgumentException(patternArgument, $"the regular expression has more than {MaxGroups} groups");
+        return regex;
     }
 
     private static T Guarded<T>(Func<T> match)
@@ -244,7 +258,7 @@ internal static class TextModule
         var text = call.String(1);
         var regex = Compile(call, 2, 3);
         var match = Guarded(() => regex.Match(text));
-        return match.Success ? call.PushJson(Describe(regex, match, new ByteOffsets(text), call.Budget())) : call.PushNil();
+        return match.Success ? call.PushJson(Describe(regex.GetGroupNames(), match, new ByteOffsets(text), call.Budget())) : call.PushNil();
     }
 
     private static int MatchAll(HostCall call)
@@ -254,12 +268,13 @@ internal static class TextModule
         var all = new JsonArray();
         var offsets = new ByteOffsets(text);
         var budget = call.Budget();
+        var names = regex.GetGroupNames();
         Guarded(() =>
         {
             for (var match = regex.Match(text); match.Success; match = match.NextMatch())
             {
                 if (all.Count >= MaxMatches) throw new InvalidOperationException($"more than {MaxMatches} matches");
-                all.Add(Describe(regex, match, offsets, budget));
+                all.Add(Describe(names, match, offsets, budget));
             }
             return 0;
         });
@@ -273,14 +288,14 @@ internal static class TextModule
     }
 
     /// <summary>{match, start, finish (byte positions as string.sub uses), groups (numbered), named}.</summary>
-    private static JsonObject Describe(Regex regex, Match match, ByteOffsets offsets, HostBudget budget)
+    private static JsonObject Describe(string[] names, Match match, ByteOffsets offsets, HostBudget budget)
     {
         // Groups may overlap (a lookahead can capture the rest of the text at every position): pay for
-        // their text before copying it.
-        budget.Allocate(DescriptionBytes + match.Groups.Values.Sum(g => (long)g.Length));
+        // their text, and for one node each, before copying them.
+        budget.Allocate(DescriptionBytes + (long)GroupBytes * names.Length + match.Groups.Values.Sum(g => (long)g.Length));
         var groups = new JsonArray();
         var named = new JsonObject();
-        foreach (var name in regex.GetGroupNames())
+        foreach (var name in names)
         {
             if (name == "0") continue;
             var group = match.Groups[name];
