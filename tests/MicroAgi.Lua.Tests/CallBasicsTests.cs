@@ -46,6 +46,21 @@ public sealed class CallBasicsTests : IDisposable
         Assert.Equal(expected, result.ValueJson);
     }
 
+    /// <summary>1 and "1" are different Lua keys but the same JSON key: the result used to hold it twice.</summary>
+    [Theory]
+    [InlineData("return {[1] = 'a', ['1'] = 'b'}", "the result cannot be converted to JSON: result: the keys 1 and \"1\" both become the JSON key \"1\"")]
+    [InlineData("return { list = {[2] = 'a', ['2'] = 'b'} }", "the result cannot be converted to JSON: result.list: the keys 2 and \"2\" both become the JSON key \"2\"")]
+    [InlineData("return {[1.5] = 'a', ['1.5'] = 'b'}", "the result cannot be converted to JSON: result: the keys 1.5 and \"1.5\" both become the JSON key \"1.5\"")]
+    public void Keys_that_collide_in_JSON_are_refused(string body, string error)
+    {
+        var result = _host.Handler(body);
+        Assert.Equal(FunctionErrorKind.InvalidResult, result.ErrorKind);
+        Assert.Equal(error, result.Error);
+        Assert.Equal("\"json.encode: value: the keys 1 and \\\"1\\\" both become the JSON key \\\"1\\\"\"",
+            _host.Json("return select(2, require('json').encode({[1] = 'a', ['1'] = 'b'}))"));
+        Assert.Equal("(error object is a table value)", _host.Handler("error({[1] = 'a', ['1'] = 'b'})").Error);
+    }
+
     [Fact]
     public void Nil_and_message_is_a_handler_error()
     {

@@ -300,6 +300,12 @@ internal static unsafe class LuaJson
                 LuaNative.lua_pop(L, 1);
             }
             keys.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+            // 1 and "1" are two keys in Lua but one in JSON: writing both would make a duplicate key.
+            for (var i = 1; i < keys.Count; i++)
+            {
+                if (keys[i].Name == keys[i - 1].Name)
+                    throw Problem($"the keys {keys[i - 1]} and {keys[i]} both become the JSON key \"{keys[i].Name}\"");
+            }
             writer.WriteStartObject();
             foreach (var key in keys)
             {
@@ -356,6 +362,9 @@ internal static unsafe class LuaJson
     /// <summary>An object key as read from Lua, kept in its original form so it can be looked up again.</summary>
     private sealed record ObjectKey(string Name, byte[]? Bytes, long Integer, double Float, int Kind)
     {
+        /// <summary>The key as Lua code would write it: strings quoted, numbers bare.</summary>
+        public override string ToString() => Kind == LuaNative.LUA_TSTRING ? $"\"{Name}\"" : Name;
+
         public void Push(nint L)
         {
             if (Kind == LuaNative.LUA_TSTRING) LuaStack.PushBytes(L, Bytes);
