@@ -17,6 +17,50 @@ public sealed class CallBasicsTests : IDisposable
         Assert.Equal("""{"greeting":"hello ada","n":3}""", result.Value!.ToJsonString());
     }
 
+    /// <summary>table.concat and table.unpack are partly Lua code in the sandbox: they must still behave as Lua 5.4's.</summary>
+    [Theory]
+    [InlineData("return table.concat({1, 'b', 2.5}, ', ')", "\"1, b, 2.5\"")]
+    [InlineData("return table.concat({'a', 'b', 'c'}, '-', 2, 3)", "\"b-c\"")]
+    [InlineData("return table.concat({}, 'x')", "\"\"")]
+    [InlineData("local t = setmetatable({}, {__index = function(_, k) return 'v' .. k end, __len = function() return 3 end}) return table.concat(t, ',')", "\"v1,v2,v3\"")]
+    [InlineData("local t = setmetatable({'a'}, {__index = function(_, k) return k end}) return table.concat(t, '', 1, 3)", "\"a23\"")]
+    [InlineData("local t = setmetatable({}, {__index = function(_, k) return k * 10 end}) return { table.unpack(t, 1, 3) }", "[10,20,30]")]
+    [InlineData("local t = setmetatable({1, 2, 3}, {__len = function() return 2 end}) return { table.unpack(t) }", "[1,2]")]
+    [InlineData("return { table.unpack({1, 2, 3}, 2) }", "[2,3]")]
+    [InlineData("return select('#', table.unpack({}, 1, 3))", "3")]
+    [InlineData("return select('#', table.unpack(setmetatable({}, {}), 3, 1))", "0")]
+    [InlineData("local ok, e = pcall(table.concat, setmetatable({}, {}), ',', 1, 2) return e", "\"invalid value (nil) at index 1 in table for 'concat'\"")]
+    [InlineData("local ok, e = pcall(table.concat, {{}}) return e", "\"invalid value (table) at index 1 in table for 'concat'\"")]
+    [InlineData("local ok, e = pcall(function() local s = table.concat(setmetatable({}, {}), ',', 1, 2) return s end) return e", "\"test:2: invalid value (nil) at index 1 in table for 'concat'\"")]
+    [InlineData("local ok, e = pcall(function() local s = table.concat({{}}) return s end) return e", "\"test:2: invalid value (table) at index 1 in table for 'concat'\"")]
+    [InlineData("local ok, e = pcall(function() local s = table.unpack({}, 1, 1e8) return s end) return e", "\"test:2: too many results to unpack\"")]
+    [InlineData("return select(2, pcall(table.concat, 'abc'))", "\"bad argument #1 to 'concat' (table expected, got string)\"")]
+    [InlineData("return select(2, pcall(table.concat, {}, {}))", "\"bad argument #2 to 'concat' (string expected, got table)\"")]
+    [InlineData("return select(2, pcall(table.unpack, {}, 1.5))", "\"bad argument #2 to 'unpack' (number has no integer representation)\"")]
+    [InlineData("return select(2, pcall(table.unpack, setmetatable({}, {}), 1, 1e8))", "\"too many results to unpack\"")]
+    [InlineData("return select(2, pcall(table.unpack, {}, math.mininteger, math.maxinteger))", "\"too many results to unpack\"")]
+    public void Table_concat_and_unpack_behave_as_in_Lua(string body, string expected)
+    {
+        var result = _host.Handler(body);
+        Assert.True(result.IsSuccess, result.ToString());
+        Assert.Equal(expected, result.ValueJson);
+    }
+
+    /// <summary>1 and "1" are different Lua keys but the same JSON key: the result used to hold it twice.</summary>
+    [Theory]
+    [InlineData("return {[1] = 'a', ['1'] = 'b'}", "the result cannot be converted to JSON: result: the keys 1 and \"1\" both become the JSON key \"1\"")]
+    [InlineData("return { list = {[2] = 'a', ['2'] = 'b'} }", "the result cannot be converted to JSON: result.list: the keys 2 and \"2\" both become the JSON key \"2\"")]
+    [InlineData("return {[1.5] = 'a', ['1.5'] = 'b'}", "the result cannot be converted to JSON: result: the keys 1.5 and \"1.5\" both become the JSON key \"1.5\"")]
+    public void Keys_that_collide_in_JSON_are_refused(string body, string error)
+    {
+        var result = _host.Handler(body);
+        Assert.Equal(FunctionErrorKind.InvalidResult, result.ErrorKind);
+        Assert.Equal(error, result.Error);
+        Assert.Equal("\"json.encode: value: the keys 1 and \\\"1\\\" both become the JSON key \\\"1\\\"\"",
+            _host.Json("return select(2, require('json').encode({[1] = 'a', ['1'] = 'b'}))"));
+        Assert.Equal("(error object is a table value)", _host.Handler("error({[1] = 'a', ['1'] = 'b'})").Error);
+    }
+
     [Fact]
     public void Nil_and_message_is_a_handler_error()
     {

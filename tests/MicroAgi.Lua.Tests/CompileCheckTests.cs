@@ -81,6 +81,16 @@ public sealed class CompileCheckTests : IDisposable
         Assert.Equal("timeout: the call ran longer than 200 ms", result.Error);
     }
 
+    /// <summary>table.concat calling a C __index used to loop inside C at load time, where no hook runs: tools create hung.</summary>
+    [Fact]
+    public void A_library_function_looping_over_metamethods_at_load_time_is_a_timeout()
+    {
+        using var runtime = new LuaRuntime(new LuaRuntimeOptions { Limits = LuaTestHost.ShortDeadline });
+        var source = "local s = table.concat(setmetatable({}, {__index = table.concat}), '', 1, math.maxinteger)\nreturn { handler = function() end }";
+        var result = runtime.Check(new LuaFunctionSource(source, name: "tool"));
+        Assert.Equal("timeout: the call ran longer than 200 ms", result.Error);
+    }
+
     [Fact]
     public async Task A_source_can_be_run_on_an_input_without_any_registry_entry()
     {

@@ -78,6 +78,11 @@ public sealed class HostileCodeTests : IDisposable
         { "table.move over 10^8 slots", "table.move({}, 1, 100000000, 2)", FunctionErrorKind.Timeout },
         { "table.insert with a huge __len", "table.insert(setmetatable({}, {__len = function() return 1 << 40 end}), 1, 'x')", FunctionErrorKind.Timeout },
         { "table.remove with a huge __len", "table.remove(setmetatable({}, {__len = function() return 1 << 40 end}), 1)", FunctionErrorKind.Timeout },
+        // lua_geti runs __index; a C __index is a whole function call with no VM instruction in between.
+        { "table.concat with a C __index", "return #table.concat(setmetatable({}, {__index = table.concat}), '', 1, math.maxinteger)", FunctionErrorKind.Timeout },
+        { "table.concat with a C __index behind a hidden metatable", "return #table.concat(setmetatable({}, {__index = table.concat, __metatable = 'locked'}), '', 1, math.maxinteger)", FunctionErrorKind.Timeout },
+        { "table.concat with a C __index through tostring", "return tostring(setmetatable({}, {__index = table.concat, __tostring = function(t) return table.concat(t, '', 1, math.maxinteger) end}))", FunctionErrorKind.Timeout },
+        { "table.unpack with a C __index over and over", "local t = setmetatable({}, {__index = table.concat}) while true do local _ = select('#', table.unpack(t, 1, 900000)) end", FunctionErrorKind.Timeout },
         { "comparing long strings of NUL bytes forever", "local a, b = ('\\0'):rep(1000000), ('\\0'):rep(999999) .. 'b' while true do local _ = a < b end", FunctionErrorKind.Timeout },
         { "printing forever", "while true do print(('x'):rep(100)) end", FunctionErrorKind.Timeout },
         { "os.clock busy wait", "local t = os.clock() while os.clock() - t < 60 do end", FunctionErrorKind.Timeout },
@@ -152,6 +157,15 @@ public sealed class HostileCodeTests : IDisposable
         { "yaml alias repeating a long string", "local doc = 'a: &a ' .. ('x'):rep(1000000) .. '\\nb: [' .. ('*a, '):rep(99) .. '*a]' return #require('yaml').decode(doc).b", FunctionErrorKind.MemoryLimit },
         { "yaml.encode indenting a deep list", "local t = {} for i = 1, 200000 do t[i] = 1 end for i = 1, 45 do t = {a = t} end return #require('yaml').encode(t)", FunctionErrorKind.MemoryLimit },
         { "time.format repeating a long zone name", "local now = require('time').now():in_zone('America/Argentina/ComodRivadavia') return #now:format(('%Z'):rep(3000000))", FunctionErrorKind.MemoryLimit },
+        // The replacement's size used to be known only after it was built: gigabytes, then a swallowed error.
+        { "string.gsub repeating a long match, under pcall", "return pcall(string.gsub, ('x'):rep(1 << 20), '^.*', ('%0'):rep(4096))", FunctionErrorKind.MemoryLimit },
+        { "string.gsub repeating a long capture", "return #string.gsub(('x'):rep(1 << 20), '^(.*)', ('%1'):rep(64))", FunctionErrorKind.MemoryLimit },
+        // Percent-encoding triples its input: it used to be built whole (gigabytes, seconds) before the push was checked.
+        { "url.encode of a long binary string", "return #require('url').encode(('\\255'):rep(6000000))", FunctionErrorKind.MemoryLimit },
+        { "url.query_encode of a long binary value", "return #require('url').query_encode({ q = ('\\255'):rep(3000000) })", FunctionErrorKind.MemoryLimit },
+        { "url.build of a long binary path", "return #require('url').build({ host = 'example.com', path = ('%FF'):rep(1500000) })", FunctionErrorKind.MemoryLimit },
+        // Every match used to be charged 256 bytes, however many group nodes it made.
+        { "text.match_all with a thousand empty groups at every position", "return #require('text').match_all(('a'):rep(100000), ('()'):rep(1000))", FunctionErrorKind.MemoryLimit },
         { "url.query_decode of millions of parameters", "return require('url').query_decode(('a&'):rep(4000000))", FunctionErrorKind.MemoryLimit },
     };
 
@@ -175,6 +189,23 @@ public sealed class HostileCodeTests : IDisposable
         Assert.True(allocated < ManagedBound, $"{name}: allocated {allocated >> 20} MiB of managed memory");
         var next = host.Handler("return require('json').encode({'still here'})");
         Assert.True(next.IsSuccess, $"after {name}: {next}");
+    }
+
+    /// <summary>Compiling a regex cannot be interrupted: millions of groups took 19 s and gigabytes before any limit was checked.</summary>
+    [Theory]
+    [InlineData("require('text').match('a', ('()'):rep(5000000))", "bad argument #2 to 'text.match' (the regular expression is longer than 32768 characters)")]
+    [InlineData("require('text').match_all(('a'):rep(100000), ('()'):rep(1001))", "bad argument #2 to 'text.match_all' (the regular expression has more than 1000 groups)")]
+    [InlineData("require('text').regex_replace('a', ('(a)'):rep(1001), 'b')", "bad argument #2 to 'text.regex_replace' (the regular expression has more than 1000 groups)")]
+    public void Oversized_regular_expressions_are_refused_before_they_cost_anything(string call, string message)
+    {
+        var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+        var clock = Stopwatch.StartNew();
+        var result = _patientHost.Handler($"local value, err = {call} return err");
+        clock.Stop();
+        Assert.True(result.IsSuccess, result.ToString());
+        Assert.Equal(message, (string?)result.Value);
+        Assert.True(clock.Elapsed < StoppedWithin, $"took {clock.Elapsed}");
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - allocatedBefore < ManagedBound, "allocated too much managed memory");
     }
 
     /// <summary>YamlDotNet builds its tree recursively: this used to overflow the .NET stack, killing the process.</summary>

@@ -26,7 +26,7 @@ internal static class ExprModule
         }
         try
         {
-            return call.PushJson(ExpressionEvaluator.Evaluate(expression, variables, new HostBudget(call.Sandbox)));
+            return call.PushJson(ExpressionEvaluator.Evaluate(expression, variables, call.Budget()));
         }
         catch (ExpressionException e)
         {

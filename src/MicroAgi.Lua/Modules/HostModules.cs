@@ -23,14 +23,13 @@ internal static class HostModules
     }.ToFrozenDictionary(m => m.Name, StringComparer.Ordinal);
 
     /// <summary>Pushes a new table holding the module's functions and constants.</summary>
-    public static void Push(LuaSandbox sandbox, HostModule module)
+    public static void Push(nint L, HostModule module)
     {
-        var L = sandbox.State;
         LuaNative.lua_createtable(L, 0, module.Functions.Count + module.Constants.Count);
         foreach (var (member, function) in module.Functions)
         {
             LuaStack.PushString(L, member);
-            sandbox.PushHostFunction(function);
+            HostDispatch.Push(L, function);
             LuaNative.lua_rawset(L, -3);
         }
         foreach (var (name, value) in module.Constants)

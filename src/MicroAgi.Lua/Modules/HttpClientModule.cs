@@ -47,7 +47,7 @@ internal static class HttpClientModule
             if (call.Field(optionsArgument, "query").AsJson(call.Sandbox) is JsonObject query && query.Count > 0)
             {
                 var separator = string.IsNullOrEmpty(url.Query) ? "?" : "&";
-                url = new Uri(url.AbsoluteUri.Split('#')[0] + separator + UrlModule.EncodeQuery(query));
+                url = new Uri(url.AbsoluteUri.Split('#')[0] + separator + UrlModule.EncodeQuery(query, call.Budget()));
             }
             (body, contentType) = Body(call, optionsArgument);
             if (headers.FirstOrDefault(h => h.Item1.Equals("content-type", StringComparison.OrdinalIgnoreCase)) is { Item2: { } explicitType }) contentType = explicitType;
@@ -69,7 +69,7 @@ internal static class HttpClientModule
         HttpResult result;
         try
         {
-            call.Sandbox.EnsureRoom(maxBytes > int.MaxValue ? 0 : Math.Min(maxBytes, 64 * 1024));
+            call.EnsureRoom(maxBytes > int.MaxValue ? 0 : Math.Min(maxBytes, 64 * 1024));
             result = client.SendAsync(new HttpRequestSpec(method, url, headers, body, contentType, follow), maxBytes, deadline.Token).GetAwaiter().GetResult();
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
@@ -92,7 +92,7 @@ internal static class HttpClientModule
     private static (byte[]? Body, string? ContentType) Body(HostCall call, int optionsArgument)
     {
         var form = call.Field(optionsArgument, "form").AsJson(call.Sandbox);
-        if (form is JsonObject fields) return (Encoding.UTF8.GetBytes(UrlModule.EncodeQuery(fields)), "application/x-www-form-urlencoded");
+        if (form is JsonObject fields) return (Encoding.UTF8.GetBytes(UrlModule.EncodeQuery(fields, call.Budget())), "application/x-www-form-urlencoded");
         var L = call.L;
         LuaStack.PushString(L, "body");
         var type = LuaNative.lua_rawget(L, optionsArgument);
@@ -127,7 +127,7 @@ internal static class HttpClientModule
 
     private static int PushResponse(HostCall call, HttpResult result)
     {
-        call.Sandbox.EnsureRoom(result.Body.Length);
+        call.EnsureRoom(result.Body.Length);
         var L = call.L;
         LuaNative.lua_createtable(L, 0, 5);
         LuaStack.PushString(L, "status_code");

@@ -39,7 +39,7 @@ internal static class JsonModule
     private static int Decode(HostCall call)
     {
         var text = call.Bytes(1);
-        call.Sandbox.EnsureRoom(text.Length);
+        call.EnsureRoom(text.Length);
         var top = LuaNative.lua_gettop(call.L);
         try
         {
@@ -79,7 +79,7 @@ internal static class JsonModule
             call.RequireTable(1);
             LuaNative.lua_settop(L, 1);
         }
-        call.Sandbox.MarkShape(1, shape);
+        call.MarkShape(1, shape);
         return 1;
     }
 }

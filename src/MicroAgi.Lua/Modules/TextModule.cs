@@ -16,8 +16,16 @@ namespace MicroAgi.Lua.Modules;
 internal static class TextModule
 {
     private const int MaxMatches = 100_000;
+    /// <summary>
+    /// Compiling a regex is one .NET call the deadline cannot interrupt, and every match describes every
+    /// group: a pattern of ten million empty groups took 19 s and gigabytes. Real patterns are far smaller.
+    /// </summary>
+    private const int MaxPatternLength = 32 * 1024;
+    private const int MaxGroups = 1000;
     /// <summary>What a match table costs besides its text, for memory accounting.</summary>
     private const int DescriptionBytes = 256;
+    /// <summary>What each group adds to a match table besides its text (a node, a slot, a key).</summary>
+    private const int GroupBytes = 64;
 
     public static HostModule Module { get; } = new("text",
     [
@@ -35,7 +43,7 @@ internal static class TextModule
         ("sub", Sub),
         ("pad_left", call => Pad(call, left: true)),
         ("pad_right", call => Pad(call, left: false)),
-        ("lines", call => PushList(call.Sandbox, Lines(call.String(1)))),
+        ("lines", call => PushList(call.Sandbox, call.L, Lines(call.String(1)))),
         ("truncate", Truncate),
         ("is_match", IsMatch),
         ("match", Match),
@@ -61,7 +69,7 @@ internal static class TextModule
         var limit = call.OptionalInteger(3, 0);
         if (limit < 0) return call.Fail("text.split: limit must not be negative");
         var parts = separator.Length == 0 ? text.EnumerateRunes().Select(r => r.ToString()) : Pieces(text, separator, limit);
-        return PushList(call.Sandbox, parts);
+        return PushList(call.Sandbox, call.L, parts);
     }
 
     /// <summary>The pieces of <paramref name="text"/> between separators, at most <paramref name="limit"/> (0: all) of them, the last holding the rest.</summary>
@@ -98,7 +106,7 @@ internal static class TextModule
         var replacement = call.String(3);
         var max = call.OptionalInteger(4, long.MaxValue);
         if (old.Length == 0) return call.Fail("text.replace: the text to replace must not be empty");
-        var budget = new HostBudget(call.Sandbox);
+        var budget = call.Budget();
         var output = new StringBuilder(text.Length);
         long count = 0;
         var position = 0;
@@ -175,10 +183,9 @@ internal static class TextModule
     /// Pushes a list of <paramref name="items"/>, taken one at a time: each is in Lua (and counted by
     /// the allocator) before the next is made, and each is reported to the call's budget.
     /// </summary>
-    private static int PushList(LuaSandbox sandbox, IEnumerable<string> items)
+    private static int PushList(LuaSandbox sandbox, nint L, IEnumerable<string> items)
     {
-        var L = sandbox.State;
-        var budget = new HostBudget(sandbox);
+        var budget = new HostBudget(sandbox, L);
         LuaNative.lua_createtable(L, 0, 0);
         long index = 0;
         foreach (var item in items)
@@ -187,7 +194,7 @@ internal static class TextModule
             LuaNative.lua_rawseti(L, -2, ++index);
             budget.PushedValue(item.Length);
         }
-        if (index == 0) sandbox.MarkShape(-1, TableShape.Array);
+        if (index == 0) sandbox.MarkShape(L, -1, TableShape.Array);
         return 1;
     }
 
@@ -197,6 +204,8 @@ internal static class TextModule
     private static Regex Compile(HostCall call, int patternArgument, int flagsArgument)
     {
         var pattern = call.String(patternArgument);
+        if (pattern.Length > MaxPatternLength)
+            throw new LuaArgumentException(patternArgument, $"the regular expression is longer than {MaxPatternLength} characters");
         var options = RegexOptions.CultureInvariant;
         foreach (var flag in call.OptionalString(flagsArgument) ?? "")
         {
@@ -211,14 +220,18 @@ internal static class TextModule
         }
         var remaining = call.Sandbox.Remaining;
         if (remaining <= TimeSpan.Zero) throw new LuaLimitException(LimitKind.Timeout, "timeout");
+        Regex regex;
         try
         {
-            return new Regex(pattern, options, remaining);
+            regex = new Regex(pattern, options, remaining);
         }
         catch (ArgumentException e) when (e is not ArgumentOutOfRangeException)
         {
             throw new LuaArgumentException(patternArgument, $"invalid regular expression: {e.Message}");
         }
+        if (regex.GetGroupNumbers().Length > MaxGroups + 1)
+            throw new LuaArgumentException(patternArgument, $"the regular expression has more than {MaxGroups} groups");
+        return regex;
     }
 
     private static T Guarded<T>(Func<T> match)
@@ -245,7 +258,7 @@ internal static class TextModule
         var text = call.String(1);
         var regex = Compile(call, 2, 3);
         var match = Guarded(() => regex.Match(text));
-        return match.Success ? call.PushJson(Describe(regex, match, new ByteOffsets(text), new HostBudget(call.Sandbox))) : call.PushNil();
+        return match.Success ? call.PushJson(Describe(regex.GetGroupNames(), match, new ByteOffsets(text), call.Budget())) : call.PushNil();
     }
 
     private static int MatchAll(HostCall call)
@@ -254,34 +267,35 @@ internal static class TextModule
         var regex = Compile(call, 2, 3);
         var all = new JsonArray();
         var offsets = new ByteOffsets(text);
-        var budget = new HostBudget(call.Sandbox);
+        var budget = call.Budget();
+        var names = regex.GetGroupNames();
         Guarded(() =>
         {
             for (var match = regex.Match(text); match.Success; match = match.NextMatch())
             {
                 if (all.Count >= MaxMatches) throw new InvalidOperationException($"more than {MaxMatches} matches");
-                all.Add(Describe(regex, match, offsets, budget));
+                all.Add(Describe(names, match, offsets, budget));
             }
             return 0;
         });
         if (all.Count == 0)
         {
             LuaNative.lua_createtable(call.L, 0, 0);
-            call.Sandbox.MarkShape(-1, TableShape.Array);
+            call.MarkShape(-1, TableShape.Array);
             return 1;
         }
         return call.PushJson(all);
     }
 
     /// <summary>{match, start, finish (byte positions as string.sub uses), groups (numbered), named}.</summary>
-    private static JsonObject Describe(Regex regex, Match match, ByteOffsets offsets, HostBudget budget)
+    private static JsonObject Describe(string[] names, Match match, ByteOffsets offsets, HostBudget budget)
     {
         // Groups may overlap (a lookahead can capture the rest of the text at every position): pay for
-        // their text before copying it.
-        budget.Allocate(DescriptionBytes + match.Groups.Values.Sum(g => (long)g.Length));
+        // their text, and for one node each, before copying them.
+        budget.Allocate(DescriptionBytes + (long)GroupBytes * names.Length + match.Groups.Values.Sum(g => (long)g.Length));
         var groups = new JsonArray();
         var named = new JsonObject();
-        foreach (var name in regex.GetGroupNames())
+        foreach (var name in names)
         {
             if (name == "0") continue;
             var group = match.Groups[name];
@@ -304,7 +318,7 @@ internal static class TextModule
         var text = call.String(1);
         var regex = Compile(call, 2, 4);
         var replacement = new RegexReplacement(regex, call.String(3));
-        var budget = new HostBudget(call.Sandbox);
+        var budget = call.Budget();
         var output = new StringBuilder();
         var count = 0;
         var position = 0;
@@ -331,7 +345,8 @@ internal static class TextModule
         var text = call.String(1);
         var regex = Compile(call, 2, 3);
         var sandbox = call.Sandbox;
-        return Guarded(() => PushList(sandbox, SplitPieces(regex, text)));
+        var L = call.L;
+        return Guarded(() => PushList(sandbox, L, SplitPieces(regex, text)));
     }
 
     /// <summary>What <c>Regex.Split</c> returns (captured groups included), one piece at a time.</summary>

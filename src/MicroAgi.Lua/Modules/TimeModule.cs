@@ -114,7 +114,7 @@ internal static class TimeModule
 
     private static int FormatWith(HostCall call, ZonedTime time, string layout)
     {
-        var (text, error) = LayoutFormatter.Format(time, layout, new HostBudget(call.Sandbox));
+        var (text, error) = LayoutFormatter.Format(time, layout, call.Budget());
         return error is null ? call.PushString(text!) : call.Fail($"{call.Name}: {error}");
     }
 
@@ -192,28 +192,27 @@ internal static class TimeModule
         SetString(L, "weekday", local.DayOfWeek.ToString());
         SetInteger(L, "offset", (long)local.Offset.TotalSeconds);
         SetString(L, "zone", time.ZoneName);
-        call.Sandbox.PushShared(MetatableKey, BuildMetatable);
+        call.Sandbox.PushShared(L, MetatableKey, BuildMetatable);
         LuaNative.lua_setmetatable(L, -2);
         return 1;
     }
 
-    private static void BuildMetatable(LuaSandbox sandbox)
+    private static void BuildMetatable(nint L)
     {
-        var L = sandbox.State;
         LuaNative.lua_createtable(L, 0, 6);
         LuaStack.PushString(L, "__index");
         LuaNative.lua_createtable(L, 0, Methods.Length);
         foreach (var (name, function) in Methods)
         {
             LuaStack.PushString(L, name);
-            sandbox.PushHostFunction(function);
+            HostDispatch.Push(L, function);
             LuaNative.lua_rawset(L, -3);
         }
         LuaNative.lua_rawset(L, -3);
         foreach (var (name, function) in new[] { ("__tostring", IsoMethod), ("__eq", EqualsMethod), ("__lt", LessMethod), ("__le", LessOrEqualMethod) })
         {
             LuaStack.PushString(L, name);
-            sandbox.PushHostFunction(function);
+            HostDispatch.Push(L, function);
             LuaNative.lua_rawset(L, -3);
         }
         // Shared by every time of the state: user code may not reach it (or change it for later calls).

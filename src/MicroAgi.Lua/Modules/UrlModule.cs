@@ -11,12 +11,13 @@ internal static class UrlModule
 {
     /// <summary>What a decoded parameter costs at least besides its text (a list slot in Lua).</summary>
     private const int ParameterBytes = 16;
+    private const string HexDigits = "0123456789ABCDEF";
 
     public static HostModule Module { get; } = new("url",
     [
         ("parse", Parse),
         ("build", Build),
-        ("encode", call => call.PushString(Encode(call.String(1), spaceAsPlus: false))),
+        ("encode", call => call.PushString(Encode(call.String(1), spaceAsPlus: false, call.Budget()))),
         ("decode", call => call.PushString(Decode(call.String(1), plusAsSpace: false))),
         ("query_encode", QueryEncode),
         ("query_decode", call => PushQuery(call, call.String(1))),
@@ -55,14 +56,15 @@ internal static class UrlModule
         var scheme = call.Field(1, "scheme").AsString() ?? "https";
         var host = call.Field(1, "host").AsString();
         if (string.IsNullOrEmpty(host)) return call.Fail("url.build: 'host' is required");
+        var budget = call.Budget();
         var builder = new StringBuilder();
         builder.Append(scheme).Append("://");
         var user = call.Field(1, "user").AsString();
         if (user is not null)
         {
-            builder.Append(Encode(user, false));
+            builder.Append(Encode(user, false, budget));
             var password = call.Field(1, "password").AsString();
-            if (password is not null) builder.Append(':').Append(Encode(password, false));
+            if (password is not null) builder.Append(':').Append(Encode(password, false, budget));
             builder.Append('@');
         }
         builder.Append(host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('[') ? $"[{host}]" : host);
@@ -74,20 +76,20 @@ internal static class UrlModule
         }
         var path = call.Field(1, "path").AsString() ?? "";
         if (path.Length > 0 && !path.StartsWith('/')) builder.Append('/');
-        builder.Append(EncodePath(path));
+        builder.Append(EncodePath(path, budget));
         var query = call.Field(1, "query");
-        var queryText = query.Exists ? QueryText(call, query.AsJson(call.Sandbox)) : null;
+        var queryText = query.Exists ? QueryText(query.AsJson(call.Sandbox), budget) : null;
         if (!string.IsNullOrEmpty(queryText)) builder.Append('?').Append(queryText);
         var fragment = call.Field(1, "fragment").AsString();
-        if (!string.IsNullOrEmpty(fragment)) builder.Append('#').Append(Encode(fragment, false));
+        if (!string.IsNullOrEmpty(fragment)) builder.Append('#').Append(Encode(fragment, false, budget));
         return call.PushString(builder.ToString());
     }
 
-    private static string? QueryText(HostCall call, JsonNode? query) => query switch
+    private static string? QueryText(JsonNode? query, HostBudget budget) => query switch
     {
         null => null,
         JsonValue value when value.TryGetValue<string>(out var text) => text.TrimStart('?'),
-        JsonObject obj => EncodeQuery(obj),
+        JsonObject obj => EncodeQuery(obj, budget),
         _ => throw new LuaArgumentException(1, "'query' must be a string or a table of parameters"),
     };
 
@@ -95,23 +97,23 @@ internal static class UrlModule
     {
         call.RequireTable(1);
         return call.Json(1) is JsonObject obj
-            ? call.PushString(EncodeQuery(obj))
+            ? call.PushString(EncodeQuery(obj, call.Budget()))
             : call.PushString("");
     }
 
     /// <summary>name=value pairs sorted by name; a list value repeats the name; booleans and numbers are written as text.</summary>
-    internal static string EncodeQuery(JsonObject parameters)
+    internal static string EncodeQuery(JsonObject parameters, HostBudget budget)
     {
         var pairs = new List<string>();
         foreach (var (name, value) in parameters.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             if (value is JsonArray list)
             {
-                foreach (var item in list) pairs.Add($"{Encode(name, true)}={Encode(Scalar(item), true)}");
+                foreach (var item in list) pairs.Add($"{Encode(name, true, budget)}={Encode(Scalar(item), true, budget)}");
             }
             else
             {
-                pairs.Add($"{Encode(name, true)}={Encode(Scalar(value), true)}");
+                pairs.Add($"{Encode(name, true, budget)}={Encode(Scalar(value), true, budget)}");
             }
         }
         return string.Join('&', pairs);
@@ -131,7 +133,7 @@ internal static class UrlModule
     /// </summary>
     private static int PushQuery(HostCall call, string query)
     {
-        var budget = new HostBudget(call.Sandbox);
+        var budget = call.Budget();
         var parameters = new JsonObject();
         foreach (var pair in Pairs(query.TrimStart('?')))
         {
@@ -176,20 +178,27 @@ internal static class UrlModule
         return Uri.TryCreate(baseUri, reference, out var joined) ? call.PushString(joined.AbsoluteUri) : call.Fail($"url.join: cannot resolve '{reference}' against '{baseText}'");
     }
 
-    /// <summary>RFC 3986 percent-encoding of everything but unreserved characters (A-Z a-z 0-9 - . _ ~).</summary>
-    internal static string Encode(string text, bool spaceAsPlus)
+    /// <summary>
+    /// RFC 3986 percent-encoding of everything but unreserved characters (A-Z a-z 0-9 - . _ ~). The
+    /// output is up to three times the input: each character is paid for as it is written.
+    /// </summary>
+    private static string Encode(string text, bool spaceAsPlus, HostBudget budget)
     {
         var builder = new StringBuilder(text.Length);
         foreach (var b in Encoding.UTF8.GetBytes(text))
         {
-            if (char.IsAsciiLetterOrDigit((char)b) || b is (byte)'-' or (byte)'.' or (byte)'_' or (byte)'~') builder.Append((char)b);
-            else if (b == ' ' && spaceAsPlus) builder.Append('+');
-            else builder.Append('%').Append(b.ToString("X2", CultureInfo.InvariantCulture));
+            var kept = char.IsAsciiLetterOrDigit((char)b) || b is (byte)'-' or (byte)'.' or (byte)'_' or (byte)'~';
+            var plus = b == ' ' && spaceAsPlus;
+            budget.Allocate(kept || plus ? 1 : 3);
+            if (kept) builder.Append((char)b);
+            else if (plus) builder.Append('+');
+            else builder.Append('%').Append(HexDigits[b >> 4]).Append(HexDigits[b & 0xF]);
         }
         return builder.ToString();
     }
 
-    private static string EncodePath(string path) => string.Join('/', path.Split('/').Select(segment => Encode(Decode(segment, false), false)));
+    private static string EncodePath(string path, HostBudget budget) =>
+        string.Join('/', path.Split('/').Select(segment => Encode(Decode(segment, false), false, budget)));
 
     internal static string Decode(string text, bool plusAsSpace)
     {

@@ -48,7 +48,7 @@ internal static partial class YamlModule
     {
         var text = call.String(1);
         var sandbox = call.Sandbox;
-        sandbox.EnsureRoom(text.Length);
+        call.EnsureRoom(text.Length);
         var stream = new YamlStream();
         try
         {
@@ -65,8 +65,8 @@ internal static partial class YamlModule
             var size = new ExpandedSize();
             var (values, bytes) = stream.Documents.Aggregate((Values: 0L, Bytes: 0L), (total, d) => ExpandedSize.Add(total, size.Of(d.RootNode, 0)));
             if (values > MaxNodes) throw new InvalidDataException($"the document expands to more than {MaxNodes} values (an alias bomb?)");
-            sandbox.EnsureRoom(bytes);
-            var budget = new HostBudget(sandbox);
+            call.EnsureRoom(bytes);
+            var budget = call.Budget();
             return stream.Documents.Select(d => Convert(d.RootNode, budget, 0)).ToList();
         }
         catch (InvalidDataException e)
@@ -188,7 +188,7 @@ internal static partial class YamlModule
             return call.Fail("yaml.encode: " + e.Message);
         }
         var serializer = new SerializerBuilder().WithQuotingNecessaryStrings().Build();
-        var output = new BudgetedTextWriter(new HostBudget(call.Sandbox));
+        var output = new BudgetedTextWriter(call.Budget());
         serializer.Serialize(output, ToPlain(value));
         return call.PushString(output.ToString());
     }

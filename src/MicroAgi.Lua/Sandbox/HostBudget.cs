@@ -7,8 +7,11 @@ namespace MicroAgi.Lua.Sandbox;
 /// (counted against the memory cap as if they already lived in Lua, so managed data can never grow
 /// far past what the call may hold).
 /// </summary>
-/// <remarks>Outside a call (converting its result) nothing is checked: those conversions have their own size bound.</remarks>
-internal sealed class HostBudget(LuaSandbox sandbox)
+/// <remarks>
+/// Outside a call (converting its result) nothing is checked: those conversions have their own size bound.
+/// <c>L</c> is the thread the host function runs on (a collection to make room runs there).
+/// </remarks>
+internal sealed class HostBudget(LuaSandbox sandbox, nint L)
 {
     private const int StepsPerClockCheck = 4096;
     private const long BytesPerMemoryCheck = 64 * 1024;
@@ -43,7 +46,7 @@ internal sealed class HostBudget(LuaSandbox sandbox)
         if (_allocated - _allocatedAtLastCheck < BytesPerMemoryCheck) return;
         _allocatedAtLastCheck = _allocated;
         sandbox.CheckDeadline();
-        sandbox.EnsureRoom(_allocated);
+        sandbox.EnsureRoom(L, _allocated);
     }
 
     /// <summary>
@@ -57,6 +60,6 @@ internal sealed class HostBudget(LuaSandbox sandbox)
         Step();
         if (_pushedSinceCheck < BytesPerMemoryCheck) return;
         _pushedSinceCheck = 0;
-        sandbox.EnsureRoom(0);
+        sandbox.EnsureRoom(L, 0);
     }
 }

@@ -23,6 +23,15 @@ internal readonly unsafe ref struct HostCall
 
     public int ArgumentCount => LuaNative.lua_gettop(L);
 
+    /// <summary>A budget for this call's loops and the data it builds.</summary>
+    public HostBudget Budget() => new(Sandbox, L);
+
+    /// <summary>Trips the memory limit unless <paramref name="bytes"/> more fit under the cap.</summary>
+    public void EnsureRoom(long bytes) => Sandbox.EnsureRoom(L, bytes);
+
+    /// <summary>Marks the table at <paramref name="index"/> for <c>json.array</c>/<c>json.object</c>.</summary>
+    public void MarkShape(int index, TableShape shape) => Sandbox.MarkShape(L, index, shape);
+
     public int TypeOf(int argument) => LuaNative.lua_type(L, argument);
 
     public bool IsNoneOrNil(int argument) => LuaNative.lua_type(L, argument) <= LuaNative.LUA_TNIL;
@@ -118,14 +127,14 @@ internal readonly unsafe ref struct HostCall
 
     public int PushString(string value)
     {
-        Sandbox.EnsureRoom(value.Length);
+        EnsureRoom(value.Length);
         LuaStack.PushString(L, value);
         return 1;
     }
 
     public int PushBytes(ReadOnlySpan<byte> value)
     {
-        Sandbox.EnsureRoom(value.Length);
+        EnsureRoom(value.Length);
         LuaStack.PushBytes(L, value);
         return 1;
     }

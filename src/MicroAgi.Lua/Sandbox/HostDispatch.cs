@@ -13,6 +13,13 @@ internal static unsafe class HostDispatch
 {
     public static nint Pointer => (nint)(delegate* unmanaged<nint, int>)&Dispatch;
 
+    /// <summary>Pushes <paramref name="function"/> as a Lua C closure onto thread <paramref name="L"/>.</summary>
+    public static void Push(nint L, HostFunction function)
+    {
+        LuaNative.lua_pushinteger(L, HostFunctionTable.IdOf(function));
+        LuaNative.lua_pushcclosure(L, Pointer, 1);
+    }
+
     [UnmanagedCallersOnly]
     private static int Dispatch(nint L)
     {
@@ -31,6 +38,9 @@ internal static unsafe class HostDispatch
         {
             LuaNative.lua_settop(L, argumentCount);
             if (exception is LuaLimitException limit) control->Trip(limit.Kind);
+            // The runtime could not allocate what a host function was building: whatever the size the
+            // input asked for, that is this call's memory limit, not an error its code may catch.
+            if (exception is OutOfMemoryException) control->Trip(LimitKind.Memory);
             if (function?.FailWithFalse == true) LuaNative.lua_pushboolean(L, 0);
             else LuaNative.lua_pushnil(L);
             LuaStack.PushString(L, Describe(function?.Name ?? "host function", exception));
@@ -46,6 +56,7 @@ internal static unsafe class HostDispatch
     {
         LuaArgumentException argument => $"bad argument #{argument.Argument} to '{name}' ({argument.Message})",
         LuaLimitException limit => limit.Message,
+        OutOfMemoryException => "not enough memory",
         _ => $"{name}: {exception.Message}",
     };
 }

@@ -34,7 +34,7 @@ internal static unsafe class LuaJson
     {
         var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = MaxDepth });
         if (!reader.Read()) throw new JsonException("no JSON value in the input");
-        PushValue(L, ref reader, sandbox, new HostBudget(sandbox));
+        PushValue(L, ref reader, sandbox, new HostBudget(sandbox, L));
         if (reader.Read())
         {
             LuaNative.lua_pop(L, 1);
@@ -123,7 +123,7 @@ internal static unsafe class LuaJson
             PushValue(L, ref reader, sandbox, budget);
             LuaNative.lua_rawseti(L, -2, index);
         }
-        if (index == 0) sandbox.MarkShape(-1, TableShape.Array);
+        if (index == 0) sandbox.MarkShape(L, -1, TableShape.Array);
     }
 
     private static void PushString(nint L, ref Utf8JsonReader reader)
@@ -182,7 +182,7 @@ internal static unsafe class LuaJson
 
         /// <summary>Where the value being written sits; formatted only for an error message.</summary>
         private readonly List<PathStep> _path = [];
-        private readonly HostBudget _budget = new(sandbox);
+        private readonly HostBudget _budget = new(sandbox, L);
         private long _reported;
         /// <summary>Bytes the open tables' elements not yet written will take at least.</summary>
         private long _promised;
@@ -262,14 +262,14 @@ internal static unsafe class LuaJson
             if (count * MinElementBytes > maxBytes - Written - _promised) throw TooLarge();
             if (count == 0)
             {
-                if (sandbox.ShapeOf(index) == TableShape.Array) writer.WriteStartArray();
+                if (sandbox.ShapeOf(L, index) == TableShape.Array) writer.WriteStartArray();
                 else writer.WriteStartObject();
-                if (sandbox.ShapeOf(index) == TableShape.Array) writer.WriteEndArray();
+                if (sandbox.ShapeOf(L, index) == TableShape.Array) writer.WriteEndArray();
                 else writer.WriteEndObject();
                 return;
             }
             _promised += count * MinElementBytes;
-            if (sequence && count == length && sandbox.ShapeOf(index) != TableShape.Object) Array(index, length, depth);
+            if (sequence && count == length && sandbox.ShapeOf(L, index) != TableShape.Object) Array(index, length, depth);
             else Object(index, depth);
         }
 
@@ -300,6 +300,12 @@ internal static unsafe class LuaJson
                 LuaNative.lua_pop(L, 1);
             }
             keys.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+            // 1 and "1" are two keys in Lua but one in JSON: writing both would make a duplicate key.
+            for (var i = 1; i < keys.Count; i++)
+            {
+                if (keys[i].Name == keys[i - 1].Name)
+                    throw Problem($"the keys {keys[i - 1]} and {keys[i]} both become the JSON key \"{keys[i].Name}\"");
+            }
             writer.WriteStartObject();
             foreach (var key in keys)
             {
@@ -356,6 +362,9 @@ internal static unsafe class LuaJson
     /// <summary>An object key as read from Lua, kept in its original form so it can be looked up again.</summary>
     private sealed record ObjectKey(string Name, byte[]? Bytes, long Integer, double Float, int Kind)
     {
+        /// <summary>The key as Lua code would write it: strings quoted, numbers bare.</summary>
+        public override string ToString() => Kind == LuaNative.LUA_TSTRING ? $"\"{Name}\"" : Name;
+
         public void Push(nint L)
         {
             if (Kind == LuaNative.LUA_TSTRING) LuaStack.PushBytes(L, Bytes);

@@ -56,7 +56,12 @@ internal sealed unsafe class LuaSandbox : IDisposable
 
     ~LuaSandbox() => Release();
 
-    public nint State { get; }
+    /// <summary>
+    /// The main thread. Private on purpose: a host function runs on whichever thread called it (a
+    /// coroutine, often), and pushing onto another thread's stack corrupts it. Everything reachable
+    /// from a host call takes that thread (<see cref="HostCall.L"/>) as an argument instead.
+    /// </summary>
+    private nint State { get; }
 
     public LuaServices Services { get; }
 
@@ -153,15 +158,9 @@ internal sealed unsafe class LuaSandbox : IDisposable
         foreach (var function in SandboxPrimitives.All.Concat(StringPrimitives.All))
         {
             LuaStack.PushString(L, function.Name);
-            PushHostFunction(function);
+            HostDispatch.Push(L, function);
             LuaNative.lua_rawset(L, -3);
         }
-    }
-
-    public void PushHostFunction(HostFunction function)
-    {
-        LuaNative.lua_pushinteger(State, HostFunctionTable.IdOf(function));
-        LuaNative.lua_pushcclosure(State, HostDispatch.Pointer, 1);
     }
 
     private static byte[] LoadPrelude()
@@ -429,13 +428,16 @@ internal sealed unsafe class LuaSandbox : IDisposable
         }
     }
 
-    /// <summary>Trips the memory limit when <paramref name="bytes"/> more would not fit under the cap.</summary>
-    public void EnsureRoom(long bytes)
+    /// <summary>
+    /// Trips the memory limit when <paramref name="bytes"/> more would not fit under the cap.
+    /// <paramref name="L"/> is the running thread: the collector treats it as the one in use.
+    /// </summary>
+    public void EnsureRoom(nint L, long bytes)
     {
         if (_control->Enforcing == 0) return;
         if (_control->MemoryUsed + bytes <= _control->MemoryLimit) return;
         // Garbage may be what fills the cap, as it would be for an allocation by Lua itself.
-        LuaNative.lua_gc(State, LuaNative.LUA_GCCOLLECT, 0);
+        LuaNative.lua_gc(L, LuaNative.LUA_GCCOLLECT, 0);
         if (_control->MemoryUsed + bytes <= _control->MemoryLimit) return;
         _control->Trip(LimitKind.Memory);
         throw new LuaLimitException(LimitKind.Memory, "not enough memory");
@@ -453,9 +455,9 @@ internal sealed unsafe class LuaSandbox : IDisposable
     /// <summary>True when the running call already reached a limit.</summary>
     public bool LimitReached => _control->Fatal != 0;
 
-    public void MarkShape(int index, TableShape shape)
+    /// <summary>Marks the table at <paramref name="index"/> of thread <paramref name="L"/> for json.array/json.object.</summary>
+    public void MarkShape(nint L, int index, TableShape shape)
     {
-        var L = State;
         index = LuaNative.lua_absindex(L, index);
         LuaNative.lua_rawgeti(L, LuaNative.LUA_REGISTRYINDEX, _shapes);
         LuaNative.lua_pushvalue(L, index);
@@ -464,9 +466,8 @@ internal sealed unsafe class LuaSandbox : IDisposable
         LuaNative.lua_pop(L, 1);
     }
 
-    public TableShape ShapeOf(int index)
+    public TableShape ShapeOf(nint L, int index)
     {
-        var L = State;
         index = LuaNative.lua_absindex(L, index);
         LuaNative.lua_rawgeti(L, LuaNative.LUA_REGISTRYINDEX, _shapes);
         LuaNative.lua_pushvalue(L, index);
@@ -482,15 +483,15 @@ internal sealed unsafe class LuaSandbox : IDisposable
     }
 
     /// <summary>
-    /// Pushes a per-state value built once by <paramref name="build"/> (which must push exactly one
-    /// value) — for example the metatable of the objects a module returns.
+    /// Pushes onto thread <paramref name="L"/> a per-state value built once by <paramref name="build"/>
+    /// (which must push exactly one value onto the thread it is given) — for example the metatable of
+    /// the objects a module returns.
     /// </summary>
-    public void PushShared(string key, Action<LuaSandbox> build)
+    public void PushShared(nint L, string key, Action<nint> build)
     {
-        var L = State;
         if (!_named.TryGetValue(key, out var reference))
         {
-            build(this);
+            build(L);
             reference = LuaNative.luaL_ref(L, LuaNative.LUA_REGISTRYINDEX);
             _named[key] = reference;
         }

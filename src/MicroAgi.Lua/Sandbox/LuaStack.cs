@@ -53,9 +53,28 @@ internal static unsafe class LuaStack
         return p == null ? default : new ReadOnlySpan<byte>(p, checked((int)length));
     }
 
-    public static string String(nint L, int index) => Utf8.GetString(StringBytes(L, index));
+    public static string String(nint L, int index) => Decode(StringBytes(L, index));
 
-    public static string Decode(ReadOnlySpan<byte> bytes) => Utf8.GetString(bytes);
+    /// <summary>
+    /// The bytes as text, invalid UTF-8 replaced by U+FFFD. The encoding's replacement fallback
+    /// allocates tens of bytes per invalid byte (6 MB of <c>"\255"</c> cost 200 MB of managed
+    /// memory); the span conversion allocates only its result.
+    /// </summary>
+    public static string Decode(ReadOnlySpan<byte> bytes)
+    {
+        if (System.Text.Unicode.Utf8.IsValid(bytes)) return Utf8.GetString(bytes);
+        // Never more UTF-16 units than UTF-8 bytes: a replaced byte becomes one unit.
+        var buffer = ArrayPool<char>.Shared.Rent(bytes.Length);
+        try
+        {
+            System.Text.Unicode.Utf8.ToUtf16(bytes, buffer, out _, out var written, replaceInvalidSequences: true);
+            return new string(buffer, 0, written);
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(buffer);
+        }
+    }
 
     public static byte[] Encode(string text) => Utf8.GetBytes(text);
 

@@ -4,8 +4,8 @@
 --
 -- Why the Lua-level replacements below exist (docs/lua-sandbox.md has the full argument):
 --  * C functions that loop without executing VM instructions cannot be stopped by the count hook,
---    so table.insert/remove/move/sort are Lua code here, and string matching/rep run in C# with a
---    deadline check.
+--    so table.insert/remove/move/sort are Lua code here, table.concat/unpack read elements in Lua
+--    when a metatable is involved, and string matching/rep run in C# with a deadline check.
 --  * Lua runs xpcall's message handler, and coroutine.wrap closes a dead coroutine's variables,
 --    with hooks possibly off; both are Lua code here so the hook always sees them.
 --  * __gc finalizers always run with hooks off, so setmetatable refuses them.
@@ -15,7 +15,7 @@ local host, allowed_modules = ...
 local type, error, select, tostring, tonumber, pcall = type, error, select, tostring, tonumber, pcall
 local rawget, rawequal, rawlen, next, getmetatable = rawget, rawequal, rawlen, next, getmetatable
 local native_setmetatable, native_rawset = setmetatable, rawset
-local math_type, math_tointeger = math.type, math.tointeger
+local math_type, math_tointeger, math_ult = math.type, math.tointeger, math.ult
 local maxinteger = math.maxinteger
 local pack, unpack, concat = table.pack, table.unpack, table.concat
 local co_create, co_resume, co_close = coroutine.create, coroutine.resume, coroutine.close
@@ -371,7 +371,56 @@ local function sort(t, comp)
   end
 end
 
+-- table.concat and table.unpack read elements with lua_geti, which runs __index. When __index is a
+-- C function (table.concat itself would do), one C call can call it up to math.maxinteger times and
+-- never run a VM instruction, so the hook never sees it. For a table with a metatable the elements
+-- are read here, in Lua, into a plain table that the C function then handles: bounded by its size.
+-- The arguments are checked here, with the C functions' messages; what the C function itself raises
+-- is relayed to the caller's line (raised in C called from here, it would point into this file).
+local function relay(ok, ...)
+  if ok then return ... end
+  local problem = ...
+  -- Lua raises exactly this message as a memory error, not a runtime error: keep it one.
+  if problem == "not enough memory" then error(problem, 0) end
+  error(problem, 2)
+end
+
+local function table_concat(t, sep, i, j)
+  check_table(t, 1, "concat")
+  if sep ~= nil then sep = check_string(sep, 2, "concat") end
+  if i ~= nil then i = check_integer(i, 3, "concat") end
+  if j ~= nil then j = check_integer(j, 4, "concat") end
+  if getmetatable(t) == nil then return relay(pcall(concat, t, sep, i, j)) end
+  if j == nil then j = length_of(t) end
+  local parts, n = {}, 0
+  for k = i or 1, j do
+    local value = t[k]
+    local kind = type(value)
+    if kind ~= "string" and kind ~= "number" then
+      error("invalid value (" .. typename(value, true) .. ") at index " .. k .. " in table for 'concat'", 2)
+    end
+    n = n + 1
+    parts[n] = value
+  end
+  return relay(pcall(concat, parts, sep))
+end
+
+-- More values than this never fit on a Lua stack (LUAI_MAXSTACK): C unpack refuses them at once.
+local max_unpack = 1000000
+
+local function table_unpack(t, i, j)
+  if i == nil then i = 1 else i = check_integer(i, 2, "unpack") end
+  if j ~= nil then j = check_integer(j, 3, "unpack") end
+  if type(t) ~= "table" or getmetatable(t) == nil then return relay(pcall(unpack, t, i, j)) end
+  if j == nil then j = length_of(t) end
+  if i > j or math_ult(max_unpack, j - i) then return relay(pcall(unpack, t, i, j)) end
+  local values = {}
+  for k = i, j do values[k - i + 1] = t[k] end
+  return relay(pcall(unpack, values, 1, j - i + 1))
+end
+
 table.insert, table.remove, table.move, table.sort = insert, remove, move, sort
+table.concat, table.unpack = table_concat, table_unpack
 
 -- ------------------------------------------------------------------ coroutine
 

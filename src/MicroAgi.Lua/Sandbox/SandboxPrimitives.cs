@@ -22,7 +22,7 @@ internal static class SandboxPrimitives
     {
         var name = call.String(1);
         if (!HostModules.All.TryGetValue(name, out var module)) return call.Fail($"module '{name}' not found");
-        HostModules.Push(call.Sandbox, module);
+        HostModules.Push(call.L, module);
         return 1;
     }
 

@@ -127,6 +127,8 @@ internal static unsafe class StringPrimitives
         var anchored = pattern.Length > 0 && pattern[0] == '^';
         var matcher = NewMatcher(source, anchored ? pattern[1..] : pattern, stackalloc int[PatternMatcher.MaxCaptures], stackalloc int[PatternMatcher.MaxCaptures], SandboxControl.Of(call.L));
         var output = new ArrayBufferWriter<byte>(Math.Max(16, source.Length));
+        // The copied source bytes add at most the source's size; the replacements are what can grow.
+        var budget = call.Budget();
         int s = 0, lastMatch = -1;
         long count = 0;
         while (count < maxReplacements)
@@ -136,9 +138,9 @@ internal static unsafe class StringPrimitives
             if (end != -1 && end != lastMatch)
             {
                 count++;
-                AppendReplacement(output, replacement, ref matcher, s, end);
+                budget.Allocate(ExpandReplacement(null, replacement, ref matcher, s, end));
+                ExpandReplacement(output, replacement, ref matcher, s, end);
                 s = lastMatch = end;
-                call.Sandbox.EnsureRoom(output.WrittenCount);
             }
             else if (s < source.Length)
             {
@@ -157,25 +159,31 @@ internal static unsafe class StringPrimitives
         return 2;
     }
 
-    private static void AppendReplacement(ArrayBufferWriter<byte> output, ReadOnlySpan<byte> replacement, ref PatternMatcher matcher, int s, int end)
+    /// <summary>
+    /// Expands the replacement of the match [<paramref name="s"/>, <paramref name="end"/>) into
+    /// <paramref name="output"/> and returns its length; with no output it only measures. gsub measures
+    /// first: a short replacement repeating a long match (<c>("%0"):rep(4096)</c>) is gigabytes.
+    /// </summary>
+    private static long ExpandReplacement(ArrayBufferWriter<byte>? output, ReadOnlySpan<byte> replacement, ref PatternMatcher matcher, int s, int end)
     {
+        long length = 0;
         var rest = replacement;
         int escape;
         while ((escape = rest.IndexOf((byte)'%')) >= 0)
         {
-            output.Write(rest[..escape]);
+            length += Emit(output, rest[..escape]);
             var code = escape + 1 < rest.Length ? rest[escape + 1] : (byte)0;
             if (code == '%')
             {
-                output.Write("%"u8);
+                length += Emit(output, "%"u8);
             }
             else if (code == '0')
             {
-                output.Write(matcher.Source[s..end]);
+                length += Emit(output, matcher.Source[s..end]);
             }
             else if (code is >= (byte)'1' and <= (byte)'9')
             {
-                AppendCapture(output, ref matcher, code - '1', s, end);
+                length += EmitCapture(output, ref matcher, code - '1', s, end);
             }
             else
             {
@@ -184,26 +192,30 @@ internal static unsafe class StringPrimitives
             rest = rest[Math.Min(rest.Length, escape + 2)..];
             matcher.Step();
         }
-        output.Write(rest);
+        return length + Emit(output, rest);
     }
 
-    private static void AppendCapture(ArrayBufferWriter<byte> output, ref PatternMatcher matcher, int index, int s, int end)
+    private static int Emit(ArrayBufferWriter<byte>? output, ReadOnlySpan<byte> piece)
+    {
+        output?.Write(piece);
+        return piece.Length;
+    }
+
+    private static int EmitCapture(ArrayBufferWriter<byte>? output, ref PatternMatcher matcher, int index, int s, int end)
     {
         if (index >= matcher.Level)
         {
             if (index != 0) throw new PatternException($"invalid capture index %{index + 1}");
-            output.Write(matcher.Source[s..end]);
-            return;
+            return Emit(output, matcher.Source[s..end]);
         }
         var length = matcher.CaptureLength(index);
         if (length == PatternMatcher.CaptureUnfinished) throw new PatternException("unfinished capture");
         if (length == PatternMatcher.CapturePosition)
         {
             var text = (matcher.CaptureStart(index) + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            output.Write(System.Text.Encoding.ASCII.GetBytes(text));
-            return;
+            return Emit(output, System.Text.Encoding.ASCII.GetBytes(text));
         }
-        output.Write(matcher.Source.Slice(matcher.CaptureStart(index), length));
+        return Emit(output, matcher.Source.Slice(matcher.CaptureStart(index), length));
     }
 
     /// <summary>lstrlib's push_captures: the captures, or the whole match when the pattern has none (and one is wanted).</summary>
@@ -260,7 +272,7 @@ internal static unsafe class StringPrimitives
         if (count <= 0) return call.PushBytes(ReadOnlySpan<byte>.Empty);
         var total = (Int128)text.Length * count + (Int128)separator.Length * (count - 1);
         if (total > int.MaxValue) throw new PatternException("resulting string too large");
-        call.Sandbox.EnsureRoom((long)total);
+        call.EnsureRoom((long)total);
         var result = GC.AllocateUninitializedArray<byte>((int)total);
         var unit = separator.Length + text.Length;
         text.CopyTo(result);
