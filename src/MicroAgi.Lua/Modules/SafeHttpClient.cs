@@ -37,6 +37,10 @@ internal sealed class SafeHttpClient : IDisposable
     private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
         var host = context.DnsEndPoint.Host;
+        // RFC 6761: names under .invalid never resolve, so resolvers should not be asked (a slow one
+        // would spend the tool's deadline on a name that cannot exist).
+        if (host.Equals("invalid", StringComparison.OrdinalIgnoreCase) || host.EndsWith(".invalid", StringComparison.OrdinalIgnoreCase))
+            throw new SocketException((int)SocketError.HostNotFound);
         var addresses = IPAddress.TryParse(host.Trim('[', ']'), out var literal)
             ? [literal]
             : await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false);
