@@ -20,6 +20,12 @@ namespace MicroAgi.Lua.Modules;
 internal static partial class YamlModule
 {
     private const int MaxNodes = 1_000_000;
+
+    /// <summary>
+    /// Building a serializer costs milliseconds of reflection, so each thread keeps one; one per thread
+    /// because YamlDotNet promises thread safety only in some versions.
+    /// </summary>
+    private static readonly ThreadLocal<ISerializer> Serializer = new(() => new SerializerBuilder().WithQuotingNecessaryStrings().Build());
     private const int MaxDepth = 100;
 
     public static HostModule Module { get; } = new("yaml",
@@ -187,9 +193,8 @@ internal static partial class YamlModule
         {
             return call.Fail("yaml.encode: " + e.Message);
         }
-        var serializer = new SerializerBuilder().WithQuotingNecessaryStrings().Build();
         var output = new BudgetedTextWriter(call.Budget());
-        serializer.Serialize(output, ToPlain(value));
+        Serializer.Value!.Serialize(output, ToPlain(value));
         return call.PushString(output.ToString());
     }
 
