@@ -126,18 +126,27 @@ internal static class OpenAIRequestMapper
     }
 
     /// <summary>
-    /// Sent for a call the model made without a function name. The call stays in the conversation (with the
-    /// error result the agent loop gave it, so the model sees its mistake), but the SDK and strict servers
-    /// refuse an empty name, which would make every later request of the session — and its resume — fail.
+    /// Sent for a call the model made without a usable function name (none, over 64 characters, or with
+    /// spaces or control characters). The call stays in the conversation (with the error result the agent
+    /// loop gave it, so the model sees its mistake), but the SDK and strict servers refuse such a name, which
+    /// would make every later request of the session — and its resume — fail; a huge one would also be
+    /// re-sent with every request.
     /// </summary>
     internal const string NamelessCallName = "unnamed";
+
+    private const int MaxFunctionNameLength = 64;
+
+    private static string SendableName(string? name) =>
+        string.IsNullOrEmpty(name) || name.Length > MaxFunctionNameLength || name.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))
+            ? NamelessCallName
+            : name;
 
     private static void AddAssistant(List<OpenAIChatMessage> result, AIChatMessage message)
     {
         var calls = message.Contents.OfType<FunctionCallContent>()
             .Select(call => ChatToolCall.CreateFunctionToolCall(
                 call.CallId,
-                string.IsNullOrEmpty(call.Name) ? NamelessCallName : call.Name,
+                SendableName(call.Name),
                 BinaryData.FromString(ArgumentsJson(call))))
             .ToList();
         var text = string.Concat(message.Contents.OfType<TextContent>().Select(t => t.Text));

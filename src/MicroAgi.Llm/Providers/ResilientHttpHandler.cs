@@ -72,8 +72,12 @@ internal sealed class ResilientHttpHandler : DelegatingHandler
         if (response.IsSuccessStatusCode)
         {
             var openAI = _settings.Kind == ProviderKind.OpenAI;
-            var events = response.Content.Headers.ContentType?.MediaType == "text/event-stream";
             var asksForStream = StreamAwareTransport.AsksForStream(request);
+            // A stream sent under another media type (text/plain, none) is still read as events, as the SDK
+            // would; only JSON answering a streaming request is a complete completion to convert.
+            var events = asksForStream
+                ? response.Content.Headers.ContentType?.MediaType?.EndsWith("json", StringComparison.OrdinalIgnoreCase) != true
+                : response.Content.Headers.ContentType?.MediaType == "text/event-stream";
             response.Content = new WrappedContent(response.Content, body =>
             {
                 Stream guarded = new IdleTimeoutStream(body, _settings.IdleTimeout, _errors.IdleTimeout);

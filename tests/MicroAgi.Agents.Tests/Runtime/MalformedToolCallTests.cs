@@ -85,5 +85,7 @@ public class MalformedToolCallTests
         var content = (string)toolMessage["content"]!;
         Assert.Contains("unknown tool 'nnnn", content, StringComparison.Ordinal);
         Assert.True(content.Length < 1_000, $"the error result has {content.Length} characters");
+        // Nor is the name itself sent back with every later request.
+        Assert.True(fx.Server.ChatRequests[1].Body.Length < 50_000, $"the second request has {fx.Server.ChatRequests[1].Body.Length} characters");
     }
 }

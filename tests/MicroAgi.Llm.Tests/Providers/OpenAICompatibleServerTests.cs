@@ -73,6 +73,21 @@ public sealed class OpenAICompatibleServerTests
     }
 
     [Theory]
+    [InlineData("text/plain")]
+    [InlineData("application/octet-stream")]
+    public async Task Reads_a_stream_a_server_labels_with_another_media_type(string contentType)
+    {
+        await using var server = FakeOpenAIServer.Start();
+        const string chunk = """{"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"role":"assistant","content":"Labelled oddly."},"finish_reason":"stop"}]}""";
+        server.Enqueue(FakeReply.RawResponse(200, contentType, $"data: {chunk}\n\ndata: [DONE]\n\n"));
+        using var client = Client(server);
+
+        var response = await client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "hi")]).ToChatResponseAsync();
+
+        Assert.Equal("Labelled oddly.", response.Text);
+    }
+
+    [Theory]
     [InlineData(true)]
     [InlineData(false)]
     public async Task Reports_an_error_object_sent_with_status_200_as_an_invalid_response_that_shows_it(bool streaming)
