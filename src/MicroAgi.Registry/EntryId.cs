@@ -10,8 +10,13 @@ namespace MicroAgi.Registry;
 public readonly record struct EntryId
 {
     public EntryId(string @namespace, string name)
+        : this(@namespace, name, checkedAlready: false)
     {
-        if (Problem(@namespace, name, $"{@namespace}:{name}") is { } problem) throw new ArgumentException(problem);
+    }
+
+    private EntryId(string @namespace, string name, bool checkedAlready)
+    {
+        if (!checkedAlready && Problem(@namespace, name, text: null) is { } problem) throw new ArgumentException(problem);
         Namespace = @namespace;
         Name = name;
     }
@@ -49,28 +54,30 @@ public readonly record struct EntryId
     /// <paramref name="namespace"/> is refused rather than moved into the name.
     /// </summary>
     public static bool TryCreate(string @namespace, string name, out EntryId id, [NotNullWhen(false)] out string? error) =>
-        TryCreate(@namespace, name, out id, out error, $"{@namespace}:{name}");
+        TryCreate(@namespace, name, out id, out error, text: null);
 
     public override string ToString() => $"{Namespace}:{Name}";
 
     // Problems are returned as reasons rather than thrown: callers such as the YAML loaders turn them
     // into errors that name the file and line.
-    private static bool TryCreate(string @namespace, string name, out EntryId id, [NotNullWhen(false)] out string? error, string text)
+    private static bool TryCreate(string @namespace, string name, out EntryId id, [NotNullWhen(false)] out string? error, string? text)
     {
         error = Problem(@namespace, name, text);
-        id = error is null ? new EntryId(@namespace, name) : default;
+        id = error is null ? new EntryId(@namespace, name, checkedAlready: true) : default;
         return error is null;
     }
 
-    private static string? Problem(string @namespace, string name, string text)
+    // Ids are checked on every parse (the store reads thousands at start-up): the message is built only
+    // when there is something wrong. <paramref name="text"/> is the id as written, when it was one string.
+    private static string? Problem(string @namespace, string name, string? text)
     {
-        var shown = $"entry id '{IdText.Visible(text)}'";
-        if (string.IsNullOrWhiteSpace(@namespace)) return $"{shown} has an empty namespace; write it as 'namespace:name'";
-        if (string.IsNullOrWhiteSpace(name)) return $"{shown} has an empty name; write it as 'namespace:name'";
+        string Shown() => $"entry id '{IdText.Visible(text ?? $"{@namespace}:{name}")}'";
+        if (string.IsNullOrWhiteSpace(@namespace)) return $"{Shown()} has an empty namespace; write it as 'namespace:name'";
+        if (string.IsNullOrWhiteSpace(name)) return $"{Shown()} has an empty name; write it as 'namespace:name'";
         if (@namespace.Contains(':', StringComparison.Ordinal))
-            return $"{shown}: the namespace '{IdText.Visible(@namespace)}' contains ':', which separates namespace from name; separate namespace parts with dots (a.b)";
-        if (IdText.Problem(@namespace) is { } nsProblem) return $"{shown}: the namespace {nsProblem}";
-        if (IdText.Problem(name) is { } nameProblem) return $"{shown}: the name {nameProblem}";
+            return $"{Shown()}: the namespace '{IdText.Visible(@namespace)}' contains ':', which separates namespace from name; separate namespace parts with dots (a.b)";
+        if (IdText.Problem(@namespace) is { } nsProblem) return $"{Shown()}: the namespace {nsProblem}";
+        if (IdText.Problem(name) is { } nameProblem) return $"{Shown()}: the name {nameProblem}";
         return null;
     }
 }
