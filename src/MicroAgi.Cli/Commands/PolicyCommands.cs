@@ -26,7 +26,7 @@ internal static class PolicyCommands
         var command = new Command("check", "Print allow, deny or undefined for one request, and which policy decided") { scope, actor, actorMeta, action, resource };
         command.SetAction(async (result, ct) =>
         {
-            await using var registry = await RegistryHost.OpenAsync(cli.Options.Read(result), ct);
+            await using var registry = await RegistryHost.OpenForReadingAsync(cli.Options.Read(result), ct);
             var meta = new JsonObject();
             foreach (var pair in result.GetValue(actorMeta) ?? [])
             {

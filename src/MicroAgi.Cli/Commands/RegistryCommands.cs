@@ -33,7 +33,7 @@ internal static class RegistryCommands
         var command = new Command("list", "List entries as a table") { ns, kind, type };
         command.SetAction(async (result, ct) =>
         {
-            await using var registry = await RegistryHost.OpenAsync(cli.Options.Read(result), ct);
+            await using var registry = await RegistryHost.OpenForReadingAsync(cli.Options.Read(result), ct);
             var query = new EntryQuery { Namespace = result.GetValue(ns), Kind = result.GetValue(kind) };
             if (result.GetValue(type) is { } t) query = query.WithMeta("type", t);
             var entries = registry.Find(query);
@@ -60,7 +60,7 @@ internal static class RegistryCommands
         command.SetAction(async (result, ct) =>
         {
             var entryId = EntryId.Parse(result.GetValue(id)!);
-            await using var registry = await RegistryHost.OpenAsync(cli.Options.Read(result), ct);
+            await using var registry = await RegistryHost.OpenForReadingAsync(cli.Options.Read(result), ct);
             var entry = registry.Get(entryId);
             if (entry is null)
             {
@@ -105,7 +105,7 @@ internal static class RegistryCommands
         var command = new Command("history", "List the applied versions, newest last");
         command.SetAction(async (result, ct) =>
         {
-            await using var registry = await RegistryHost.OpenAsync(cli.Options.Read(result), ct);
+            await using var registry = await RegistryHost.OpenForReadingAsync(cli.Options.Read(result), ct);
             var history = await registry.HistoryAsync(ct);
             var table = new Table().Border(TableBorder.Simple).AddColumns("VERSION", "APPLIED (UTC)", "DESCRIPTION", "CHANGES");
             foreach (var version in history)
@@ -130,7 +130,7 @@ internal static class RegistryCommands
         command.SetAction(async (result, ct) =>
         {
             var wanted = result.GetValue(number);
-            await using var registry = await RegistryHost.OpenAsync(cli.Options.Read(result), ct);
+            await using var registry = await RegistryHost.OpenForReadingAsync(cli.Options.Read(result), ct);
             var version = (await registry.HistoryAsync(ct)).FirstOrDefault(v => v.Number == wanted);
             if (version is null)
             {

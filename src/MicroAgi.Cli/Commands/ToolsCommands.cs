@@ -35,7 +35,7 @@ internal static class ToolsCommands
             var arguments = ParseJson(result.GetValue(json)!, "arguments");
             var host = cli.Options.Read(result);
             var settings = MicroAgiConfig.For(host, result.GetValue(config)?.FullName);
-            await using var registry = await RegistryHost.OpenAsync(host, ct);
+            await using var registry = await RegistryHost.OpenForReadingAsync(host, ct);
             using var tools = ToolHost.Create(registry, SandboxOptions.From(settings.Sandbox, TimeoutOverride(result.GetValue(timeout))), remoteDocs: settings.Docs);
             var call = await tools.Functions.CallAsync(entryId, arguments, ct);
             if (call.Logs.Length > 0) cli.RawErr.Write(call.Logs.EndsWith('\n') ? call.Logs : call.Logs + "\n");

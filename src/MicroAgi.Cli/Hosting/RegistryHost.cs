@@ -36,6 +36,19 @@ internal static class RegistryHost
         }
     }
 
+    /// <summary>
+    /// For commands that only read: with no registry database yet there is nothing stored to read, so
+    /// the app alone answers and neither the state directory nor the database is created. A state
+    /// directory that is a file is still reported, as for any command.
+    /// </summary>
+    public static Task<EntryRegistry> OpenForReadingAsync(HostSettings settings, CancellationToken cancellationToken)
+    {
+        var nothingStored = !File.Exists(StateDirectory.RegistryDatabase(settings.StateDirectory)) && !File.Exists(settings.StateDirectory);
+        return nothingStored && !settings.Ephemeral
+            ? Task.FromResult(EntryRegistry.CreateInMemory(LoadBaseEntries(settings), Validators))
+            : OpenAsync(settings, cancellationToken);
+    }
+
     private static SqliteRegistryStore OpenStore(string stateDirectory)
     {
         try

@@ -34,6 +34,23 @@ public class RegistryDatabaseTests
         Assert.Contains("is damaged: changes row (version 1, seq 0): op \"Explode\" is not one of Create, Update, Delete", result.Stderr);
     }
 
+    [Fact]
+    public async Task Reading_commands_on_a_new_state_directory_create_nothing()
+    {
+        using var cli = new CliRunner { PassStateDirectory = false };
+        var fresh = Path.Combine(cli.StateDirectory, "not-yet");
+        cli.Environment["MICROAGI_HOME"] = fresh;
+
+        var list = await cli.RunAsync("registry", "list");
+        var show = await cli.RunAsync("registry", "show", "app:dev_assistant");
+        var history = await cli.RunAsync("registry", "history");
+        var policy = await cli.RunAsync("policy", "check", "--scope", "app:agent_security", "--actor", "service:agent", "--action", "registry.write", "--resource", "app.generated:x");
+
+        foreach (var result in new[] { list, show, history, policy }) Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("app:dev_assistant", list.Stdout, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(fresh), "a reading command created the state directory");
+    }
+
     private static void Sql(string db, string sql)
     {
         using var connection = new SqliteConnection($"Data Source={db};Pooling=False");
