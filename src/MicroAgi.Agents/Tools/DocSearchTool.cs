@@ -83,17 +83,35 @@ internal sealed class DocSearchTool
 
     private async Task<FunctionResult> QueryAsync(string query, CancellationToken cancellationToken)
     {
-        var local = Query(query);
-        if (_remote is not { CanSearch: true } || local.Value is not JsonObject result) return local;
+        if (_remote is not { CanSearch: true }) return Query(query, MaxChars);
         var remote = await _remote.SearchAsync(query, cancellationToken).ConfigureAwait(false);
-        if (remote.Text is null) result["remote_error"] = remote.Error;
-        else result["remote_results"] = remote.Text.Length <= MaxChars
+        // The two answers share the cap: the site's may take up to half, and whatever the embedded passages leave.
+        var reserved = remote.Text is null ? 0 : Math.Min(remote.Text.Length, MaxChars / 2);
+        var local = Query(query, MaxChars - reserved);
+        if (local.Value is not JsonObject result) return local;
+        if (remote.Text is null)
+        {
+            result["remote_error"] = remote.Error;
+            return local;
+        }
+        // At least what was reserved: the passages' truncation mark may have taken a little of it.
+        var room = Math.Max(reserved, MaxChars - TextLength(result));
+        result["remote_results"] = remote.Text.Length <= room
             ? remote.Text
-            : remote.Text[..MaxChars] + Invariant($"\n{TruncationMark}: {MaxChars} of {remote.Text.Length} characters)");
+            : remote.Text[..room] + Invariant($"\n{TruncationMark}: {room} of {remote.Text.Length} characters)");
         return local;
     }
 
-    private FunctionResult Query(string query)
+    /// <summary>The characters of every string in <paramref name="node"/>: what counts against the cap.</summary>
+    private static int TextLength(JsonNode? node) => node switch
+    {
+        JsonObject obj => obj.Sum(p => TextLength(p.Value)),
+        JsonArray list => list.Sum(TextLength),
+        JsonValue value when value.TryGetValue<string>(out var text) => text.Length,
+        _ => 0,
+    };
+
+    private FunctionResult Query(string query, int cap)
     {
         var terms = SearchTokenizer.Tokens(query);
         var echo = Echo(query);
@@ -121,7 +139,7 @@ internal sealed class DocSearchTool
         var results = text.ToString().TrimEnd();
         var pages = hits.Select(h => h.Passage.Page.Path).Distinct(StringComparer.Ordinal).ToList();
         // The echo and the page list share the cap with the passages.
-        var room = MaxChars - echo.Length - pages.Sum(p => p.Length);
+        var room = cap - echo.Length - pages.Sum(p => p.Length);
         if (results.Length > room)
             results = results[..room] + Invariant($"\n{TruncationMark}: {room} of {results.Length} characters; open a page with {{\"path\": ...}} to read it whole)");
         return ToolResults.Ok(new JsonObject

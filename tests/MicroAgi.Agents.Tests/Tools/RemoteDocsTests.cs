@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using MicroAgi.Agents.Tools;
 using MicroAgi.Agents.Tools.Docs;
 using MicroAgi.Testing.FakeLlm;
 
@@ -33,6 +34,23 @@ public sealed class RemoteDocsTests : IDisposable
         Assert.Contains("time.md", result.Value!["pages"]!.ToJsonString(), StringComparison.Ordinal);
         Assert.Equal("remote results for: current time utc", (string?)result.Value["remote_results"]);
         Assert.Equal("/search?q=current%20time%20utc", _site.Requests.Single());
+    }
+
+    [Fact]
+    public async Task The_embedded_passages_and_a_long_answer_from_the_site_share_the_cap()
+    {
+        _site.SearchAnswer = new string('r', 20_000);
+        await using var host = ToolTestHost.InMemory(remoteDocs: Remote());
+
+        var result = await host.CallAsync(Search, """{"query": "http request json headers body response"}""");
+
+        Assert.True(result.IsSuccess, result.ToString());
+        var remote = (string)result.Value!["remote_results"]!;
+        Assert.Contains("truncated", remote, StringComparison.Ordinal);
+        Assert.True(remote.Count(c => c == 'r') >= DocSearchTool.MaxChars / 2, "the site's answer got less than half the cap");
+        var total = result.Value.AsObject().Sum(p => p.Value is System.Text.Json.Nodes.JsonArray list ? list.Sum(v => ((string)v!).Length) : ((string)p.Value!).Length);
+        // The cap, plus the two truncation marks.
+        Assert.True(total <= DocSearchTool.MaxChars + 300, $"the answer has {total} characters");
     }
 
     [Fact]
@@ -119,6 +137,7 @@ public sealed class RemoteDocsTests : IDisposable
         public string Url { get; }
         public HttpStatusCode? FailWith { get; set; }
         public bool StallAfterHeaders { get; set; }
+        public string? SearchAnswer { get; set; }
         public List<string> Requests { get; } = [];
 
         private async Task ServeAsync()
@@ -137,7 +156,7 @@ public sealed class RemoteDocsTests : IDisposable
                 var target = context.Request.RawUrl ?? "";
                 lock (Requests) Requests.Add(target);
                 var (status, body) = FailWith is { } failure ? (failure, "down")
-                    : target.StartsWith("/search", StringComparison.Ordinal) ? (HttpStatusCode.OK, "remote results for: " + context.Request.QueryString["q"])
+                    : target.StartsWith("/search", StringComparison.Ordinal) ? (HttpStatusCode.OK, SearchAnswer ?? "remote results for: " + context.Request.QueryString["q"])
                     : target.StartsWith("/pages/", StringComparison.Ordinal) ? (HttpStatusCode.OK, "page " + Uri.UnescapeDataString(target["/pages/".Length..]))
                     : (HttpStatusCode.NotFound, "no such page");
                 var bytes = Encoding.UTF8.GetBytes(body);
