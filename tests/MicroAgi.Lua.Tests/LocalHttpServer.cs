@@ -45,6 +45,12 @@ internal sealed class LocalHttpServer : IAsyncDisposable
             {
                 return;
             }
+            catch (SocketException) when (_stop.IsCancellationRequested)
+            {
+                // Stopping the listener while an accept is pending may surface as "operation canceled"
+                // from the socket rather than as a cancellation, depending on which wins the race.
+                return;
+            }
             _ = Task.Run(() => ServeAsync(client));
         }
     }

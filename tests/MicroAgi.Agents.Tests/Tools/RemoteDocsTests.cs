@@ -170,8 +170,15 @@ public sealed class RemoteDocsTests : IDisposable
                     _ = Task.Delay(TimeSpan.FromSeconds(30)).ContinueWith(_ => context.Response.Abort(), TaskScheduler.Default);
                     continue;
                 }
-                await context.Response.OutputStream.WriteAsync(bytes);
-                context.Response.Close();
+                try
+                {
+                    await context.Response.OutputStream.WriteAsync(bytes);
+                    context.Response.Close();
+                }
+                catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
+                {
+                    // The client gave up first (a doc_search deadline); the site goes on serving.
+                }
             }
         }
 
