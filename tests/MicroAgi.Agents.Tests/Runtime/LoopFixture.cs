@@ -25,19 +25,16 @@ internal sealed class LoopFixture : IAsyncDisposable
     {
         Server = FakeOpenAIServer.Start();
         Registry = EntryRegistry.CreateInMemory([
-            Entry.Create(EntryId.Parse(AgentId), "registry.entry",
-                new JsonObject { ["type"] = "agent.gen1", ["title"] = "Tester" },
-                new JsonObject { ["prompt"] = "You are a test agent.", ["model"] = "big", ["max_tokens"] = 512, ["tools"] = new JsonArray("app.tools:*") }),
+            Agent(AgentId, "big", maxTokens: 512),
             Model("big", "reasoning", contextWindow),
             Model("small", "fast", 1_000_000),
-            NativeTool("echo", new JsonObject { ["type"] = "object", ["properties"] = new JsonObject { ["text"] = new JsonObject { ["type"] = "string" } }, ["required"] = new JsonArray("text") }),
+            EchoTool,
             NativeTool("explode"),
             NativeTool("slow"),
             NativeTool("load_tool"),
             .. extraEntries,
         ]);
-        Natives
-            .Register("app.tools:echo", (call, _) => Task.FromResult(FunctionResult.Success(new JsonObject { ["echo"] = call.Arguments!["text"]!.DeepClone() })))
+        RegisterEcho(Natives)
             .Register("app.tools:explode", (_, _) => throw new InvalidOperationException("kaboom"))
             .Register("app.tools:slow", async (_, ct) => { await Task.Delay(TimeSpan.FromSeconds(30), ct); return FunctionResult.Success(null); })
             .Register("app.tools:load_tool", (call, _) =>
@@ -58,6 +55,18 @@ internal sealed class LoopFixture : IAsyncDisposable
 
     public AgentSession NewSession(Conversation? conversation = null) =>
         new(Services, new AgentContext(Services, EntryId.Parse(AgentId)), conversation ?? new Conversation());
+
+    /// <summary>A test agent on <paramref name="model"/> with every tool in <c>app.tools</c>.</summary>
+    public static Entry Agent(string id, string model, int maxTokens) => Entry.Create(EntryId.Parse(id), "registry.entry",
+        new JsonObject { ["type"] = "agent.gen1", ["title"] = "Tester" },
+        new JsonObject { ["prompt"] = "You are a test agent.", ["model"] = model, ["max_tokens"] = maxTokens, ["tools"] = new JsonArray("app.tools:*") });
+
+    /// <summary><c>app.tools:echo</c>: answers <c>{echo: text}</c> once <see cref="RegisterEcho"/> gave it a body.</summary>
+    public static Entry EchoTool { get; } =
+        NativeTool("echo", new JsonObject { ["type"] = "object", ["properties"] = new JsonObject { ["text"] = new JsonObject { ["type"] = "string" } }, ["required"] = new JsonArray("text") });
+
+    public static NativeFunctionCatalog RegisterEcho(NativeFunctionCatalog natives) =>
+        natives.Register("app.tools:echo", (call, _) => Task.FromResult(FunctionResult.Success(new JsonObject { ["echo"] = call.Arguments!["text"]!.DeepClone() })));
 
     public static Entry Model(string name, string modelClass, int window) => Entry.Create(new EntryId("app", name), "registry.entry",
         new JsonObject

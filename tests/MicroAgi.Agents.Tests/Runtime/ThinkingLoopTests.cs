@@ -102,9 +102,7 @@ internal sealed class AnthropicLoopFixture : IAsyncDisposable
     {
         Server = FakeAnthropicServer.Start(new FakeServerOptions { StrictThinking = true });
         var registry = EntryRegistry.CreateInMemory([
-            Entry.Create(EntryId.Parse(AgentId), "registry.entry",
-                new JsonObject { ["type"] = "agent.gen1", ["title"] = "Thinker" },
-                new JsonObject { ["prompt"] = "You are a test agent.", ["model"] = "claude-thinker", ["max_tokens"] = 2048, ["tools"] = new JsonArray("app.tools:*") }),
+            LoopFixture.Agent(AgentId, "claude-thinker", maxTokens: 2048),
             Entry.Create(new EntryId("app", "claude-thinker"), "registry.entry",
                 new JsonObject
                 {
@@ -116,10 +114,9 @@ internal sealed class AnthropicLoopFixture : IAsyncDisposable
                     ["output_tokens"] = 4096,
                     ["providers"] = new JsonArray(new JsonObject { ["id"] = "anthropic", ["provider_model"] = "claude-sonnet-4-5" }),
                 }),
-            LoopFixture.NativeTool("echo", new JsonObject { ["type"] = "object", ["properties"] = new JsonObject { ["text"] = new JsonObject { ["type"] = "string" } }, ["required"] = new JsonArray("text") }),
+            LoopFixture.EchoTool,
         ]);
-        var natives = new NativeFunctionCatalog()
-            .Register("app.tools:echo", (call, _) => Task.FromResult(FunctionResult.Success(new JsonObject { ["echo"] = call.Arguments!["text"]!.DeepClone() })));
+        var natives = LoopFixture.RegisterEcho(new NativeFunctionCatalog());
         Services = new AgentServices(registry, new FunctionCaller(registry, _lua, natives), ClientFor, new CostTracker(),
             new AgentSettings { Stream = stream, ToolTimeout = TimeSpan.FromSeconds(30) });
     }
