@@ -1,5 +1,5 @@
 using MicroAgi.Agents.Tools.Files;
-using MicroAgi.Lua.Functions;
+using MicroAgi.Functions;
 
 namespace MicroAgi.Agents.Tools;
 

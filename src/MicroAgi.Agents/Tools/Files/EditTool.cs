@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using MicroAgi.Agents.Approval;
-using MicroAgi.Lua.Functions;
+using MicroAgi.Functions;
 
 namespace MicroAgi.Agents.Tools.Files;
 

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using MAB.DotIgnore;
 using Microsoft.Extensions.FileSystemGlobbing;
 using GlobMatcher = Microsoft.Extensions.FileSystemGlobbing.Matcher;
-using MicroAgi.Lua.Functions;
+using MicroAgi.Functions;
 
 namespace MicroAgi.Agents.Tools.Files;
 

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using MicroAgi.Agents.Approval;
-using MicroAgi.Lua.Functions;
+using MicroAgi.Functions;
 
 namespace MicroAgi.Agents.Tools.Files;
 
