@@ -1,4 +1,5 @@
 using MicroAgi.Agents.Tools.Files;
+using MicroAgi.Agents.Tools.Shell;
 using MicroAgi.Functions;
 
 namespace MicroAgi.Agents.Tools;
@@ -22,9 +23,11 @@ public static class BuiltInTools
     public const string Write = "write";
     public const string Edit = "edit";
     public const string Glob = "glob";
+    public const string Exec = "exec";
+    public const string Process = "process";
 
     /// <summary>The handler names, as the entries' <c>data.handler</c> give them.</summary>
-    public static IReadOnlyList<string> HandlerNames { get; } = [DocSearch, RegistryList, RegistryRead, CreateTool, LoadTool, Read, Write, Edit, Glob];
+    public static IReadOnlyList<string> HandlerNames { get; } = [DocSearch, RegistryList, RegistryRead, CreateTool, LoadTool, Read, Write, Edit, Glob, Exec, Process];
 
     /// <summary>Registers the handlers in <paramref name="catalog"/> (each name once per catalog).</summary>
     public static NativeFunctionCatalog Register(NativeFunctionCatalog catalog, BuiltInToolServices services)
@@ -41,6 +44,8 @@ public static class BuiltInTools
         var write = new WriteTool(machine.Workspace, machine.Ledger, machine.Approval);
         var edit = new EditTool(machine.Workspace, machine.Ledger, machine.Approval);
         var glob = new GlobTool(machine.Workspace);
+        var exec = new ExecTool(machine.Shell);
+        var process = new ProcessTool(machine.Shell);
         return catalog
             .Register(DocSearch, docSearch.InvokeAsync)
             .Register(RegistryList, registryList.InvokeAsync)
@@ -50,6 +55,8 @@ public static class BuiltInTools
             .Register(Read, read.InvokeAsync)
             .Register(Write, write.InvokeAsync)
             .Register(Edit, edit.InvokeAsync)
-            .Register(Glob, glob.InvokeAsync);
+            .Register(Glob, glob.InvokeAsync)
+            .Register(Exec, exec.InvokeAsync)
+            .Register(Process, process.InvokeAsync);
     }
 }

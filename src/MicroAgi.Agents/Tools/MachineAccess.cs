@@ -1,20 +1,24 @@
 using MicroAgi.Agents.Approval;
 using MicroAgi.Agents.Tools.Files;
+using MicroAgi.Agents.Tools.Shell;
 
 namespace MicroAgi.Agents.Tools;
 
 /// <summary>
 /// What the tools that reach the machine (files, shell, web, subagents) work within: the workspace
-/// they are confined to, the approval gate for changes, and each group's limits. One per session.
+/// they are confined to, the approval gate for changes, the shell with its sandbox and background
+/// processes. One per session; disposing it kills the session's background processes.
 /// </summary>
-public sealed record MachineAccess
+public sealed class MachineAccess : IDisposable
 {
-    public MachineAccess(WorkspaceRoot workspace, ApprovalGate approval)
+    public MachineAccess(WorkspaceRoot workspace, ApprovalGate approval, ShellSandbox sandbox, ShellOptions? shell = null)
     {
         ArgumentNullException.ThrowIfNull(workspace);
         ArgumentNullException.ThrowIfNull(approval);
+        ArgumentNullException.ThrowIfNull(sandbox);
         Workspace = workspace;
         Approval = approval;
+        Shell = new ShellRunner(workspace, approval, sandbox, shell ?? new ShellOptions());
     }
 
     public WorkspaceRoot Workspace { get; }
@@ -22,11 +26,17 @@ public sealed record MachineAccess
     public ApprovalGate Approval { get; }
 
     /// <summary>The file versions the agent has seen (write refuses to overwrite what it has not).</summary>
-    public FileReadLedger Ledger { get; init; } = new();
+    public FileReadLedger Ledger { get; } = new();
+
+    /// <summary>Runs exec and process commands and keeps the background ones.</summary>
+    public ShellRunner Shell { get; }
 
     /// <summary>
-    /// The current directory as workspace, and a gate that refuses every change because nobody can be
-    /// asked: safe for hosts that configure nothing.
+    /// The current directory as workspace and a gate that refuses every change and command because nobody
+    /// can be asked — safe for hosts that configure nothing (so no sandbox is looked for either).
     /// </summary>
-    public static MachineAccess InCurrentDirectory() => new(WorkspaceRoot.At(Environment.CurrentDirectory), new ApprovalGate(ApprovalMode.Ask));
+    public static MachineAccess InCurrentDirectory() =>
+        new(WorkspaceRoot.At(Environment.CurrentDirectory), new ApprovalGate(ApprovalMode.Ask), ShellSandbox.Off);
+
+    public void Dispose() => Shell.Dispose();
 }

@@ -4,6 +4,7 @@ using MicroAgi.Agents.Tools;
 using MicroAgi.Agents.Tools.Docs;
 using MicroAgi.Agents.Tools.Files;
 using MicroAgi.Agents.Tools.Generated;
+using MicroAgi.Agents.Tools.Shell;
 using MicroAgi.Functions;
 using MicroAgi.Lua.Runtime;
 using MicroAgi.Registry;
@@ -19,13 +20,12 @@ internal sealed class MachineToolHost : IDisposable
 {
     private readonly LuaRuntime _runtime = new();
 
-    public MachineToolHost(ApprovalGate? approval = null, Func<MachineAccess, MachineAccess>? configure = null)
+    public MachineToolHost(ApprovalGate? approval = null, ShellSandbox? sandbox = null, ShellOptions? shell = null)
     {
         Workspace = new TempDirectory();
         Root = WorkspaceRoot.At(Workspace.Path);
         var registry = EntryRegistry.CreateInMemory(AppLoader.Load(new DirectoryAppFiles(RepoPaths.BuiltInApp)));
-        var access = new MachineAccess(Root, approval ?? ApprovalGate.AllowAll);
-        Access = configure is null ? access : configure(access);
+        Access = new MachineAccess(Root, approval ?? ApprovalGate.AllowAll, sandbox ?? ShellSandbox.Off, shell);
         var services = new BuiltInToolServices(registry, new GeneratedToolWriter(registry, _runtime), DocsCorpus.Empty) { Machine = Access };
         Functions = new FunctionCaller(registry, _runtime, BuiltInTools.Register(new NativeFunctionCatalog(), services));
     }
@@ -57,6 +57,7 @@ internal sealed class MachineToolHost : IDisposable
 
     public void Dispose()
     {
+        Access.Dispose();
         _runtime.Dispose();
         Workspace.Dispose();
     }
