@@ -29,12 +29,17 @@ internal static class RunCommand
             result.GetValue(options.BaseUrl),
             !result.GetValue(options.NoStream),
             result.GetValue(options.Config)?.FullName,
-            result.GetResult(options.Resume) is null ? null : result.GetValue(options.Resume) ?? "");
+            result.GetResult(options.Resume) is null ? null : result.GetValue(options.Resume) ?? "")
+        {
+            Approval = result.GetValue(options.Approval),
+        };
         return RunAsync(cli, cli.Options.Read(result), settings, result.GetValue(options.Prompt), cancellationToken);
     }
 
     private static async Task<int> RunAsync(CliContext cli, HostSettings host, RunSettings run, string? prompt, CancellationToken cancellationToken)
     {
+        // Only someone at a terminal can answer an approval question; -p and piped input never ask.
+        if (prompt is null && !Console.IsInputRedirected) run = run with { ApprovalPrompt = new ConsoleApprovalPrompt(cli.Out) };
         await using var session = await SessionHost.StartAsync(host, run, cancellationToken).ConfigureAwait(false);
         var observer = new ConsoleObserver(cli.Out, showReasoning: !Console.IsOutputRedirected);
         // On stderr: what a script captures from stdout stays the answer alone.
@@ -42,6 +47,7 @@ internal static class RunCommand
         var interrupts = new InterruptHandler();
         using var _ = interrupts.Install();
 
+        if (session.SandboxWarning is { } unconfined) cli.Err.MarkupLine($"[yellow]warning:[/] {Markup.Escape(unconfined)}");
         foreach (var problem in session.Session.Runner.Problems)
         {
             cli.Err.MarkupLine($"[yellow]warning:[/] tool {Markup.Escape(problem.Tool)} is not available: {Markup.Escape(problem.Reason)}");

@@ -35,7 +35,9 @@ internal static class ToolsCommands
             var host = cli.Options.Read(result);
             var settings = MicroAgiConfig.For(host, result.GetValue(config)?.FullName);
             await using var registry = await RegistryHost.OpenForReadingAsync(host, ct);
-            using var tools = ToolHost.Create(registry, SandboxOptions.From(settings.Sandbox, TimeoutOverride(result.GetValue(timeout))), remoteDocs: settings.Docs);
+            // The user typed this call: it is its own approval (commands still run in the sandbox).
+            var machine = MachineSetup.Create(settings, host, Agents.Approval.ApprovalMode.FullAuto, prompt: null);
+            using var tools = ToolHost.Create(registry, SandboxOptions.From(settings.Sandbox, TimeoutOverride(result.GetValue(timeout))), remoteDocs: settings.Docs, machine: machine);
             var call = await tools.Functions.CallAsync(entryId, arguments, ct);
             if (call.Logs.Length > 0) cli.RawErr.Write(call.Logs.EndsWith('\n') ? call.Logs : call.Logs + "\n");
             if (!call.IsSuccess) return Fail(cli, call.Error!);

@@ -119,7 +119,18 @@ internal sealed class ToolsConfig
 {
     public double? TimeoutSeconds { get; set; }
 
-    public string? Problem() => ConfigSeconds.Problem("tools.timeout_seconds", TimeoutSeconds);
+    /// <summary>The directory the file tools and commands are confined to (default: the current directory).</summary>
+    public string? Workspace { get; set; }
+
+    /// <summary>ask, auto-edit or full-auto: what may change the machine without asking (--approval overrides it).</summary>
+    public string? Approval { get; set; }
+
+    public ExecConfig Exec { get; set; } = new();
+
+    public string? Problem() =>
+        ConfigSeconds.Problem("tools.timeout_seconds", TimeoutSeconds)
+        ?? ApprovalSetting.Problem("tools.approval", Approval)
+        ?? Exec.Problem();
 }
 
 internal sealed class LoopConfig

@@ -9,6 +9,10 @@ internal sealed class RunOptions
     public Option<string?> Model { get; } = new("--model") { Description = "A registry model name or class, or any provider model name (e.g. llama3.1 on Ollama)" };
     public Option<string?> BaseUrl { get; } = new("--base-url") { Description = "An OpenAI-compatible endpoint, e.g. http://localhost:11434/v1" };
     public Option<bool> NoStream { get; } = new("--no-stream") { Description = "Ask for whole responses (for servers that cannot stream tool calls)" };
+    public Option<string?> Approval { get; } = new("--approval")
+    {
+        Description = "What may change the machine without asking: ask (default in the REPL), auto-edit (file changes) or full-auto; -p never asks, so it refuses changes unless a mode allows them",
+    };
     public Option<FileInfo?> Config { get; } = new("--config") { Description = "A microagi.yaml to use instead of the one in the state directory" };
     public Option<string?> Resume { get; } = new("--resume")
     {
@@ -22,6 +26,7 @@ internal sealed class RunOptions
         command.Add(Model);
         command.Add(BaseUrl);
         command.Add(NoStream);
+        command.Add(Approval);
         command.Add(Config);
         command.Add(Resume);
     }

@@ -39,6 +39,9 @@ internal sealed class SessionHost : IAsyncDisposable
     public RetryNotices Retries { get; }
     public string TranscriptId => _transcript.Id;
 
+    /// <summary>Why commands run unconfined (no usable bubblewrap), for a warning at start; null when they are sandboxed.</summary>
+    public string? SandboxWarning => _tools.Machine?.Shell.Sandbox.Warning;
+
     /// <summary>Takes in registry versions other processes stored (tools another session created).</summary>
     public Task RefreshRegistryAsync(CancellationToken cancellationToken) => _registry.RefreshAsync(cancellationToken);
 
@@ -54,7 +57,8 @@ internal sealed class SessionHost : IAsyncDisposable
         JsonlTranscript? transcript = null;
         try
         {
-            tools = ToolHost.Create(registry, SandboxOptions.From(config.Sandbox), remoteDocs: config.Docs);
+            var machine = MachineSetup.Create(config, host, MachineSetup.Mode(run.Approval, config), run.ApprovalPrompt);
+            tools = ToolHost.Create(registry, SandboxOptions.From(config.Sandbox), remoteDocs: config.Docs, machine: machine);
             clients = new ChatClientPool(new ChatClientFactory(providers));
             var agentId = EntryId.Parse(run.Agent ?? config.Agent ?? "app:dev_assistant");
             var agentEntry = registry.Get(agentId)
@@ -109,4 +113,11 @@ internal sealed class SessionHost : IAsyncDisposable
 }
 
 /// <summary>What the run command was asked for.</summary>
-internal sealed record RunSettings(string? Agent, string? Model, string? BaseUrl, bool Stream, string? ConfigFile, string? Resume);
+internal sealed record RunSettings(string? Agent, string? Model, string? BaseUrl, bool Stream, string? ConfigFile, string? Resume)
+{
+    /// <summary>--approval: ask, auto-edit or full-auto (else the configuration's, else ask).</summary>
+    public string? Approval { get; init; }
+
+    /// <summary>Who is asked before a change; null where nobody can be (then ask refuses).</summary>
+    public Agents.Approval.IApprovalPrompt? ApprovalPrompt { get; init; }
+}

@@ -20,8 +20,9 @@ internal sealed class ToolHost : IDisposable
 
     private readonly HttpClient? _remoteDocsHttp;
 
-    private ToolHost(IRegistry registry, LuaRuntime runtime, IDocsCorpus docs, DocsConfig? remoteDocs)
+    private ToolHost(IRegistry registry, LuaRuntime runtime, IDocsCorpus docs, DocsConfig? remoteDocs, MachineAccess? machine)
     {
+        Machine = machine;
         Registry = registry;
         Runtime = runtime;
         Docs = docs;
@@ -33,7 +34,7 @@ internal sealed class ToolHost : IDisposable
             _remoteDocsHttp = new HttpClient { Timeout = remoteDocs.Timeout };
             remote = new RemoteDocs(_remoteDocsHttp, remoteDocs.SearchUrl, remoteDocs.PageUrl);
         }
-        Natives = BuiltInTools.Register(new NativeFunctionCatalog(), new BuiltInToolServices(registry, Writer, docs) { RemoteDocs = remote });
+        Natives = BuiltInTools.Register(new NativeFunctionCatalog(), new BuiltInToolServices(registry, Writer, docs) { RemoteDocs = remote, Machine = machine });
         Functions = new FunctionCaller(registry, runtime, Natives);
     }
 
@@ -50,6 +51,9 @@ internal sealed class ToolHost : IDisposable
 
     public NativeFunctionCatalog Natives { get; }
 
+    /// <summary>The workspace, approval gate and shell of the machine tools (owned: disposing the host kills background processes).</summary>
+    public MachineAccess? Machine { get; }
+
     /// <summary><c>funcs.call</c>: calls any function entry, built-in or generated, by id.</summary>
     public FunctionCaller Functions { get; }
 
@@ -57,13 +61,13 @@ internal sealed class ToolHost : IDisposable
     /// A tool host over <paramref name="registry"/>, serving the docs embedded in this assembly unless others
     /// are given, and the documentation site of <paramref name="remoteDocs"/> when one is configured.
     /// </summary>
-    public static ToolHost Create(IRegistry registry, LuaRuntimeOptions? options = null, IDocsCorpus? docs = null, DocsConfig? remoteDocs = null)
+    public static ToolHost Create(IRegistry registry, LuaRuntimeOptions? options = null, IDocsCorpus? docs = null, DocsConfig? remoteDocs = null, MachineAccess? machine = null)
     {
         ArgumentNullException.ThrowIfNull(registry);
         var runtime = new LuaRuntime(options);
         try
         {
-            return new ToolHost(registry, runtime, docs ?? EmbeddedDocs(), remoteDocs);
+            return new ToolHost(registry, runtime, docs ?? EmbeddedDocs(), remoteDocs, machine);
         }
         catch
         {
@@ -89,6 +93,7 @@ internal sealed class ToolHost : IDisposable
 
     public void Dispose()
     {
+        Machine?.Dispose();
         Runtime.Dispose();
         _remoteDocsHttp?.Dispose();
     }

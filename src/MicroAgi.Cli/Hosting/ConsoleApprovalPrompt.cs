@@ -1,0 +1,40 @@
+using MicroAgi.Agents.Approval;
+using Spectre.Console;
+
+namespace MicroAgi.Cli.Hosting;
+
+/// <summary>
+/// Asks at the terminal before a change: shows what will run (the command, the path and diff, the new
+/// content) and reads y / n / s (always this session) / w (always in this workspace).
+/// </summary>
+internal sealed class ConsoleApprovalPrompt(IAnsiConsole output) : IApprovalPrompt
+{
+    public async Task<ApprovalAnswer> AskAsync(ApprovalRequest request, CancellationToken cancellationToken)
+    {
+        output.WriteLine();
+        output.MarkupLine($"[yellow]approve?[/] [bold]{Markup.Escape(TerminalText.Sanitize(request.Summary))}[/]");
+        foreach (var raw in request.Detail.Split('\n'))
+        {
+            var line = TerminalText.Sanitize(raw.TrimEnd('\r'));
+            var style = line.StartsWith('+') ? "green" : line.StartsWith('-') ? "red" : "dim";
+            output.MarkupLine($"  [{style}]{Markup.Escape(line)}[/]");
+        }
+        while (true)
+        {
+            output.Markup($"[yellow]allow?[/] y = yes, n = no, s = always this session, w = always in this workspace ({Markup.Escape(request.StandingKey)}): ");
+            // Console reads block their thread and ignore cancellation: Ctrl+C abandons the read and the turn.
+            var line = await Task.Run(Console.In.ReadLine, CancellationToken.None).WaitAsync(cancellationToken).ConfigureAwait(false);
+            switch (line?.Trim().ToLowerInvariant())
+            {
+                case null or "n" or "no":
+                    return ApprovalAnswer.No;
+                case "y" or "yes":
+                    return ApprovalAnswer.Yes;
+                case "s" or "session":
+                    return ApprovalAnswer.AlwaysThisSession;
+                case "w" or "workspace":
+                    return ApprovalAnswer.AlwaysThisWorkspace;
+            }
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using MicroAgi.Agents.Approval;
+using MicroAgi.Agents.Tools;
+using MicroAgi.Agents.Tools.Files;
+using MicroAgi.Agents.Tools.Shell;
+
+namespace MicroAgi.Cli.Hosting;
+
+/// <summary>Builds the machine tools' workspace, approval gate and shell from microagi.yaml and the command line.</summary>
+internal static class MachineSetup
+{
+    public const string StandingApprovalsFile = "approvals.json";
+
+    /// <summary>
+    /// The approval mode: <c>--approval</c>, else <c>tools.approval</c>, else ask. Where nobody can be
+    /// asked (<c>-p</c>, piped input) ask means every change is refused with a message saying how to allow it.
+    /// </summary>
+    public static ApprovalMode Mode(string? flag, MicroAgiConfig config)
+    {
+        if (flag is not null && !ApprovalModes.TryParse(flag, out _))
+            throw new ConfigException($"--approval must be {ApprovalModes.Help}, not '{flag}'");
+        return ApprovalModes.TryParse(flag ?? config.Tools.Approval, out var mode) ? mode : ApprovalMode.Ask;
+    }
+
+    public static MachineAccess Create(MicroAgiConfig config, HostSettings host, ApprovalMode mode, IApprovalPrompt? prompt)
+    {
+        WorkspaceRoot workspace;
+        try
+        {
+            workspace = WorkspaceRoot.At(config.Tools.Workspace ?? Environment.CurrentDirectory);
+        }
+        catch (DirectoryNotFoundException ex)
+        {
+            throw new ConfigException($"tools.workspace: {ex.Message}", ex);
+        }
+        ShellSandbox sandbox;
+        try
+        {
+            sandbox = ShellSandbox.Detect(config.Tools.Exec.Mode());
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new ConfigException(ex.Message, ex);
+        }
+        var standing = new StandingApprovals(Path.Combine(host.StateDirectory, StandingApprovalsFile), workspace.FullPath);
+        return new MachineAccess(workspace, new ApprovalGate(mode, prompt, standing), sandbox, config.Tools.Exec.Options());
+    }
+}
