@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -42,19 +43,21 @@ public sealed class FunctionCaller : IFunctionCaller
         var prepared = _prepared.GetValue(entry, Prepare);
         if (prepared.Problem is not null) return Task.FromResult(FunctionResult.Failure(FunctionErrorKind.NotCallable, prepared.Problem));
         arguments ??= new JsonObject();
+        // The call's clock starts here: checking the arguments (a schema pattern may be slow) is part of it.
+        var startedAt = Stopwatch.GetTimestamp();
         if (prepared.Schema is not null)
         {
-            var errors = prepared.Schema.Validate(arguments);
+            var errors = prepared.Schema.Validate(arguments, _runtime.Options.Limits.Timeout);
             if (errors.Count > 0)
                 return Task.FromResult(FunctionResult.Failure(FunctionErrorKind.InvalidArguments, "invalid arguments: " + string.Join("; ", errors)));
         }
-        return prepared.Lua is not null ? Task.FromResult(RunLua(prepared, arguments, cancellationToken)) : RunNativeAsync(entry, prepared, arguments, cancellationToken);
+        return prepared.Lua is not null ? Task.FromResult(RunLua(prepared, arguments, startedAt, cancellationToken)) : RunNativeAsync(entry, prepared, arguments, cancellationToken);
     }
 
-    private FunctionResult RunLua(PreparedFunction prepared, JsonNode arguments, CancellationToken cancellationToken)
+    private FunctionResult RunLua(PreparedFunction prepared, JsonNode arguments, long startedAt, CancellationToken cancellationToken)
     {
         if (prepared.Pool is null || prepared.Pool.IsDisposed) prepared.Pool = _runtime.PoolFor(prepared.Lua!);
-        return _runtime.Run(prepared.Pool, arguments, _runtime.Options.Limits, cancellationToken);
+        return _runtime.Run(prepared.Pool, arguments, _runtime.Options.Limits, cancellationToken, startedAt);
     }
 
     private async Task<FunctionResult> RunNativeAsync(Entry entry, PreparedFunction prepared, JsonNode arguments, CancellationToken cancellationToken)

@@ -53,7 +53,7 @@ public sealed record FunctionResult
 
     public FunctionErrorKind ErrorKind { get; }
 
-    /// <summary>The error message when the call failed, else null.</summary>
+    /// <summary>The error message when the call failed, else null; at most <see cref="ErrorText.MaxLength"/> characters.</summary>
     public string? Error { get; }
 
     public string Logs { get; }
@@ -64,7 +64,7 @@ public sealed record FunctionResult
     {
         if (kind == FunctionErrorKind.None) throw new ArgumentException("a failure needs an error kind", nameof(kind));
         ArgumentException.ThrowIfNullOrWhiteSpace(message);
-        return new(null, kind, message, logs ?? "");
+        return new(null, kind, ErrorText.Cap(message), logs ?? "");
     }
 
     /// <summary>The value as compact JSON text with characters written as they are (not \u-escaped).</summary>
