@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using MicroAgi.Lua.Functions;
+using MicroAgi.Functions;
+using MicroAgi.Lua.Runtime;
 using MicroAgi.Registry;
 
 namespace MicroAgi.Benchmarks;

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using MicroAgi.Lua.Functions;
+using MicroAgi.Functions;
+using MicroAgi.Lua.Runtime;
 using MicroAgi.Lua.Modules;
 using MicroAgi.Registry;
 
@@ -219,7 +220,7 @@ public sealed class HostFunctionLimitTests : IDisposable
     {
         var run = Measure(_patient, body);
         Assert.Equal(expected, run.Result.ErrorKind);
-        Assert.InRange(run.Result.Error!.Length, 1000, ErrorText.MaxLength);
+        Assert.InRange(run.Result.Error!.Length, 1000, FunctionResult.MaxErrorLength);
         Assert.Matches(@"… \(\d+ more bytes\)$", run.Result.Error);
         Assert.True(run.Allocated < ManagedBound, $"allocated {run.Allocated >> 20} MiB of managed memory");
     }
@@ -228,7 +229,7 @@ public sealed class HostFunctionLimitTests : IDisposable
     public void Any_failure_message_is_capped()
     {
         var failure = FunctionResult.Failure(FunctionErrorKind.NativeFailure, new string('x', 100_000));
-        Assert.InRange(failure.Error!.Length, ErrorText.MaxLength - 100, ErrorText.MaxLength);
+        Assert.InRange(failure.Error!.Length, FunctionResult.MaxErrorLength - 100, FunctionResult.MaxErrorLength);
         Assert.EndsWith("more characters)", failure.Error);
         Assert.Equal("short", FunctionResult.Failure(FunctionErrorKind.NativeFailure, "short").Error);
     }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using MicroAgi.Lua.Functions;
+using MicroAgi.Functions;
+using MicroAgi.Lua.Runtime;
 
 namespace MicroAgi.Lua.Tests;
 

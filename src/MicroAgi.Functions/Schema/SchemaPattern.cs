@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 
-namespace MicroAgi.Lua.Schema;
+namespace MicroAgi.Functions.Schema;
 
 /// <summary>
 /// A schema's <c>pattern</c>, checked within the time its call has. Arguments are checked before the
