@@ -37,7 +37,8 @@ public abstract class ValueRule
         switch (v.GetValueKind())
         {
             case JsonValueKind.Number:
-                return v.TryGetValue<decimal>(out var d) ? d : null;
+                // Through the JSON text: a value read from a property may hold an int or a double, not a decimal.
+                return decimal.TryParse(v.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var number) ? number : null;
             case JsonValueKind.String:
                 var text = v.GetValue<string>().Trim();
                 return decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) ? parsed : null;
