@@ -135,7 +135,7 @@ public sealed class SurfaceMethod : SurfaceMember
     {
         ArgumentNullException.ThrowIfNull(parameters);
         Parameters = parameters;
-        Schema = MicroAgi.Lua.Schema.InputSchema.Compile(parameters, $"method {name} parameters");
+        Schema = MicroAgi.Functions.Schema.InputSchema.Compile(parameters, $"method {name} parameters");
         _invoke = invoke ?? throw new ArgumentNullException(nameof(invoke));
     }
 
@@ -149,7 +149,7 @@ public sealed class SurfaceMethod : SurfaceMember
     /// <summary>The JSON Schema of the arguments object.</summary>
     public JsonObject Parameters { get; }
 
-    internal MicroAgi.Lua.Schema.InputSchema Schema { get; }
+    internal MicroAgi.Functions.Schema.InputSchema Schema { get; }
 
     public Task<JsonNode?> InvokeAsync(JsonObject arguments, CancellationToken cancellationToken) => _invoke(arguments, cancellationToken);
 

@@ -4,7 +4,7 @@ using MicroAgi.Agents.Self;
 using MicroAgi.Agents.Tests.Runtime;
 using MicroAgi.Agents.Tests.Tools;
 using MicroAgi.Llm.Models;
-using MicroAgi.Lua.Functions;
+using MicroAgi.Functions;
 using MicroAgi.Registry;
 
 namespace MicroAgi.Agents.Tests.Self;
