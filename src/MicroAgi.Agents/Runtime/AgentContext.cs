@@ -51,11 +51,17 @@ public sealed class AgentContext(AgentServices services, EntryId agentId)
     public (AgentDefinition Definition, IReadOnlyList<ToolBinding> Tools, IReadOnlyList<ToolResolver.Problem> Problems) Resolve()
     {
         var snapshot = services.Registry.Snapshot();
-        var entry = snapshot.Get(AgentId)
-            ?? throw new AgentDefinitionException(AgentId, "not found in the registry (see 'microagi registry list --type agent.gen1')");
-        var definition = AgentDefinition.FromEntry(entry);
+        var definition = ReadDefinition(snapshot);
         var (tools, problems) = ToolResolver.Resolve(snapshot, definition.Tools.Concat(_addedTools.Select(id => id.ToString())));
         return (definition, tools.Where(t => !services.Settings.DisabledTools.Contains(t.Id)).ToList(), problems);
+    }
+
+    /// <summary>The agent's definition as the registry holds it, before the session's tuning is applied.</summary>
+    public AgentDefinition ReadDefinition(RegistrySnapshot? snapshot = null)
+    {
+        var entry = (snapshot ?? services.Registry.Snapshot()).Get(AgentId)
+            ?? throw new AgentDefinitionException(AgentId, "not found in the registry (see 'microagi registry list --type agent.gen1')");
+        return AgentDefinition.FromEntry(entry);
     }
 
     /// <summary>The model name or class the session runs on: the runtime choice, the user's, the agent's, the default.</summary>

@@ -49,7 +49,7 @@ public sealed partial class SelfTool
     {
         ArgumentNullException.ThrowIfNull(call);
         var arguments = call.Arguments as JsonObject ?? [];
-        var action = Text(arguments, "action") ?? "";
+        var action = arguments["action"] is JsonValue given && given.GetValueKind() == JsonValueKind.String ? given.GetValue<string>().Trim() : "";
         SelfOutcome outcome;
         try
         {

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using MicroAgi.Agents.Definitions;
 using MicroAgi.Agents.Runtime;
 using MicroAgi.Llm.Models;
 using MicroAgi.Llm.Usage;
@@ -25,7 +26,9 @@ public static class SessionSurface
         var root = surface.Root;
         var tuning = session.Context.Tuning;
         var settings = services.Settings;
-        ModelDefinition NextModel() => services.Models().Resolve(session.Context.ModelName(session.Runner.Definition));
+        // Read from the registry, not the runner: the runner's definition carries the tuning it was built with.
+        AgentDefinition Configured() => session.Context.ReadDefinition();
+        ModelDefinition NextModel() => services.Models().Resolve(session.Context.ModelName(Configured()));
 
         root.Add(new SurfaceProperty("max_iterations", "Model steps one user turn may take", () => tuning.MaxIterations, new SurfaceSetter
         {
@@ -53,7 +56,7 @@ public static class SessionSurface
             Restricted = true,
         }));
         root.Add(new SurfaceProperty("temperature", "Sampling temperature (null: the model's default); reasoning models take none",
-            () => tuning.Temperature ?? session.Runner.Definition.Temperature, new SurfaceSetter
+            () => tuning.Temperature ?? Configured().Temperature, new SurfaceSetter
             {
                 Rule = new NumberRule(0, 2, () => NextModel() is { IsReasoningModel: true } m ? $"{m.Name} is a reasoning model and takes no temperature" : null),
                 Apply = value => tuning.Temperature = (double)value,
@@ -61,7 +64,7 @@ public static class SessionSurface
                 IsChanged = () => tuning.Temperature is not null,
             }));
         root.Add(new SurfaceProperty("thinking_effort", "How hard a reasoning model thinks, 0–100 (null: the model's default)",
-            () => tuning.ThinkingEffort ?? session.Runner.Definition.ThinkingEffort ?? NextModel().ThinkingEffort, new SurfaceSetter
+            () => tuning.ThinkingEffort ?? Configured().ThinkingEffort ?? NextModel().ThinkingEffort, new SurfaceSetter
             {
                 Rule = new IntegerRule(0, () => 100, () => NextModel() is { IsReasoningModel: false } m ? $"{m.Name} does not think (it is not a reasoning model)" : null),
                 Apply = value => tuning.ThinkingEffort = (int)(long)value,
@@ -83,7 +86,7 @@ public static class SessionSurface
     private static string? ModelProblem(AgentServices services, AgentSession session, string name)
     {
         var catalog = services.Models();
-        var configured = session.Context.ConfiguredModelName(session.Runner.Definition);
+        var configured = session.Context.ConfiguredModelName(session.Context.ReadDefinition());
         var model = catalog.FindByName(name) ?? catalog.FindByClass(name);
         // An unregistered model is allowed only as configured (--model llama3.1 on a local server): a made-up name is not.
         if (model is null && string.Equals(name, configured, StringComparison.OrdinalIgnoreCase)) model = catalog.Resolve(name);
@@ -121,7 +124,7 @@ public static class SessionSurface
         context.Add(new SurfaceProperty("agent", "The agent entry this session runs", () => session.Context.AgentId.ToString()));
         context.Add(new SurfaceProperty("message_count", "Messages in the conversation (the system prompt not counted)", () => session.Conversation.Messages.Count));
         context.Add(new SurfaceMethod("build_system_prompt", "The system prompt as the next step sends it",
-            () => session.Context.Resolve().Definition.Prompt));
+            () => session.Context.ReadDefinition().Prompt));
         context.Add(new SurfaceMethod("recent_messages", "The last messages of the conversation, each shortened to 500 characters",
             new JsonObject
             {

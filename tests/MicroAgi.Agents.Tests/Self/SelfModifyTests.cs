@@ -122,7 +122,7 @@ public sealed class SelfModifyTests
 
         Assert.StartsWith("Set temperature = 0.2 (was null)", await fx.OkAsync("""{"action":"modify","key":"temperature","value":0.2}"""));
         Assert.Contains("from 0 to 2", await fx.ErrorAsync("""{"action":"modify","key":"temperature","value":3}"""));
-        await fx.OkAsync("""{"action":"reset","key":"temperature"}""");
+        Assert.Equal("Reset temperature = null (was 0.2)", await fx.OkAsync("""{"action":"reset","key":"temperature"}"""));
         await fx.OkAsync("""{"action":"modify","key":"model","value":"thinker"}""");
         Assert.Contains("thinker is a reasoning model and takes no temperature", await fx.ErrorAsync("""{"action":"modify","key":"temperature","value":0.2}"""));
     }
