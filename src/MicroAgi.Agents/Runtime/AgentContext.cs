@@ -19,6 +19,9 @@ public sealed class AgentContext(AgentServices services, EntryId agentId)
 
     public IReadOnlyList<EntryId> AddedTools => _addedTools;
 
+    /// <summary>Which of the resolved tools this context may offer (a subagent's narrower grant); all when null.</summary>
+    public Func<ToolBinding, bool>? ToolFilter { get; init; }
+
     /// <summary>Adds tools by id (load_tool). Checks happen at the next <see cref="LoadAgent"/>.</summary>
     public void AddTools(params IEnumerable<EntryId> ids)
     {
@@ -53,6 +56,7 @@ public sealed class AgentContext(AgentServices services, EntryId agentId)
         var snapshot = services.Registry.Snapshot();
         var definition = ReadDefinition(snapshot);
         var (tools, problems) = ToolResolver.Resolve(snapshot, definition.Tools.Concat(_addedTools.Select(id => id.ToString())));
+        if (ToolFilter is { } allowed) tools = tools.Where(allowed).ToList();
         return (definition, tools.Where(t => !services.Settings.DisabledTools.Contains(t.Id)).ToList(), problems);
     }
 

@@ -1,5 +1,7 @@
 using MicroAgi.Agents.Tools.Files;
 using MicroAgi.Agents.Tools.Shell;
+using MicroAgi.Agents.Tools.Subagents;
+using MicroAgi.Agents.Tools.Web;
 using MicroAgi.Functions;
 
 namespace MicroAgi.Agents.Tools;
@@ -25,9 +27,12 @@ public static class BuiltInTools
     public const string Glob = "glob";
     public const string Exec = "exec";
     public const string Process = "process";
+    public const string WebFetch = "web_fetch";
+    public const string WebSearch = "web_search";
+    public const string SessionsSpawn = SubagentLauncher.ToolName;
 
     /// <summary>The handler names, as the entries' <c>data.handler</c> give them.</summary>
-    public static IReadOnlyList<string> HandlerNames { get; } = [DocSearch, RegistryList, RegistryRead, CreateTool, LoadTool, Read, Write, Edit, Glob, Exec, Process];
+    public static IReadOnlyList<string> HandlerNames { get; } = [DocSearch, RegistryList, RegistryRead, CreateTool, LoadTool, Read, Write, Edit, Glob, Exec, Process, WebFetch, WebSearch, SessionsSpawn];
 
     /// <summary>Registers the handlers in <paramref name="catalog"/> (each name once per catalog).</summary>
     public static NativeFunctionCatalog Register(NativeFunctionCatalog catalog, BuiltInToolServices services)
@@ -46,6 +51,9 @@ public static class BuiltInTools
         var glob = new GlobTool(machine.Workspace);
         var exec = new ExecTool(machine.Shell);
         var process = new ProcessTool(machine.Shell);
+        var webFetch = new WebFetchTool(machine.Web, machine.FetchClient);
+        var webSearch = new WebSearchTool(machine.SearchClient, machine.Web.Search);
+        var spawn = new SessionsSpawnTool(machine.Subagents);
         return catalog
             .Register(DocSearch, docSearch.InvokeAsync)
             .Register(RegistryList, registryList.InvokeAsync)
@@ -57,6 +65,9 @@ public static class BuiltInTools
             .Register(Edit, edit.InvokeAsync)
             .Register(Glob, glob.InvokeAsync)
             .Register(Exec, exec.InvokeAsync)
-            .Register(Process, process.InvokeAsync);
+            .Register(Process, process.InvokeAsync)
+            .Register(WebFetch, webFetch.InvokeAsync)
+            .Register(WebSearch, webSearch.InvokeAsync)
+            .Register(SessionsSpawn, spawn.InvokeAsync);
     }
 }

@@ -1,6 +1,9 @@
 using MicroAgi.Agents.Approval;
 using MicroAgi.Agents.Tools.Files;
 using MicroAgi.Agents.Tools.Shell;
+using MicroAgi.Agents.Tools.Subagents;
+using MicroAgi.Agents.Tools.Web;
+using MicroAgi.Lua.Modules;
 
 namespace MicroAgi.Agents.Tools;
 
@@ -11,7 +14,7 @@ namespace MicroAgi.Agents.Tools;
 /// </summary>
 public sealed class MachineAccess : IDisposable
 {
-    public MachineAccess(WorkspaceRoot workspace, ApprovalGate approval, ShellSandbox sandbox, ShellOptions? shell = null)
+    public MachineAccess(WorkspaceRoot workspace, ApprovalGate approval, ShellSandbox sandbox, ShellOptions? shell = null, WebOptions? web = null, SubagentOptions? subagents = null)
     {
         ArgumentNullException.ThrowIfNull(workspace);
         ArgumentNullException.ThrowIfNull(approval);
@@ -19,7 +22,28 @@ public sealed class MachineAccess : IDisposable
         Workspace = workspace;
         Approval = approval;
         Shell = new ShellRunner(workspace, approval, sandbox, shell ?? new ShellOptions());
+        Web = web ?? new WebOptions();
+        FetchClient = new SafeHttpClient(new HttpClientOptions
+        {
+            AllowedNetworks = Web.AllowedNetworks,
+            MaxRedirects = Web.MaxRedirects,
+            MaxResponseBytes = WebFetchTool.MaxBodyBytes,
+            UserAgent = "MicroAgi/1.0 (web_fetch)",
+        });
+        SearchClient = new HttpClient { Timeout = Web.Timeout };
+        Subagents = new SubagentLauncher(subagents ?? new SubagentOptions());
     }
+
+    public WebOptions Web { get; }
+
+    /// <summary>web_fetch's client: every connection checked by the same address policy as the Lua http_client.</summary>
+    internal SafeHttpClient FetchClient { get; }
+
+    /// <summary>web_search's client, for the provider the user configured.</summary>
+    internal HttpClient SearchClient { get; }
+
+    /// <summary>Runs sessions_spawn's child agents (attached to the session once it exists).</summary>
+    public SubagentLauncher Subagents { get; }
 
     public WorkspaceRoot Workspace { get; }
 
@@ -38,5 +62,10 @@ public sealed class MachineAccess : IDisposable
     public static MachineAccess InCurrentDirectory() =>
         new(WorkspaceRoot.At(Environment.CurrentDirectory), new ApprovalGate(ApprovalMode.Ask), ShellSandbox.Off);
 
-    public void Dispose() => Shell.Dispose();
+    public void Dispose()
+    {
+        Shell.Dispose();
+        FetchClient.Dispose();
+        SearchClient.Dispose();
+    }
 }

@@ -42,6 +42,7 @@ internal static class MachineSetup
             throw new ConfigException(ex.Message, ex);
         }
         var standing = new StandingApprovals(Path.Combine(host.StateDirectory, StandingApprovalsFile), workspace.FullPath);
-        return new MachineAccess(workspace, new ApprovalGate(mode, prompt, standing), sandbox, config.Tools.Exec.Options());
+        var web = config.Tools.Web.Options() with { Search = config.Tools.WebSearch.Chosen(Environment.GetEnvironmentVariable) };
+        return new MachineAccess(workspace, new ApprovalGate(mode, prompt, standing), sandbox, config.Tools.Exec.Options(), web, config.Tools.Subagents.Options());
     }
 }

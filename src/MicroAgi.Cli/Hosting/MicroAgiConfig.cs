@@ -127,13 +127,22 @@ internal sealed class ToolsConfig
 
     public ExecConfig Exec { get; set; } = new();
 
+    public WebConfig Web { get; set; } = new();
+
+    public WebSearchConfig WebSearch { get; set; } = new();
+
+    public SubagentsConfig Subagents { get; set; } = new();
+
     /// <summary>Gives the agent the <c>self</c> tool (seed 002): it inspects and tunes its own runtime. Off by default.</summary>
     public bool SelfEvolution { get; set; }
 
     public string? Problem() =>
         ConfigSeconds.Problem("tools.timeout_seconds", TimeoutSeconds)
         ?? ApprovalSetting.Problem("tools.approval", Approval)
-        ?? Exec.Problem();
+        ?? Exec.Problem()
+        ?? Web.Problem()
+        ?? WebSearch.Problem()
+        ?? Subagents.Problem();
 }
 
 internal sealed class LoopConfig

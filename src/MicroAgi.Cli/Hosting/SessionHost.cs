@@ -93,6 +93,7 @@ internal sealed class SessionHost : IAsyncDisposable
             else transcript = JsonlTranscript.Create(sessions);
 
             var session = new AgentSession(services, new AgentContext(services, agentId), new Conversation(transcript, history));
+            machine.Subagents.Attach(services, session.Context);
             var selfAudit = new SelfAuditLog(transcript);
             if (config.Tools.SelfEvolution) SelfSetup.Attach(session, services, tools, host, transcript, selfAudit, providers);
             return new SessionHost(registry, tools, clients, transcript, session, costs, retries, selfAudit);

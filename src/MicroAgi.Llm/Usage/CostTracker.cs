@@ -66,6 +66,19 @@ public sealed class CostTracker
         return request;
     }
 
+    /// <summary>Adds spending metered elsewhere (a subagent's own tracker) to this turn and session, under <paramref name="modelName"/>.</summary>
+    public void Include(string modelName, UsageReport spent)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(modelName);
+        ArgumentNullException.ThrowIfNull(spent);
+        lock (_lock)
+        {
+            _turn = _turn.Add(spent);
+            _session = _session.Add(spent);
+            _byModel[modelName] = _byModel.TryGetValue(modelName, out var earlier) ? earlier.Add(spent) : spent;
+        }
+    }
+
     /// <summary>Closes the current turn and starts the next one.</summary>
     /// <returns>What the closed turn spent.</returns>
     public UsageReport EndTurn()

@@ -9,7 +9,7 @@ namespace MicroAgi.Lua.Modules;
 /// <see cref="AddressPolicy"/> allows — so a name that resolves to 127.0.0.1, or a redirect to a
 /// private address, is refused at connect time. No proxy is used (a proxy would hide the target).
 /// </summary>
-internal sealed class SafeHttpClient : IDisposable
+public sealed class SafeHttpClient : IDisposable
 {
     private readonly HttpClient _client;
     private readonly AddressPolicy _policy;
@@ -128,13 +128,13 @@ internal sealed class SafeHttpClient : IDisposable
     public void Dispose() => _client.Dispose();
 }
 
-internal sealed record HttpRequestSpec(HttpMethod Method, Uri Url, IReadOnlyList<(string Name, string Value)> Headers, byte[]? Body, string? ContentType, bool FollowRedirects);
+public sealed record HttpRequestSpec(HttpMethod Method, Uri Url, IReadOnlyList<(string Name, string Value)> Headers, byte[]? Body, string? ContentType, bool FollowRedirects);
 
-internal sealed record HttpResult(int Status, string Reason, IReadOnlyDictionary<string, string> Headers, byte[] Body, string Url);
+public sealed record HttpResult(int Status, string Reason, IReadOnlyDictionary<string, string> Headers, byte[] Body, string Url);
 
 /// <summary>A request that failed for a reason the tool should read (too large, too many redirects, bad scheme).</summary>
-internal sealed class HttpClientProblem(string message) : Exception(message);
+public sealed class HttpClientProblem(string message) : Exception(message);
 
 /// <summary>Every address of the host is one the policy refuses.</summary>
-internal sealed class BlockedAddressException(string host, IReadOnlyList<IPAddress> addresses)
+public sealed class BlockedAddressException(string host, IReadOnlyList<IPAddress> addresses)
     : Exception($"refused to connect to {host}: it resolves to {string.Join(", ", addresses.Select(a => $"{a} ({AddressPolicy.Classify(a) ?? "not allowed"})"))}; private, loopback and link-local addresses are blocked");

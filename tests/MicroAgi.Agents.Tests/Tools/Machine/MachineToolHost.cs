@@ -5,6 +5,7 @@ using MicroAgi.Agents.Tools.Docs;
 using MicroAgi.Agents.Tools.Files;
 using MicroAgi.Agents.Tools.Generated;
 using MicroAgi.Agents.Tools.Shell;
+using MicroAgi.Agents.Tools.Web;
 using MicroAgi.Functions;
 using MicroAgi.Lua.Runtime;
 using MicroAgi.Registry;
@@ -20,12 +21,12 @@ internal sealed class MachineToolHost : IDisposable
 {
     private readonly LuaRuntime _runtime = new();
 
-    public MachineToolHost(ApprovalGate? approval = null, ShellSandbox? sandbox = null, ShellOptions? shell = null)
+    public MachineToolHost(ApprovalGate? approval = null, ShellSandbox? sandbox = null, ShellOptions? shell = null, WebOptions? web = null)
     {
         Workspace = new TempDirectory();
         Root = WorkspaceRoot.At(Workspace.Path);
         var registry = EntryRegistry.CreateInMemory(AppLoader.Load(new DirectoryAppFiles(RepoPaths.BuiltInApp)));
-        Access = new MachineAccess(Root, approval ?? ApprovalGate.AllowAll, sandbox ?? ShellSandbox.Off, shell);
+        Access = new MachineAccess(Root, approval ?? ApprovalGate.AllowAll, sandbox ?? ShellSandbox.Off, shell, web);
         var services = new BuiltInToolServices(registry, new GeneratedToolWriter(registry, _runtime), DocsCorpus.Empty) { Machine = Access };
         Functions = new FunctionCaller(registry, _runtime, BuiltInTools.Register(new NativeFunctionCatalog(), services));
     }
