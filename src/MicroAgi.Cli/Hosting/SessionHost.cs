@@ -40,6 +40,9 @@ internal sealed class SessionHost : IAsyncDisposable
     public RetryNotices Retries { get; }
     public string TranscriptId => _transcript.Id;
 
+    /// <summary>Tools the resumed conversation had loaded that the agent may no longer load, and why.</summary>
+    public IReadOnlyList<string> RefusedTools { get; private init; } = [];
+
     /// <summary>Takes in registry versions other processes stored (tools another session created).</summary>
     public Task RefreshRegistryAsync(CancellationToken cancellationToken) => _registry.RefreshAsync(cancellationToken);
 
@@ -83,8 +86,10 @@ internal sealed class SessionHost : IAsyncDisposable
             if (run.Resume is { } resume) (transcript, history) = JsonlTranscript.Resume(sessions, resume.Length == 0 ? null : resume);
             else transcript = JsonlTranscript.Create(sessions);
 
-            var session = new AgentSession(services, new AgentContext(services, agentId), new Conversation(transcript, history));
-            return new SessionHost(registry, tools, clients, transcript, session, costs, retries);
+            var context = new AgentContext(services, agentId);
+            var refusedTools = ResumedTools.Restore(context, history);
+            var session = new AgentSession(services, context, new Conversation(transcript, history));
+            return new SessionHost(registry, tools, clients, transcript, session, costs, retries) { RefusedTools = refusedTools };
         }
         catch
         {
@@ -110,4 +115,5 @@ internal sealed class SessionHost : IAsyncDisposable
 }
 
 /// <summary>What the run command was asked for.</summary>
-internal sealed record RunSettings(string? Agent, string? Model, string? BaseUrl, bool Stream, string? ConfigFile, string? Resume);
+/// <param name="TurnTimeout">How long one turn may take in all (--timeout); null for no limit.</param>
+internal sealed record RunSettings(string? Agent, string? Model, string? BaseUrl, bool Stream, string? ConfigFile, string? Resume, TimeSpan? TurnTimeout = null);

@@ -77,16 +77,18 @@ internal sealed class ProviderErrors(ProviderSettings settings, string providerM
         ? "--base-url, or the provider's base_url in microagi.yaml"
         : "--base-url, OPENAI_BASE_URL, or the provider's base_url in microagi.yaml";
 
-    public LlmException Timeout(int attempts) =>
+    /// <param name="elapsed">How long the request waited, every attempt and pause together, when known.</param>
+    public LlmException Timeout(int attempts, TimeSpan? elapsed = null) =>
         new(LlmErrorKind.Timeout,
-            $"{settings.DisplayName} at {settings.DisplayBaseUrl} did not start answering within {Seconds(settings.RequestTimeout)}"
-            + $"{(attempts > 1 ? $" ({attempts} attempts)" : "")}. The server may be overloaded or the model still loading; try again, or raise the request timeout.",
+            $"{settings.DisplayName} at {settings.DisplayBaseUrl} did not start answering: {(elapsed is { } waited ? Seconds(waited) + " waited" : "gave up")} in "
+            + $"{(attempts == 1 ? "1 attempt" : $"{attempts} attempts")} (each may wait {Seconds(settings.RequestTimeout)}, all together {Seconds(settings.RequestDeadline)}). "
+            + "The server may be overloaded or the model still loading; try again, or raise timeouts.request_seconds and timeouts.deadline_seconds.",
             attempts: attempts);
 
     public LlmException IdleTimeout() =>
         new(LlmErrorKind.Timeout,
             $"{settings.DisplayName} at {settings.DisplayBaseUrl} sent nothing for {Seconds(settings.IdleTimeout)} in the middle of a response; "
-            + "the response was abandoned. Try again.");
+            + "the response was abandoned. Try again, or raise timeouts.idle_seconds for a model that pauses longer.");
 
     public LlmException FromTransport(HttpRequestException exception, int attempts)
     {
