@@ -45,6 +45,7 @@ internal sealed class ProviderErrors(ProviderSettings settings, string providerM
         var where = $"{settings.DisplayName} at {settings.DisplayBaseUrl}";
         var tries = attempts > 1 ? $" after {attempts} attempts" : "";
         var kind = KindOf((HttpStatusCode)status);
+        if (kind == LlmErrorKind.BadRequest && (status == 413 || SaysContextTooLong(serverMessage))) kind = LlmErrorKind.ContextTooLong;
         var message = kind switch
         {
             LlmErrorKind.Unauthorized =>
@@ -54,6 +55,9 @@ internal sealed class ProviderErrors(ProviderSettings settings, string providerM
             LlmErrorKind.ModelNotFound =>
                 $"{where} does not know model '{providerModel}' (HTTP 404){said}. Check the model name (--model), "
                 + $"and that the base URL is the API root ({ApiRootExample}).",
+            LlmErrorKind.ContextTooLong =>
+                $"{where} says the request is too long for model '{providerModel}' (HTTP {status}){said}. "
+                + "The conversation no longer fits the model's context window; it has to be compressed or started anew.",
             LlmErrorKind.RateLimited when refusedRetryAfter is { } wait =>
                 $"{where} is rate limiting requests (HTTP 429){said}. It asks to wait {Seconds(wait)}, longer than the "
                 + $"{Seconds(settings.Retry.MaxRetryAfter)} retries may wait; try again later.",
@@ -68,6 +72,18 @@ internal sealed class ProviderErrors(ProviderSettings settings, string providerM
         };
         return new LlmException(kind, message, status, attempts);
     }
+
+    /// <summary>The wordings servers use for a prompt over the context window (OpenAI and vLLM "maximum context
+    /// length", OpenAI's code <c>context_length_exceeded</c>, Anthropic "prompt is too long", llama.cpp "exceeds the
+    /// available context size", others "context window", "too many tokens").</summary>
+    private static readonly string[] ContextTooLongWordings =
+    [
+        "context length", "context_length", "context size", "context window", "prompt is too long",
+        "too many tokens", "maximum number of tokens", "input is too long", "exceed_context_size",
+    ];
+
+    internal static bool SaysContextTooLong(string? serverMessage) =>
+        serverMessage is not null && ContextTooLongWordings.Any(w => serverMessage.Contains(w, StringComparison.OrdinalIgnoreCase));
 
     private string ApiRootExample => settings.Kind == ProviderKind.Anthropic
         ? "without /v1, e.g. https://api.anthropic.com"

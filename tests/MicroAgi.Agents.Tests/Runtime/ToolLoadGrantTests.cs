@@ -3,7 +3,7 @@ using Microsoft.Extensions.AI;
 using MicroAgi.Agents.Definitions;
 using MicroAgi.Agents.Runtime;
 using MicroAgi.Agents.Sessions;
-using MicroAgi.Lua.Functions;
+using MicroAgi.Functions;
 using MicroAgi.Registry;
 using MicroAgi.Testing.FakeLlm;
 
