@@ -21,8 +21,9 @@ internal sealed class SessionHost : IAsyncDisposable
     private readonly ChatClientPool _clients;
     private readonly JsonlTranscript _transcript;
 
-    private SessionHost(EntryRegistry registry, ToolHost tools, ChatClientPool clients, JsonlTranscript transcript, AgentSession session, CostTracker costs, RetryNotices retries)
+    private SessionHost(EntryRegistry registry, ToolHost tools, ChatClientPool clients, JsonlTranscript transcript, AgentSession session, CostTracker costs, RetryNotices retries, SelfAuditLog selfAudit)
     {
+        SelfAudit = selfAudit;
         Retries = retries;
         _registry = registry;
         _tools = tools;
@@ -41,6 +42,9 @@ internal sealed class SessionHost : IAsyncDisposable
 
     /// <summary>Tools the resumed conversation had loaded that the agent may no longer load, and why.</summary>
     public IReadOnlyList<string> RefusedTools { get; private init; } = [];
+
+    /// <summary>Raised for every action of the self tool (when it is on), so the terminal can show it.</summary>
+    public SelfAuditLog SelfAudit { get; }
 
     /// <summary>Takes in registry versions other processes stored (tools another session created).</summary>
     public Task RefreshRegistryAsync(CancellationToken cancellationToken) => _registry.RefreshAsync(cancellationToken);
@@ -76,6 +80,8 @@ internal sealed class SessionHost : IAsyncDisposable
                 CompressionTargetCharacters = config.Loop.CompressionTargetChars ?? 4000,
                 ToolTimeout = TimeSpan.FromSeconds(config.Tools.TimeoutSeconds ?? 60),
             };
+            // self is granted through app.tools:* like the others, and offered only when the user turned it on.
+            if (config.Tools.SelfEvolution) settings = settings with { DisabledTools = new HashSet<EntryId>() };
             var costs = new CostTracker();
             var pool = clients;
             var services = new AgentServices(registry, tools.Functions, pool.For, costs, settings);
@@ -88,7 +94,9 @@ internal sealed class SessionHost : IAsyncDisposable
             var context = new AgentContext(services, agentId);
             var refusedTools = ResumedTools.Restore(context, history);
             var session = new AgentSession(services, context, new Conversation(transcript, history));
-            return new SessionHost(registry, tools, clients, transcript, session, costs, retries) { RefusedTools = refusedTools };
+            var selfAudit = new SelfAuditLog(transcript);
+            if (config.Tools.SelfEvolution) SelfSetup.Attach(session, services, tools, host, transcript, selfAudit, providers);
+            return new SessionHost(registry, tools, clients, transcript, session, costs, retries, selfAudit) { RefusedTools = refusedTools };
         }
         catch
         {
