@@ -53,7 +53,7 @@ public sealed class FunctionCaller : IFunctionCaller
 
     private FunctionResult RunLua(PreparedFunction prepared, JsonNode arguments, CancellationToken cancellationToken)
     {
-        if (prepared.Pool is null || prepared.Pool.IsDisposed) prepared.Pool = _runtime.PoolFor(prepared.Lua!);
+        if (prepared.Pool is null || prepared.Pool.IsEvicted) prepared.Pool = _runtime.PoolFor(prepared.Lua!);
         return _runtime.Run(prepared.Pool, arguments, _runtime.Options.Limits, cancellationToken);
     }
 
