@@ -1,4 +1,4 @@
-using MicroAgi.Lua.Functions;
+using MicroAgi.Functions;
 
 namespace MicroAgi.Agents.Tools;
 

@@ -1,4 +1,4 @@
-namespace MicroAgi.Lua.Functions;
+namespace MicroAgi.Lua.Runtime;
 
 /// <summary>
 /// Bounds how many tools keep prepared Lua states. When one more tool wants to keep states than the

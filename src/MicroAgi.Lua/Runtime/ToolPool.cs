@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using MicroAgi.Lua.Sandbox;
 
-namespace MicroAgi.Lua.Functions;
+namespace MicroAgi.Lua.Runtime;
 
 /// <summary>
 /// One tool (one source + method + modules) as the runtime keeps it: its compiled chunk, and the
