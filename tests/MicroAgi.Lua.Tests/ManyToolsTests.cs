@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using MicroAgi.Functions;
 using MicroAgi.Lua.Runtime;
 
 namespace MicroAgi.Lua.Tests;
