@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
-using MicroAgi.Lua.Functions;
+using MicroAgi.Functions;
 using MicroAgi.Registry;
 
 namespace MicroAgi.Agents.Runtime;
