@@ -89,6 +89,7 @@ internal static class CliApplication
         root.Add(RegistryCommands.Create(cli));
         root.Add(PolicyCommands.Create(cli));
         root.Add(ToolsCommands.Create(cli));
+        root.Add(SelfCommands.Create(cli));
         return root;
     }
 
