@@ -194,7 +194,7 @@ public class RunCommandTests
 
         var result = await cli.RunAsync("--config", config, "-p", "hello?");
 
-        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(3, result.ExitCode); // the provider failed (docs: exit codes)
         Assert.Contains("did not start answering", result.Stderr);
         Assert.Contains("all together 2.5 s", result.Stderr);
         Assert.Contains("no answer in time, retrying in", result.Stderr);
