@@ -25,7 +25,7 @@ public class TerminalOutputBenchmarks
             ColorSystem = ColorSystemSupport.TrueColor,
             Interactive = InteractionSupport.No,
         });
-        _observer = new ConsoleObserver(console);
+        _observer = new ConsoleObserver(console, TerminalText.For(TextWriter.Null, isTerminal: true));
     }
 
     [Benchmark(Description = "Terminal: a 4-character streamed chunk written and flushed")]

@@ -10,22 +10,16 @@ namespace MicroAgi.Cli;
 /// <summary>Builds the <c>microagi</c> command tree and turns known failures into one-line errors.</summary>
 internal static class CliApplication
 {
-    /// <summary>Exit code for a failure the user can fix (bad input, conflict, missing file).</summary>
-    public const int UserError = 1;
-
-    /// <summary>Exit code for a bug in MicroAgi itself.</summary>
-    public const int InternalError = 70;
-
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
         var output = CreateConsole(stdout, Console.IsOutputRedirected);
         var error = CreateConsole(stderr, Console.IsErrorRedirected);
-        var cli = new CliContext(new GlobalOptions(), output, error);
+        var cli = new CliContext(new GlobalOptions(), output, error, !Console.IsOutputRedirected, !Console.IsErrorRedirected);
         var root = BuildRoot(cli);
         var parsed = root.Parse(args);
         try
         {
-            return await parsed.InvokeAsync(new InvocationConfiguration
+            var code = await parsed.InvokeAsync(new InvocationConfiguration
             {
                 EnableDefaultExceptionHandler = false,
                 // The REPL handles Ctrl+C itself (cancel the turn, not the session); without this,
@@ -34,26 +28,55 @@ internal static class CliApplication
                 Output = stdout,
                 Error = stderr,
             }).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (IsUserError(ex))
-        {
-            error.MarkupLine($"[red]error:[/] {Markup.Escape(ex.Message)}");
-            return UserError;
+            // System.CommandLine has printed what was wrong with the command line, and help.
+            return parsed.Errors.Count > 0 ? ExitCodes.Usage : code;
         }
         catch (OperationCanceledException)
         {
             error.MarkupLine("[yellow]cancelled[/]");
-            return 130;
+            return ExitCodes.Cancelled;
         }
-#pragma warning disable CA1031 // The last line of defence: report any bug as one message and a distinct exit code.
+#pragma warning disable CA1031 // The last line of defence: every failure is one message and an exit code a script can use.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            error.MarkupLine($"[red]internal error ({Markup.Escape(ex.GetType().Name)}):[/] {Markup.Escape(ex.Message)}");
-            error.MarkupLine("[dim]this is a bug in MicroAgi; please report it with the command you ran[/]");
-            return InternalError;
+            var code = ExitCodeOf(ex);
+            if (code == ExitCodes.Internal)
+            {
+                error.MarkupLine($"[red]internal error:[/] {Markup.Escape(cli.ShownOnErr(UserMessage(ex)))}");
+                error.MarkupLine("[dim]this is a bug in MicroAgi; please report it with the command you ran[/]");
+            }
+            else
+            {
+                error.MarkupLine($"[red]error:[/] {Markup.Escape(cli.ShownOnErr(UserMessage(ex)))}");
+            }
+            return code;
         }
     }
+
+    /// <summary>The exit code for a failure that reached the top, by what kind of failure it is.</summary>
+    internal static int ExitCodeOf(Exception ex) => ex switch
+    {
+        UsageException or ConfigException => ExitCodes.Usage,
+        MicroAgi.Llm.Errors.LlmException => ExitCodes.Provider,
+        OperationCanceledException => ExitCodes.Cancelled,
+        AppLoadException or RegistryStoreException or ChangeSetConflictException
+            or MicroAgi.Security.InvalidPolicyException or MicroAgi.Security.PolicyEvaluationException
+            or MicroAgi.Agents.Definitions.AgentDefinitionException
+            or FormatException or ArgumentException or InvalidOperationException
+            // File system trouble (a path that is a file, a full disk, no permission) is the user's to fix, not a bug.
+            or IOException or UnauthorizedAccessException => ExitCodes.Failure,
+        _ => ExitCodes.Internal,
+    };
+
+    /// <summary>
+    /// An exception's message as a user should read it: .NET appends " (Parameter 'name')" to an argument
+    /// exception's message, a name from our source that means nothing to the reader.
+    /// </summary>
+    internal static string UserMessage(Exception ex) =>
+        ex is ArgumentException { ParamName: { } name } argument
+            ? argument.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal)
+            : ex.Message;
 
     internal static RootCommand BuildRoot(CliContext cli)
     {
@@ -69,13 +92,6 @@ internal static class CliApplication
         root.Add(SelfCommands.Create(cli));
         return root;
     }
-
-    private static bool IsUserError(Exception ex) => ex is AppLoadException or RegistryStoreException or ChangeSetConflictException
-        or MicroAgi.Security.InvalidPolicyException or MicroAgi.Security.PolicyEvaluationException
-        or ConfigException or MicroAgi.Agents.Definitions.AgentDefinitionException or MicroAgi.Llm.Errors.LlmException
-        or FormatException or ArgumentException or InvalidOperationException
-        // File system trouble (a path that is a file, a full disk, no permission) is the user's to fix, not a bug.
-        or IOException or UnauthorizedAccessException;
 
     private static IAnsiConsole CreateConsole(TextWriter writer, bool redirected)
     {

@@ -57,7 +57,7 @@ public class ReplRobustnessTests
 
         var result = await cli.RunWithInputAsync("first question\nsecond question\n", noStream ? ["--no-stream"] : []);
 
-        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(3, result.ExitCode);
         Assert.Contains("error:", result.Stderr, StringComparison.Ordinal);
         Assert.Contains("could not be understood", result.Stderr, StringComparison.Ordinal);
         Assert.Contains(shown, result.Stderr, StringComparison.Ordinal);

@@ -6,11 +6,11 @@ namespace MicroAgi.Cli.Tests;
 public class RunCommandTests
 {
     [Fact]
-    public async Task Without_any_provider_it_says_what_to_set_and_exits_non_zero()
+    public async Task Without_any_provider_it_says_what_to_set_and_exits_with_the_usage_code()
     {
         using var cli = new CliRunner();
         var result = await cli.RunAsync("-p", "hello");
-        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(2, result.ExitCode);
         Assert.Contains("OPENAI_API_KEY", result.Stderr);
         Assert.Contains("ANTHROPIC_API_KEY", result.Stderr);
         Assert.Contains("--base-url", result.Stderr);
@@ -61,7 +61,7 @@ public class RunCommandTests
 
         var result = await cli.RunAsync("-p", "hello");
 
-        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(3, result.ExitCode);
         Assert.Contains("OPENAI_API_KEY", result.Stderr);
         Assert.DoesNotContain(CliRunner.TestKey, result.Stdout + result.Stderr);
         var transcripts = Directory.GetFiles(Path.Combine(cli.StateDirectory, "sessions"), "*.jsonl");
@@ -124,9 +124,10 @@ public class RunCommandTests
 
         var result = await cli.RunAsync("-p", "hi");
 
-        Assert.Equal(1, result.ExitCode);
-        Assert.Contains("microagi.yaml:3", result.Stderr);
-        Assert.Contains("memroy_mb", result.Stderr);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("microagi.yaml:3: unknown setting 'sandbox.memroy_mb'; did you mean 'memory_mb'?", result.Stderr);
+        Assert.DoesNotContain("MicroAgi.Cli", result.Stderr);
+        Assert.DoesNotContain("type", result.Stderr);
     }
 
     [Fact]
@@ -137,7 +138,7 @@ public class RunCommandTests
 
         var result = await cli.RunAsync("-p", "hi");
 
-        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(3, result.ExitCode);
         Assert.Contains("error:", result.Stderr);
         Assert.Contains("127.0.0.1", result.Stderr);
     }
@@ -157,7 +158,7 @@ public class RunCommandTests
             await kill!.WaitForExitAsync();
         }, "-p", "tell me a story");
 
-        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(130, result.ExitCode);
         Assert.Contains("cancelled", result.Stderr);
         var transcript = Directory.GetFiles(Path.Combine(cli.StateDirectory, "sessions"), "*.jsonl").Single();
         Assert.Contains("tell me a story", File.ReadAllText(transcript));
@@ -193,7 +194,7 @@ public class RunCommandTests
 
         var result = await cli.RunAsync("--config", config, "-p", "hello?");
 
-        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(3, result.ExitCode); // the provider failed (docs: exit codes)
         Assert.Contains("did not start answering", result.Stderr);
         Assert.Contains("all together 2.5 s", result.Stderr);
         Assert.Contains("no answer in time, retrying in", result.Stderr);

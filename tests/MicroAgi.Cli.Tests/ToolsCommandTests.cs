@@ -129,7 +129,7 @@ public class ToolsCommandTests
         Assert.Equal("docs/lua/modules/time.md", (string?)result["pages"]![0]);
         Assert.Contains("\"object\"", (string?)result["remote_results"], StringComparison.Ordinal);
         Assert.Contains(site.Requests, r => r.Path == "/v1/models");
-        Assert.Equal(1, bad.ExitCode);
+        Assert.Equal(2, bad.ExitCode);
         Assert.Contains("docs.search_url must contain {query}", bad.Stderr, StringComparison.Ordinal);
     }
 
@@ -166,18 +166,18 @@ public class ToolsCommandTests
     }
 
     [Theory]
-    [InlineData("app.generated:nope", "{}", "error: not found: app.generated:nope")]
-    [InlineData("nope", "{}", "error: entry id 'nope' has no ':'; write it as 'namespace:name'")]
-    [InlineData("app.tools:registry_read", "{id:", "error: arguments are not valid JSON")]
-    [InlineData("app.tools:registry_read", "{}", "error: invalid arguments: ")]
-    [InlineData("app:gpt-5.1", "{}", "error: app:gpt-5.1 is a registry.entry entry, not a function")]
-    public async Task Tools_call_failures_go_to_stderr_with_exit_code_1(string id, string arguments, string expected)
+    [InlineData("app.generated:nope", "{}", "error: not found: app.generated:nope", 1)]
+    [InlineData("nope", "{}", "error: entry id 'nope' has no ':'; write it as 'namespace:name'", 2)]
+    [InlineData("app.tools:registry_read", "{id:", "error: arguments are not valid JSON", 2)]
+    [InlineData("app.tools:registry_read", "{}", "error: invalid arguments: ", 1)]
+    [InlineData("app:gpt-5.1", "{}", "error: app:gpt-5.1 is a registry.entry entry, not a function", 1)]
+    public async Task Tools_call_failures_go_to_stderr_with_exit_code_1_or_2_for_an_unusable_command_line(string id, string arguments, string expected, int exitCode)
     {
         using var cli = new CliRunner();
 
         var result = await cli.RunAsync("tools", "call", id, arguments);
 
-        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(exitCode, result.ExitCode);
         Assert.StartsWith(expected, result.Stderr.Trim(), StringComparison.Ordinal);
     }
 

@@ -31,7 +31,7 @@ internal static class PolicyCommands
             foreach (var pair in result.GetValue(actorMeta) ?? [])
             {
                 var equals = pair.IndexOf('=', StringComparison.Ordinal);
-                if (equals <= 0) throw new ArgumentException($"--actor-meta '{pair}' is not key=value (e.g. --actor-meta role=agent)");
+                if (equals <= 0) throw new UsageException($"--actor-meta '{pair}' is not key=value (e.g. --actor-meta role=agent)");
                 meta[pair[..equals]] = pair[(equals + 1)..];
             }
             var decision = new SecurityScopes(registry)

@@ -43,8 +43,8 @@ internal static class RegistryCommands
                 table.AddRow(
                     Markup.Escape(entry.Id.ToString()),
                     Markup.Escape(entry.Kind),
-                    Markup.Escape(entry.MetaString("type") ?? ""),
-                    Markup.Escape(entry.MetaString("title") ?? entry.MetaString("comment") ?? ""));
+                    Markup.Escape(cli.ShownOnOut(entry.MetaString("type") ?? "")),
+                    Markup.Escape(cli.ShownOnOut(entry.MetaString("title") ?? entry.MetaString("comment") ?? "")));
             }
             cli.Out.Write(table);
             cli.Out.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[dim]{entries.Count} entries, registry version {registry.Version}[/]"));
@@ -59,7 +59,7 @@ internal static class RegistryCommands
         var command = new Command("show", "Show one entry: kind, meta and data (with its source)") { id };
         command.SetAction(async (result, ct) =>
         {
-            var entryId = EntryId.Parse(result.GetValue(id)!);
+            var entryId = CliArguments.EntryId(result.GetValue(id)!);
             await using var registry = await RegistryHost.OpenForReadingAsync(cli.Options.Read(result), ct);
             var entry = registry.Get(entryId);
             if (entry is null)
@@ -113,7 +113,7 @@ internal static class RegistryCommands
                 table.AddRow(
                     version.Number.ToString(CultureInfo.InvariantCulture),
                     version.AppliedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
-                    Markup.Escape(version.Description ?? ""),
+                    Markup.Escape(cli.ShownOnOut(version.Description ?? "")),
                     Markup.Escape(string.Join(", ", version.Changes.Select(c => $"{Op(c)} {c.Id}"))));
             }
             cli.Out.Write(table);

@@ -42,7 +42,7 @@ internal static class RunCommand
         // Only someone at a terminal can answer an approval question; -p and piped input never ask.
         if (prompt is null && !Console.IsInputRedirected) run = run with { ApprovalPrompt = new ConsoleApprovalPrompt(cli.Out) };
         await using var session = await SessionHost.StartAsync(host, run, cancellationToken).ConfigureAwait(false);
-        var observer = new ConsoleObserver(cli.Out, showReasoning: !Console.IsOutputRedirected);
+        var observer = new ConsoleObserver(cli.Out, cli.RawOut, cli.OutIsTerminal);
         // On stderr: what a script captures from stdout stays the answer alone.
         session.Retries.Retrying += (_, notice) => cli.Err.MarkupLine($"[dim]{Markup.Escape(notice.Describe())}[/]");
         session.Retries.Waiting += (_, notice) => cli.Err.MarkupLine($"[dim]{Markup.Escape(notice.Describe())}[/]");
@@ -57,22 +57,24 @@ internal static class RunCommand
         }
         foreach (var refused in session.RefusedTools)
         {
-            cli.Err.MarkupLine($"[yellow]warning:[/] a tool the resumed session had loaded stays out: {Markup.Escape(TerminalText.Sanitize(refused))}");
+            cli.Err.MarkupLine($"[yellow]warning:[/] a tool the resumed session had loaded stays out: {Markup.Escape(TerminalText.OneLine(refused, 200))}");
         }
 
-        if (prompt is not null) return await RunTurnAsync(cli, session, observer, interrupts, prompt, survive: false, run.TurnTimeout, cancellationToken).ConfigureAwait(false) ? 0 : 1;
+        if (prompt is not null) return await RunTurnAsync(cli, session, observer, interrupts, prompt, survive: false, run.TurnTimeout, cancellationToken).ConfigureAwait(false);
 
         if (Console.IsInputRedirected)
         {
             // Scripts pipe prompts in: every non-empty line is one turn, up to a quit line or the end.
-            var failed = false;
+            // The exit code is the first failed turn's, so a script learns what went wrong first.
+            var code = ExitCodes.Success;
             while (await Console.In.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
             {
                 if (IsQuit(line)) break;
                 if (string.IsNullOrWhiteSpace(line)) continue;
-                failed |= !await RunTurnAsync(cli, session, observer, interrupts, line, survive: true, run.TurnTimeout, cancellationToken).ConfigureAwait(false);
+                var turn = await RunTurnAsync(cli, session, observer, interrupts, line, survive: true, run.TurnTimeout, cancellationToken).ConfigureAwait(false);
+                if (code == ExitCodes.Success) code = turn;
             }
-            return failed ? 1 : 0;
+            return code;
         }
 
         cli.Out.MarkupLine($"{Markup.Escape(session.Session.Context.AgentId.Name.Replace('_', ' '))} (quit to exit)");
@@ -93,10 +95,10 @@ internal static class RunCommand
 
     /// <param name="survive">Whether an unexpected exception ends only the turn (the REPL and piped lines: the
     /// loop keeps the conversation valid whatever throws, so the session is safe to go on) rather than the
-    /// run (-p, where the exception's own exit code tells a script more).</param>
-    /// <returns>False when the turn failed (the REPL goes on; a one-shot run exits non-zero).</returns>
+    /// run (-p, where it reaches the top and exits with <see cref="ExitCodes.Internal"/>).</param>
     /// <param name="timeout">How long the whole turn may take (--timeout); null for no limit.</param>
-    private static async Task<bool> RunTurnAsync(CliContext cli, SessionHost host, ConsoleObserver observer, InterruptHandler interrupts, string prompt, bool survive, TimeSpan? timeout, CancellationToken cancellationToken)
+    /// <returns>The turn's exit code (<see cref="ExitCodes"/>): the REPL goes on whatever it is; a one-shot run exits with it.</returns>
+    private static async Task<int> RunTurnAsync(CliContext cli, SessionHost host, ConsoleObserver observer, InterruptHandler interrupts, string prompt, bool survive, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (timeout is { } limit) deadline.CancelAfter(limit);
@@ -107,36 +109,36 @@ internal static class RunCommand
             var result = await host.Session.RunTurnAsync(prompt, observer, turn.Token).ConfigureAwait(false);
             observer.EndLine();
             cli.Out.MarkupLine($"[dim]{Markup.Escape(result.Usage.Describe())} · session {Markup.Escape(host.Costs.Session.Describe())}[/]");
-            return result.Outcome == TurnOutcome.Answered;
+            return result.Outcome == TurnOutcome.Answered ? ExitCodes.Success : ExitCodes.Failure;
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             observer.EndLine();
             cli.Err.MarkupLine($"[red]error:[/] the turn took longer than --timeout {ConfigSeconds.Text(timeout!.Value.TotalSeconds)} s and was stopped; "
                 + "the conversation keeps the request (raise --timeout for longer work)");
-            return false;
+            return ExitCodes.Failure;
         }
         catch (OperationCanceledException) when (turn.Token.IsCancellationRequested)
         {
             observer.EndLine();
             cli.Err.MarkupLine("[yellow]cancelled[/]");
-            return false;
+            return ExitCodes.Cancelled;
         }
         catch (Exception ex) when (ex is LlmException or Registry.RegistryStoreException)
         {
             // The turn failed, the session did not: the conversation keeps the request for a retry.
             observer.EndLine();
-            cli.Err.MarkupLine($"[red]error:[/] {Markup.Escape(TerminalText.Sanitize(ex.Message))}");
-            return false;
+            cli.Err.MarkupLine($"[red]error:[/] {Markup.Escape(cli.ShownOnErr(ex.Message))}");
+            return CliApplication.ExitCodeOf(ex);
         }
 #pragma warning disable CA1031 // An unplanned failure in one turn must not take the conversation with it.
         catch (Exception ex) when (survive && ex is not OperationCanceledException)
 #pragma warning restore CA1031
         {
             observer.EndLine();
-            cli.Err.MarkupLine($"[red]error ({Markup.Escape(ex.GetType().Name)}):[/] {Markup.Escape(TerminalText.Sanitize(ex.Message))}");
+            cli.Err.MarkupLine($"[red]error:[/] {Markup.Escape(cli.ShownOnErr(CliApplication.UserMessage(ex)))}");
             cli.Err.MarkupLine("[dim]the turn ended, the session goes on with its conversation; if this was not a setting of yours, it is a bug in MicroAgi: please report it[/]");
-            return false;
+            return CliApplication.ExitCodeOf(ex);
         }
     }
 }

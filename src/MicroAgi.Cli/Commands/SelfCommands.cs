@@ -75,7 +75,7 @@ internal static class SelfCommands
                 var ok = (bool?)record["ok"] ?? false;
                 var line = $"{time}  {(string?)record["summary"]}";
                 if (!ok) line += $": {(string?)record["message"]}";
-                cli.RawOut.WriteLine(TerminalText.Sanitize(line.ReplaceLineEndings(" ")));
+                cli.RawOut.WriteLine(line.ReplaceLineEndings(" "));
             }
             return 0;
         });

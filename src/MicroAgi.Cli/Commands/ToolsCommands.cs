@@ -30,7 +30,7 @@ internal static class ToolsCommands
         var command = new Command("call", "Call a tool and print its JSON result (errors go to stderr, exit code 1)") { id, json, timeout, config };
         command.SetAction(async (result, ct) =>
         {
-            var entryId = EntryId.Parse(result.GetValue(id)!);
+            var entryId = CliArguments.EntryId(result.GetValue(id)!);
             var arguments = ParseJson(result.GetValue(json)!, "arguments");
             var host = cli.Options.Read(result);
             var settings = MicroAgiConfig.For(host, result.GetValue(config)?.FullName);
@@ -97,7 +97,7 @@ internal static class ToolsCommands
     {
         if (timeoutSeconds is not { } seconds) return null;
         if (!double.IsFinite(seconds) || seconds <= 0 || seconds > 3600)
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--timeout must be a number of seconds above 0 and at most 3600 (got {seconds})"));
+            throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"--timeout must be a number of seconds above 0 and at most 3600 (got {seconds})"));
         return TimeSpan.FromSeconds(seconds);
     }
 
@@ -112,7 +112,7 @@ internal static class ToolsCommands
         }
         catch (JsonException e)
         {
-            throw new FormatException($"{what} are not valid JSON ({e.Message}); pass a JSON object such as '{{\"zone\": \"UTC\"}}'", e);
+            throw new UsageException($"{what} are not valid JSON ({e.Message}); pass a JSON object such as '{{\"zone\": \"UTC\"}}'", e);
         }
     }
 
@@ -132,6 +132,6 @@ internal static class ToolsCommands
     private static int Fail(CliContext cli, string message)
     {
         cli.RawErr.WriteLine("error: " + message);
-        return CliApplication.UserError;
+        return ExitCodes.Failure;
     }
 }

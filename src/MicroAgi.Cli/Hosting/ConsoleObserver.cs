@@ -8,7 +8,10 @@ namespace MicroAgi.Cli.Hosting;
 /// Shows a turn in the terminal: the answer streamed as it arrives, a line per tool call
 /// (<c>[name] ok</c> / <c>[name] error: …</c>), <c>[+] id</c> for a loaded tool, notices dimmed.
 /// </summary>
-internal sealed class ConsoleObserver(IAnsiConsole console, bool showReasoning = false) : IAgentObserver
+/// <param name="console">Where status lines go, styled.</param>
+/// <param name="answer">Where the answer goes as the model wrote it: the plain writer behind <paramref name="console"/>,
+/// which shows control characters as text on a terminal (<see cref="TerminalText"/>) and passes them when piped.</param>
+internal sealed class ConsoleObserver(IAnsiConsole console, TextWriter answer, bool showReasoning = false) : IAgentObserver
 {
     private const int MaxErrorLength = 200;
 
@@ -27,15 +30,13 @@ internal sealed class ConsoleObserver(IAnsiConsole console, bool showReasoning =
 
     public void TextDelta(string text)
     {
-        var safe = TerminalText.Sanitize(text);
-        if (safe.Length == 0) return;
+        if (text.Length == 0) return;
         EndReasoning();
         // Straight to the writer: a Spectre Text would re-wrap long lines at the console width and
         // break up JSON, URLs and code the model sends.
-        var writer = console.Profile.Out.Writer;
-        writer.Write(safe);
-        writer.Flush();
-        _midLine = !safe.EndsWith('\n');
+        answer.Write(text);
+        answer.Flush();
+        _midLine = !text.EndsWith('\n');
     }
 
     /// <summary>
@@ -45,7 +46,7 @@ internal sealed class ConsoleObserver(IAnsiConsole console, bool showReasoning =
     public void ReasoningDelta(string text)
     {
         if (!showReasoning) return;
-        var safe = TerminalText.Sanitize(text);
+        var safe = TerminalText.Visible(text);
         if (safe.Length == 0) return;
         if (!_inReasoning) EndLine();
         _inReasoning = true;
@@ -58,24 +59,24 @@ internal sealed class ConsoleObserver(IAnsiConsole console, bool showReasoning =
     public void ToolFinished(string toolName, string? error)
     {
         EndLine();
-        var name = Markup.Escape(Shorten(toolName, MaxNameLength));
+        var name = Markup.Escape(TerminalText.OneLine(toolName, MaxNameLength));
         var detail = _pendingDetail is { } pending && pending.Tool == toolName ? pending.Detail : null;
         _pendingDetail = null;
-        if (error is null && detail is not null) console.MarkupLine($"[[{name}]] {Markup.Escape(Shorten(detail, MaxErrorLength))}");
+        if (error is null && detail is not null) console.MarkupLine($"[[{name}]] {Markup.Escape(TerminalText.OneLine(detail, MaxErrorLength))}");
         else if (error is null) console.MarkupLine($"[[{name}]] [green]ok[/]");
-        else console.MarkupLine($"[[{name}]] [red]error:[/] {Markup.Escape(Shorten(error, MaxErrorLength))}");
+        else console.MarkupLine($"[[{name}]] [red]error:[/] {Markup.Escape(TerminalText.OneLine(error, MaxErrorLength))}");
     }
 
     public void ToolLoaded(EntryId id)
     {
         EndLine();
-        console.MarkupLine($"[[+]] {Markup.Escape(Shorten(id.ToString(), MaxNameLength))}");
+        console.MarkupLine($"[[+]] {Markup.Escape(TerminalText.OneLine(id.ToString(), MaxNameLength))}");
     }
 
     public void Notice(string message)
     {
         EndLine();
-        console.MarkupLine($"[dim]{Markup.Escape(TerminalText.Sanitize(message))}[/]");
+        console.MarkupLine($"[dim]{Markup.Escape(TerminalText.Visible(message))}[/]");
     }
 
     /// <summary>Ends the streamed answer's line, so whatever follows starts at the left margin.</summary>
@@ -90,11 +91,5 @@ internal sealed class ConsoleObserver(IAnsiConsole console, bool showReasoning =
     private void EndReasoning()
     {
         if (_inReasoning) EndLine();
-    }
-
-    private static string Shorten(string text, int maxLength)
-    {
-        var oneLine = TerminalText.Sanitize(text.ReplaceLineEndings(" "));
-        return oneLine.Length <= maxLength ? oneLine : string.Concat(oneLine.AsSpan(0, maxLength - 1), "…");
     }
 }

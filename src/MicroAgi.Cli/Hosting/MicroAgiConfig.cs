@@ -49,8 +49,10 @@ internal sealed class MicroAgiConfig
         MicroAgiConfig config;
         try
         {
+            var text = File.ReadAllText(path);
+            if (ConfigKeys.Problem(text, typeof(MicroAgiConfig)) is { } unknown) throw new ConfigException($"{path}:{unknown} (see docs/configuration.md)");
             var deserializer = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build();
-            config = deserializer.Deserialize<MicroAgiConfig?>(File.ReadAllText(path)) ?? new MicroAgiConfig();
+            config = deserializer.Deserialize<MicroAgiConfig?>(text) ?? new MicroAgiConfig();
         }
         catch (YamlException ex)
         {

@@ -6,7 +6,8 @@ namespace MicroAgi.Registry.Storage;
 /// <summary>
 /// Durable store in one SQLite file (WAL mode). Each version is written in a single transaction —
 /// its row, its changes and the affected entries' new state — so a process killed mid-apply leaves
-/// the file at the previous version or the next one, never between.
+/// the file at the previous version or the next one, never between; and a version is synced to disk
+/// before it is reported applied (<c>synchronous = FULL</c>), so it survives a power loss too.
 /// </summary>
 public sealed class SqliteRegistryStore : IRegistryStore
 {

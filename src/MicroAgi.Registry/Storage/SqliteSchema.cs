@@ -40,8 +40,10 @@ internal static class SqliteSchema
         Execute(connection, "PRAGMA busy_timeout = 5000");
         if (SchemaObjects(connection).Count == 0) CreateIfStillEmpty(connection);
         Check(connection, path);
-        // Only now, with the file known to be ours: WAL rewrites the database header.
-        Execute(connection, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL");
+        // Only now, with the file known to be ours: WAL rewrites the database header. FULL syncs the WAL at
+        // every commit, so a version reported as applied survives a power loss, not only a killed process
+        // (NORMAL syncs only at checkpoints and may lose the last commits); docs/benchmarks.md has its cost.
+        Execute(connection, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL");
     }
 
     public static void Execute(SqliteConnection connection, string sql)

@@ -99,7 +99,7 @@ public class ConfigurationCliTests
 
         var result = await cli.RunAsync("-p", "hi");
 
-        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(2, result.ExitCode);
         Assert.Contains("retry.max_retries must be a whole number from 0 to 20, not 99", result.Stderr);
         Assert.Empty(server.ChatRequests);
     }

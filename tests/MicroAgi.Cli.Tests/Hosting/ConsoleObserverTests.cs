@@ -18,7 +18,7 @@ public class ConsoleObserverTests
         var shown = output.ToString().ReplaceLineEndings("\n");
         Assert.DoesNotContain("\u001b", shown, StringComparison.Ordinal);
         Assert.DoesNotContain("\u0007", shown, StringComparison.Ordinal);
-        Assert.Equal(["[doc]0;PWNEDsearch [x] ok] ok", "[a b] error: unknown tool"], shown.TrimEnd('\n').Split('\n'));
+        Assert.Equal(["[doc␛]0;PWNED␇search [x] ok] ok", "[a b] error: unknown tool"], shown.TrimEnd('\n').Split('\n'));
     }
 
     [Fact]
@@ -57,6 +57,6 @@ public class ConsoleObserverTests
         });
         // Wide enough that Spectre's wrapping plays no part in what is asserted.
         console.Profile.Width = 1_000;
-        return (new ConsoleObserver(console), output);
+        return (new ConsoleObserver(console, TerminalText.For(output, isTerminal: true)), output);
     }
 }

@@ -101,3 +101,37 @@ public class MicroAgiConfigTests
         Assert.Contains($"{MicroAgiConfig.FileName}:", error.Message, StringComparison.Ordinal);
     }
 }
+
+/// <summary>A misspelt key is named by its path and line, with the setting that was meant, and no .NET type names.</summary>
+public class ConfigKeySuggestionTests
+{
+    [Theory]
+    [InlineData("sandbox:\n  memroy_mb: 5\n", ":2: unknown setting 'sandbox.memroy_mb'; did you mean 'memory_mb'?")]
+    [InlineData("modle: gpt-5.1\n", ":1: unknown setting 'modle'; did you mean 'model'?")]
+    [InlineData("retry:\n  max_retry: 2\n", ":2: unknown setting 'retry.max_retry'; did you mean 'max_retries'?")]
+    [InlineData("providers:\n  - id: local\n    base_ulr: http://localhost:11434/v1\n", ":3: unknown setting 'providers[0].base_ulr'; did you mean 'base_url'?")]
+    [InlineData("loop:\n  max_iterations: 3\n  compresion_threshold: 0.5\n", ":3: unknown setting 'loop.compresion_threshold'; did you mean 'compression_threshold'?")]
+    public void An_unknown_key_suggests_the_closest_setting(string yaml, string expected)
+    {
+        var error = ConfigFile.LoadFails(yaml);
+
+        Assert.Contains(MicroAgiConfig.FileName + expected, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("MicroAgi.", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("type", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_key_like_no_setting_lists_the_settings_of_its_section_instead()
+    {
+        var error = ConfigFile.LoadFails("sandbox:\n  colour: blue\n");
+
+        Assert.Contains("unknown setting 'sandbox.colour' (the settings in sandbox: http_allow, memory_mb, timeout_seconds)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("memroy_mb", "memory_mb", 1)]
+    [InlineData("memory_mb", "memory_mb", 0)]
+    [InlineData("ab", "ba", 1)]
+    [InlineData("", "abc", 3)]
+    public void Distance_counts_edits_with_a_swap_as_one(string a, string b, int edits) => Assert.Equal(edits, DidYouMean.Distance(a, b));
+}
