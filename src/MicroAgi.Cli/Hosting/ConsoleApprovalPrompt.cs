@@ -12,10 +12,10 @@ internal sealed class ConsoleApprovalPrompt(IAnsiConsole output) : IApprovalProm
     public async Task<ApprovalAnswer> AskAsync(ApprovalRequest request, CancellationToken cancellationToken)
     {
         output.WriteLine();
-        output.MarkupLine($"[yellow]approve?[/] [bold]{Markup.Escape(TerminalText.Sanitize(request.Summary))}[/]");
+        output.MarkupLine($"[yellow]approve?[/] [bold]{Markup.Escape(TerminalText.Visible(request.Summary))}[/]");
         foreach (var raw in request.Detail.Split('\n'))
         {
-            var line = TerminalText.Sanitize(raw.TrimEnd('\r'));
+            var line = TerminalText.Visible(raw.TrimEnd('\r'));
             var style = line.StartsWith('+') ? "green" : line.StartsWith('-') ? "red" : "dim";
             output.MarkupLine($"  [{style}]{Markup.Escape(line)}[/]");
         }
