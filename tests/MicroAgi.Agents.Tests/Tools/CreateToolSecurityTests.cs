@@ -68,7 +68,9 @@ public sealed class CreateToolSecurityTests
     public static TheoryData<string, string> HostileSources => new()
     {
         { "while true do end\nreturn { handler = function() end }", "timeout" },
-        { "local s = 'x'\nwhile true do s = s .. s end\nreturn { handler = function() end }", "memory" },
+        // Doubling reaches the memory cap in a few dozen copies; a 2-core machine under load can reach
+        // the compile check's clock first, so either limit is the clean refusal this case is about.
+        { "local s = 'x'\nwhile true do s = s .. s end\nreturn { handler = function() end }", "memory|timeout" },
         { "local function f() return f() + 1 end\nf()\nreturn { handler = function() end }", "stack" },
         { "\u001bLua\u0054\u0000garbage", "binary" },
         { "return { handler = 5 }", "has no function 'handler'" },
@@ -89,7 +91,7 @@ public sealed class CreateToolSecurityTests
         var result = await host.CreateToolAsync(ToolSources.CreateArguments("hostile", source));
         var next = await host.CreateToolAsync(ToolSources.CreateArguments("echo_text", ToolSources.Echo));
 
-        CreateToolTests.AssertRefused(result, expected);
+        CreateToolTests.AssertRefusedWithAny(result, expected.Split('|'));
         Assert.Null(host.Registry.Get(EntryId.Parse("app.generated:hostile")));
         Assert.True(next.IsSuccess, $"the host did not serve the next call: {next}");
         Assert.Equal(version + 1, host.Registry.Version);

@@ -327,4 +327,11 @@ public sealed class CreateToolTests : InMemoryToolTests
         Assert.False(result.IsSuccess, $"expected a refusal containing '{expectedPart}', got {result}");
         Assert.Contains(expectedPart, result.Error, StringComparison.Ordinal);
     }
+
+    internal static void AssertRefusedWithAny(FunctionResult result, IReadOnlyList<string> expectedParts)
+    {
+        Assert.False(result.IsSuccess, $"expected a refusal containing one of '{string.Join("', '", expectedParts)}', got {result}");
+        Assert.True(expectedParts.Any(part => result.Error!.Contains(part, StringComparison.Ordinal)),
+            $"expected a refusal containing one of '{string.Join("', '", expectedParts)}', got {result.Error}");
+    }
 }
