@@ -74,6 +74,7 @@ public sealed class AgentRunner
         var messages = new List<ChatMessage>(conversation.Messages.Count + 1) { _systemPrompt };
         messages.AddRange(conversation.Messages);
 
+        var limit = new AnswerLimit(Definition.MaxTokens ?? Model.OutputTokens);
         ChatResponse response;
         if (_stream)
         {
@@ -81,31 +82,45 @@ public sealed class AgentRunner
             await foreach (var update in _client.GetStreamingResponseAsync(messages, _options.Clone(), cancellationToken).ConfigureAwait(false))
             {
                 updates.Add(update);
-                ShowReasoning(update.Contents, observer);
-                var text = update.Text;
-                if (text.Length > 0) observer.TextDelta(text);
+                Show(update.Contents, observer, limit);
+                // Leaving the loop ends the request: a server ignoring the limit is read no further.
+                if (limit.Exceeded) break;
             }
             response = updates.ToChatResponse();
         }
         else
         {
             response = await _client.GetResponseAsync(messages, _options.Clone(), cancellationToken).ConfigureAwait(false);
-            ShowReasoning(response.Messages.SelectMany(m => m.Contents), observer);
-            if (response.Text.Length > 0) observer.TextDelta(response.Text);
+            Show(response.Messages.SelectMany(m => m.Contents), observer, limit);
         }
 
         // A response may arrive as several messages; the conversation keeps them as one assistant turn.
         var contents = response.Messages.SelectMany(m => m.Contents).Where(c => c is not UsageContent).ToList();
+        var finish = response.FinishReason;
+        if (limit.Exceeded)
+        {
+            contents = limit.Trim(contents);
+            finish = ChatFinishReason.Length;
+        }
         var message = new ChatMessage(ChatRole.Assistant, contents);
         var toolCalls = contents.OfType<FunctionCallContent>().ToList();
-        return new StepResult(message, toolCalls, response.Usage, response.FinishReason);
+        return new StepResult(message, toolCalls, response.Usage, finish);
     }
 
-    private static void ShowReasoning(IEnumerable<AIContent> contents, IAgentObserver observer)
+    /// <summary>Shows the reasoning and the text of <paramref name="contents"/>, as far as the answer's limit allows.</summary>
+    private static void Show(IEnumerable<AIContent> contents, IAgentObserver observer, AnswerLimit limit)
     {
-        foreach (var reasoning in contents.OfType<TextReasoningContent>())
+        foreach (var content in contents)
         {
-            if (reasoning.Text.Length > 0) observer.ReasoningDelta(reasoning.Text);
+            switch (content)
+            {
+                case TextReasoningContent reasoning when reasoning.Text.Length > 0:
+                    if (limit.Admit(reasoning.Text) is { Length: > 0 } shownReasoning) observer.ReasoningDelta(shownReasoning);
+                    break;
+                case TextContent text when text.Text.Length > 0:
+                    if (limit.Admit(text.Text) is { Length: > 0 } shownText) observer.TextDelta(shownText);
+                    break;
+            }
         }
     }
 }

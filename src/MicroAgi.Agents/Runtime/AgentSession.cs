@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.AI;
 using MicroAgi.Llm.Errors;
 using MicroAgi.Llm.Usage;
@@ -71,6 +72,8 @@ public sealed class AgentSession
         Conversation.Add(new ChatMessage(ChatRole.User, prompt));
         try
         {
+            // A resumed session, or a long prompt, may already fill the window before anything is sent.
+            await CompressIfFullAsync(usage: null, sent: 0, answered: false, observer, cancellationToken).ConfigureAwait(false);
             var steps = 0;
             while (true)
             {
@@ -78,7 +81,8 @@ public sealed class AgentSession
                 BeforeStep(observer);
                 if (steps >= Context.Tuning.MaxIterations) break;
                 steps++;
-                var result = await Runner.StepAsync(Conversation, observer, cancellationToken).ConfigureAwait(false);
+                var sent = Conversation.Messages.Count;
+                var result = await StepAsync(observer, cancellationToken).ConfigureAwait(false);
                 _services.Costs.Record(Runner.Model, result.Usage);
 
                 if (result.ToolCalls.Count == 0)
@@ -86,12 +90,12 @@ public sealed class AgentSession
                     Conversation.Add(result.Message);
                     var truncated = result.FinishReason == ChatFinishReason.Length;
                     if (truncated) observer.Notice($"the answer was cut off at the output limit ({Runner.Definition.MaxTokens?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "model default"} tokens)");
-                    await CompressIfFullAsync(result, answered: true, observer, cancellationToken).ConfigureAwait(false);
+                    await CompressIfFullAsync(result.Usage, sent, answered: true, observer, cancellationToken).ConfigureAwait(false);
                     return Finish(result.Text, truncated ? TurnOutcome.Truncated : TurnOutcome.Answered, steps);
                 }
 
                 await ExecuteToolCallsAsync(result, observer, cancellationToken).ConfigureAwait(false);
-                await CompressIfFullAsync(result, answered: false, observer, cancellationToken).ConfigureAwait(false);
+                await CompressIfFullAsync(result.Usage, sent, answered: false, observer, cancellationToken).ConfigureAwait(false);
             }
             observer.Notice($"stopped after {steps} steps without a final answer; ask again to continue");
             return Finish("", TurnOutcome.IterationLimit, steps);
@@ -110,6 +114,24 @@ public sealed class AgentSession
         if (Context.Tuning.Version == _runnerTuning) return;
         Runner = Context.LoadAgent();
         _runnerTuning = Context.Tuning.Version;
+    }
+
+    /// <summary>
+    /// One model step. When the provider refuses the conversation as longer than the model's window, the
+    /// conversation is compressed — shrunk whatever happens — and the step is tried once more.
+    /// </summary>
+    private async Task<StepResult> StepAsync(IAgentObserver observer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Runner.StepAsync(Conversation, observer, cancellationToken).ConfigureAwait(false);
+        }
+        catch (LlmException ex) when (ex.Kind == LlmErrorKind.ContextTooLong)
+        {
+            observer.Notice("the conversation is too long for the model; compressing it and trying again");
+            await _compressor.CompressAsync(Conversation, Runner, answered: false, mustShrink: true, observer, cancellationToken).ConfigureAwait(false);
+            return await Runner.StepAsync(Conversation, observer, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private async Task ExecuteToolCallsAsync(StepResult result, IAgentObserver observer, CancellationToken cancellationToken)
@@ -132,7 +154,8 @@ public sealed class AgentSession
             // conversation stays valid for the provider even when the user cancels midway.
             foreach (var call in result.ToolCalls.Skip(outcomes.Count)) outcomes.Add(ToolCallExecutor.Cancelled(call));
             Conversation.Add(result.Message);
-            Conversation.Add(new ChatMessage(ChatRole.Tool, outcomes.Select(AIContent (o) => o.Result).ToList()));
+            var cap = ContextBudget.ToolResultCharacters(Runner.Model, outcomes.Count);
+            Conversation.Add(new ChatMessage(ChatRole.Tool, outcomes.Select(AIContent (o) => Fitted(o, cap, observer)).ToList()));
         }
     }
 
@@ -166,16 +189,29 @@ public sealed class AgentSession
     }
 
     /// <summary>
-    /// Compresses a conversation that fills the window. A compression that fails is reported and the
-    /// conversation kept whole: the answer or tool results of this step are already in, and the next
-    /// request to the model says plainly if the context really is too long.
+    /// A tool result cut to its share of the model's window, with a mark that says how to get the rest: one
+    /// huge result must not fill the context for good.
     /// </summary>
-    private async Task CompressIfFullAsync(StepResult result, bool answered, IAgentObserver observer, CancellationToken cancellationToken)
+    private static FunctionResultContent Fitted(ToolCallOutcome outcome, int cap, IAgentObserver observer)
     {
-        if (!_compressor.ShouldCompress(ContextWindow, result.Usage)) return;
+        if (outcome.Result.Result is not string text || text.Length <= cap) return outcome.Result;
+        observer.Notice(string.Create(CultureInfo.InvariantCulture,
+            $"the result of {outcome.ToolName} was cut from {text.Length:N0} to {cap:N0} characters to fit the model's context"));
+        return new FunctionResultContent(outcome.Result.CallId,
+            ContextBudget.Cut(text, cap, "to see the rest, call the tool again for a smaller part (a range, a page, a filter) or make it return less"));
+    }
+
+    /// <summary>
+    /// Compresses a conversation that fills the window. A compression that fails is reported and the
+    /// conversation kept whole: the answer or tool results of this step are already in, and a request the
+    /// provider then refuses as too long is compressed again, shrinking it whatever happens.
+    /// </summary>
+    private async Task CompressIfFullAsync(UsageDetails? usage, int sent, bool answered, IAgentObserver observer, CancellationToken cancellationToken)
+    {
+        if (!_compressor.ShouldCompress(ContextWindow, usage, Conversation, sent)) return;
         try
         {
-            await _compressor.CompressAsync(Conversation, answered, observer, cancellationToken).ConfigureAwait(false);
+            await _compressor.CompressAsync(Conversation, Runner, answered, mustShrink: false, observer, cancellationToken).ConfigureAwait(false);
         }
         catch (LlmException ex) when (!cancellationToken.IsCancellationRequested)
         {

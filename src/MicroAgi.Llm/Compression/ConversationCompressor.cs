@@ -49,6 +49,22 @@ public sealed class ConversationCompressor
         return calls + 1;
     }
 
+    /// <summary>The longest text that compresses to <paramref name="targetCharacters"/> within
+    /// <see cref="CompressionOptions.MaxCalls"/> calls: what a caller must cut its text to first.</summary>
+    public int MaxTextLength(int targetCharacters)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(targetCharacters);
+        // The planned calls grow with the length, so the longest length within budget is found by halving.
+        int low = targetCharacters, high = int.MaxValue / 2;
+        while (low < high)
+        {
+            var middle = low + ((high - low + 1) / 2);
+            if (PlannedCalls(middle, targetCharacters) <= _options.MaxCalls) low = middle;
+            else high = middle - 1;
+        }
+        return low;
+    }
+
     /// <summary>Compresses <paramref name="text"/> to at most <paramref name="targetCharacters"/> characters.</summary>
     /// <exception cref="ArgumentException">The text is so long that compressing it would take more calls than allowed.</exception>
     /// <exception cref="LlmException">The model failed or answered nothing.</exception>

@@ -23,8 +23,14 @@ internal sealed class LoopFixture : IAsyncDisposable
     private readonly List<IChatClient> _clients = [];
 
     public LoopFixture(AgentSettings? settings = null, int contextWindow = 100_000, params Entry[] extraEntries)
+        : this(null, settings, contextWindow, extraEntries)
     {
-        Server = FakeOpenAIServer.Start();
+    }
+
+    /// <param name="serverOptions">How strict the fake server is (a context limit, say).</param>
+    public LoopFixture(FakeServerOptions? serverOptions, AgentSettings? settings = null, int contextWindow = 100_000, params Entry[] extraEntries)
+    {
+        Server = FakeOpenAIServer.Start(serverOptions);
         Registry = EntryRegistry.CreateInMemory([
             Agent(AgentId, "big", maxTokens: 512),
             Model("big", "reasoning", contextWindow),
