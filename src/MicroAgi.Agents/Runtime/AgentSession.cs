@@ -1,6 +1,7 @@
 using Microsoft.Extensions.AI;
 using MicroAgi.Llm.Errors;
 using MicroAgi.Llm.Usage;
+using MicroAgi.Telemetry;
 
 namespace MicroAgi.Agents.Runtime;
 
@@ -56,6 +57,8 @@ public sealed class AgentSession
         ArgumentException.ThrowIfNullOrWhiteSpace(prompt);
         ArgumentNullException.ThrowIfNull(observer);
         Conversation.Add(new ChatMessage(ChatRole.User, prompt));
+        // Model calls and tool calls of the turn become this span's children.
+        using var span = MicroAgiTelemetry.StartAgentTurn(Context.AgentId.Name, Runner.Model.Name);
         try
         {
             for (var step = 1; step <= _services.Settings.MaxIterations; step++)
@@ -78,8 +81,9 @@ public sealed class AgentSession
             observer.Notice($"stopped after {_services.Settings.MaxIterations} steps without a final answer; ask again to continue");
             return Finish("", TurnOutcome.IterationLimit, _services.Settings.MaxIterations);
         }
-        catch
+        catch (Exception e)
         {
+            MicroAgiTelemetry.Fail(span, e);
             _services.Costs.EndTurn();
             throw;
         }

@@ -29,13 +29,14 @@ internal static class RunCommand
             result.GetValue(options.BaseUrl),
             !result.GetValue(options.NoStream),
             result.GetValue(options.Config)?.FullName,
-            result.GetResult(options.Resume) is null ? null : result.GetValue(options.Resume) ?? "");
+            result.GetResult(options.Resume) is null ? null : result.GetValue(options.Resume) ?? "",
+            result.GetValue(options.Verbose));
         return RunAsync(cli, cli.Options.Read(result), settings, result.GetValue(options.Prompt), cancellationToken);
     }
 
     private static async Task<int> RunAsync(CliContext cli, HostSettings host, RunSettings run, string? prompt, CancellationToken cancellationToken)
     {
-        await using var session = await SessionHost.StartAsync(host, run, cancellationToken).ConfigureAwait(false);
+        await using var session = await SessionHost.StartAsync(host, run, cli.RawErr, cancellationToken).ConfigureAwait(false);
         var observer = new ConsoleObserver(cli.Out, showReasoning: !Console.IsOutputRedirected);
         // On stderr: what a script captures from stdout stays the answer alone.
         session.Retries.Retrying += (_, notice) => cli.Err.MarkupLine($"[dim]{Markup.Escape(notice.Describe())}[/]");

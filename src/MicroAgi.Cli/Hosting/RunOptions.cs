@@ -16,8 +16,14 @@ internal sealed class RunOptions
         Arity = ArgumentArity.ZeroOrOne,
     };
 
+    public Option<bool> Verbose { get; } = new("--verbose")
+    {
+        Description = "Log each model call and HTTP exchange (keys masked) to stderr; MICROAGI_LOG=trace adds bodies (docs/observability.md)",
+    };
+
     public void AddTo(Command command)
     {
+        command.Add(Verbose);
         command.Add(Prompt);
         command.Add(Model);
         command.Add(BaseUrl);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
 using MicroAgi.Agents.Definitions;
 using MicroAgi.Agents.Runtime;
 using MicroAgi.Agents.Sessions;
@@ -13,7 +14,8 @@ namespace MicroAgi.Cli.Hosting;
 
 /// <summary>
 /// Everything one interactive session runs on, built from the command line, microagi.yaml and the
-/// environment: registry, tool runtime, model clients, cost meter, transcript and the agent session.
+/// environment: registry, tool runtime, model clients, cost meter, transcript, the agent session, and its
+/// log and telemetry (docs/observability.md).
 /// </summary>
 internal sealed class SessionHost : IAsyncDisposable
 {
@@ -21,9 +23,14 @@ internal sealed class SessionHost : IAsyncDisposable
     private readonly ToolHost _tools;
     private readonly ChatClientPool _clients;
     private readonly JsonlTranscript _transcript;
+    private readonly ILoggerFactory _logging;
+    private readonly SessionTelemetry _telemetry;
 
-    private SessionHost(EntryRegistry registry, ToolHost tools, ChatClientPool clients, JsonlTranscript transcript, AgentSession session, CostTracker costs, RetryNotices retries)
+    private SessionHost(EntryRegistry registry, ToolHost tools, ChatClientPool clients, JsonlTranscript transcript, AgentSession session, CostTracker costs, RetryNotices retries,
+        ILoggerFactory logging, SessionTelemetry telemetry)
     {
+        _logging = logging;
+        _telemetry = telemetry;
         Retries = retries;
         _registry = registry;
         _tools = tools;
@@ -43,20 +50,33 @@ internal sealed class SessionHost : IAsyncDisposable
     /// <summary>Takes in registry versions other processes stored (tools another session created).</summary>
     public Task RefreshRegistryAsync(CancellationToken cancellationToken) => _registry.RefreshAsync(cancellationToken);
 
-    public static async Task<SessionHost> StartAsync(HostSettings host, RunSettings run, CancellationToken cancellationToken)
+    /// <param name="stderr">Where <c>--verbose</c> logs.</param>
+    public static async Task<SessionHost> StartAsync(HostSettings host, RunSettings run, TextWriter stderr, CancellationToken cancellationToken)
     {
         var config = MicroAgiConfig.For(host, run.ConfigFile);
         var retries = new RetryNotices();
         var providers = LlmSetup.Providers(config, run.BaseUrl, Environment.GetEnvironmentVariable, retries);
 
-        var registry = await RegistryHost.OpenAsync(host, cancellationToken).ConfigureAwait(false);
+        var logging = SessionLogging.Create(run.Verbose, Environment.GetEnvironmentVariable(SessionLogging.LevelVariable), host.StateDirectory, stderr);
+        var telemetry = SessionTelemetry.FromEnvironment(Environment.GetEnvironmentVariable);
+        EntryRegistry registry;
+        try
+        {
+            registry = await RegistryHost.OpenAsync(host, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            telemetry.Dispose();
+            logging.Dispose();
+            throw;
+        }
         ToolHost? tools = null;
         ChatClientPool? clients = null;
         JsonlTranscript? transcript = null;
         try
         {
             tools = ToolHost.Create(registry, SandboxOptions.From(config.Sandbox), remoteDocs: config.Docs);
-            clients = new ChatClientPool(new ChatClientFactory(providers));
+            clients = new ChatClientPool(new ChatClientFactory(providers, logging));
             var agentId = EntryId.Parse(run.Agent ?? config.Agent ?? "app:dev_assistant");
             var agentEntry = registry.Get(agentId)
                 ?? throw new AgentDefinitionException(agentId, "not found in the registry (see 'microagi registry list --type agent.gen1')");
@@ -84,7 +104,7 @@ internal sealed class SessionHost : IAsyncDisposable
             else transcript = JsonlTranscript.Create(sessions);
 
             var session = new AgentSession(services, new AgentContext(services, agentId), new Conversation(transcript, history));
-            return new SessionHost(registry, tools, clients, transcript, session, costs, retries);
+            return new SessionHost(registry, tools, clients, transcript, session, costs, retries, logging, telemetry);
         }
         catch
         {
@@ -92,6 +112,8 @@ internal sealed class SessionHost : IAsyncDisposable
             clients?.Dispose();
             tools?.Dispose();
             await registry.DisposeAsync().ConfigureAwait(false);
+            telemetry.Dispose();
+            logging.Dispose();
             throw;
         }
     }
@@ -102,6 +124,9 @@ internal sealed class SessionHost : IAsyncDisposable
         _clients.Dispose();
         _tools.Dispose();
         await _registry.DisposeAsync().ConfigureAwait(false);
+        // Last: flushes the spans of the whole session, and the log's final lines.
+        _telemetry.Dispose();
+        _logging.Dispose();
     }
 
     /// <summary>An exported but empty variable (<c>MICROAGI_MODEL=</c>) means "not set", as in most tools.</summary>
@@ -110,4 +135,4 @@ internal sealed class SessionHost : IAsyncDisposable
 }
 
 /// <summary>What the run command was asked for.</summary>
-internal sealed record RunSettings(string? Agent, string? Model, string? BaseUrl, bool Stream, string? ConfigFile, string? Resume);
+internal sealed record RunSettings(string? Agent, string? Model, string? BaseUrl, bool Stream, string? ConfigFile, string? Resume, bool Verbose = false);

@@ -124,7 +124,7 @@ public sealed class ChatClientFactory
             .UseOpenTelemetry(loggerFactory, MicroAgiTelemetry.SourceName)
             .UseLogging(loggerFactory)
             .UseProviderGuard(errors, owned)
-            .UseModelOptions(model, settings.Kind);
+            .UseModelOptions(model, providerModel, settings.Kind);
         _ = settings.Kind == ProviderKind.Anthropic ? builder.UseAnthropicPromptCache() : builder.UseOpenAICompatibility(errors);
         return builder.Build();
     }

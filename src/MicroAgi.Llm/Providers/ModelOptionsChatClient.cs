@@ -5,13 +5,14 @@ using Microsoft.Extensions.AI;
 namespace MicroAgi.Llm.Providers;
 
 /// <summary>
-/// Fits each request to the model: every tool's parameter schema is made acceptable to strict providers
+/// Fits each request to the model: the model id is the provider's name for it (a caller's registry name, such
+/// as an agent's <c>model</c>, would otherwise reach the server, which M.E.AI's adapters send as given); every tool's parameter schema is made acceptable to strict providers
 /// (<see cref="ToolSchema.ForProviders"/>); the output limit defaults to (and is capped at) the model's
 /// <see cref="ModelDefinition.OutputTokens"/>; a reasoning model gets its default thinking effort when the
 /// caller asks for none, and — on OpenAI-compatible servers — no sampling parameters, which reasoning models
 /// reject; a model that does not reason never gets a reasoning effort, which it might reject.
 /// </summary>
-internal sealed class ModelOptionsChatClient(IChatClient inner, ModelDefinition model, ProviderKind kind) : DelegatingChatClient(inner)
+internal sealed class ModelOptionsChatClient(IChatClient inner, ModelDefinition model, string providerModel, ProviderKind kind) : DelegatingChatClient(inner)
 {
     public override Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
         base.GetResponseAsync(messages, Fit(options), cancellationToken);
@@ -22,6 +23,7 @@ internal sealed class ModelOptionsChatClient(IChatClient inner, ModelDefinition 
     internal ChatOptions Fit(ChatOptions? options)
     {
         var fitted = options?.Clone() ?? new ChatOptions();
+        fitted.ModelId = providerModel;
         fitted.MaxOutputTokens = Math.Min(fitted.MaxOutputTokens ?? model.OutputTokens, model.OutputTokens);
         if (fitted.Tools is { Count: > 0 } tools)
             fitted.Tools = [.. tools.Select(tool => tool is AIFunctionDeclaration function ? RevisedFunction.ProviderReady(function) : tool)];

@@ -13,8 +13,9 @@ namespace MicroAgi.Llm.Providers;
 /// <see cref="ReasoningText"/>) becomes <see cref="TextReasoningContent"/>; a reply with tool calls that a server
 /// finished with "stop" is reported as <see cref="AIChatFinishReason.ToolCalls"/>; the partial tool calls of a
 /// stream that stopped before its finish reason are an <see cref="LlmErrorKind.Truncated"/> error, never handed
-/// over (the adapter hands over whatever it gathered); and a call the model made with a name no server takes
-/// back goes out under <see cref="NamelessCallName"/>.
+/// over (the adapter hands over whatever it gathered); a call that came without a name is handed over with an
+/// empty one (the adapter would drop it; see <see cref="NamelessCallMarker"/>), and a call the model made with a
+/// name no server takes back goes out under <see cref="NamelessCallName"/>.
 /// </summary>
 internal sealed class OpenAICompatibilityChatClient(IChatClient inner, ProviderErrors errors) : DelegatingChatClient(inner)
 {
@@ -28,9 +29,17 @@ internal sealed class OpenAICompatibilityChatClient(IChatClient inner, ProviderE
 
     private const int MaxFunctionNameLength = 64;
 
+    /// <summary>
+    /// The name the HTTP layer gives a call that came without one (<see cref="ToolCallDeltaRepair"/>), so that
+    /// the adapter keeps it; turned back into an empty name here. No model can call a tool by this name: it
+    /// starts with a control character.
+    /// </summary>
+    internal const string NamelessCallMarker = "\u0001nameless";
+
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<AIChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var response = await base.GetResponseAsync(Sendable(messages), options, cancellationToken).ConfigureAwait(false);
+        foreach (var message in response.Messages) Unmark(message.Contents);
         if (response.RawRepresentation is ChatCompletion completion && ReasoningText.Of(completion) is { } reasoning && response.Messages.Count > 0)
             response.Messages[0].Contents.Insert(0, new TextReasoningContent(reasoning));
         if (response.Messages.Any(m => m.Contents.OfType<FunctionCallContent>().Any()))
@@ -43,6 +52,7 @@ internal sealed class OpenAICompatibilityChatClient(IChatClient inner, ProviderE
     {
         await foreach (var update in base.GetStreamingResponseAsync(Sendable(messages), options, cancellationToken).ConfigureAwait(false))
         {
+            Unmark(update.Contents);
             if (update.RawRepresentation is StreamingChatCompletionUpdate raw && ReasoningText.Of(raw) is { } reasoning)
                 update.Contents.Insert(0, new TextReasoningContent(reasoning));
             // The adapter hands over the calls in one update after the stream ended, with the finish reason if one came.
@@ -53,6 +63,14 @@ internal sealed class OpenAICompatibilityChatClient(IChatClient inner, ProviderE
             }
             yield return update;
         }
+    }
+
+    /// <summary>Gives the calls named <see cref="NamelessCallMarker"/> their empty name back.</summary>
+    private static void Unmark(IList<AIContent> contents)
+    {
+        for (var i = 0; i < contents.Count; i++)
+            if (contents[i] is FunctionCallContent { Name: NamelessCallMarker } call)
+                contents[i] = new FunctionCallContent(call.CallId, "", call.Arguments) { Exception = call.Exception, RawRepresentation = call.RawRepresentation };
     }
 
     private static AIChatFinishReason? ToolCallsIfStop(AIChatFinishReason? reason) =>

@@ -11,9 +11,9 @@ internal static class ProviderChatClientStages
     public static ChatClientBuilder UseProviderGuard(this ChatClientBuilder builder, ProviderErrors errors, IDisposable owned) =>
         builder.Use(inner => new ProviderGuardChatClient(inner, errors, owned));
 
-    /// <summary>Each request fitted to the model (output limit, reasoning effort, provider-ready tool schemas).</summary>
-    public static ChatClientBuilder UseModelOptions(this ChatClientBuilder builder, ModelDefinition model, ProviderKind kind) =>
-        builder.Use(inner => new ModelOptionsChatClient(inner, model, kind));
+    /// <summary>Each request fitted to the model (provider model id, output limit, reasoning effort, provider-ready tool schemas).</summary>
+    public static ChatClientBuilder UseModelOptions(this ChatClientBuilder builder, ModelDefinition model, string providerModel, ProviderKind kind) =>
+        builder.Use(inner => new ModelOptionsChatClient(inner, model, providerModel, kind));
 
     /// <summary>What M.E.AI's OpenAI adapter lacks for OpenAI-compatible servers (see <see cref="OpenAICompatibilityChatClient"/>).</summary>
     public static ChatClientBuilder UseOpenAICompatibility(this ChatClientBuilder builder, ProviderErrors errors) =>

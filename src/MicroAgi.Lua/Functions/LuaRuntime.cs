@@ -7,6 +7,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using MicroAgi.Lua.Modules;
 using MicroAgi.Lua.Sandbox;
+using MicroAgi.Telemetry;
 
 namespace MicroAgi.Lua.Functions;
 
@@ -100,15 +101,31 @@ public sealed class LuaRuntime : IDisposable
         }
         var sandbox = pool.Rent(limits, out var loadError);
         if (sandbox is null) return FunctionResult.Failure(FunctionErrorKind.LoadError, loadError!);
+        using var span = MicroAgiTelemetry.Start(MicroAgiTelemetry.Operations.SandboxCall, pool.Function.Name);
         try
         {
-            return sandbox.Invoke(pool.Function.Method, buffer.WrittenSpan, limits, cancellationToken);
+            var result = sandbox.Invoke(pool.Function.Method, buffer.WrittenSpan, limits, cancellationToken);
+            if (span is not null && LimitName(result.ErrorKind) is { } limit)
+            {
+                span.SetTag(MicroAgiTelemetry.Attributes.LimitHit, limit);
+                span.SetStatus(System.Diagnostics.ActivityStatusCode.Error, result.Error);
+            }
+            return result;
         }
         finally
         {
             pool.Return(sandbox);
         }
     }
+
+    /// <summary>The limit a failed call ran into, as the <c>sandbox_call</c> span names it; null for other failures.</summary>
+    private static string? LimitName(FunctionErrorKind kind) => kind switch
+    {
+        FunctionErrorKind.Timeout => "timeout",
+        FunctionErrorKind.MemoryLimit => "memory",
+        FunctionErrorKind.CallDepthLimit => "call_depth",
+        _ => null,
+    };
 
     internal static string? UnknownModules(LuaFunctionSource function)
     {

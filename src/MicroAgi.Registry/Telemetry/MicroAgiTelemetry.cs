@@ -55,6 +55,25 @@ public static class MicroAgiTelemetry
         return activity;
     }
 
+    /// <summary>The <c>invoke_agent</c> span of one turn of <paramref name="agent"/>, or null when nobody listens.</summary>
+    public static Activity? StartAgentTurn(string agent, string model)
+    {
+        var activity = Start(Operations.InvokeAgent, agent);
+        activity?.SetTag(Attributes.AgentName, agent);
+        activity?.SetTag(Attributes.RequestModel, model);
+        return activity;
+    }
+
+    /// <summary>The <c>execute_tool</c> span of one tool call, or null when nobody listens.</summary>
+    public static Activity? StartToolCall(string toolName, string callId)
+    {
+        var activity = Start(Operations.ExecuteTool, toolName);
+        activity?.SetTag(Attributes.ToolName, toolName);
+        activity?.SetTag(Attributes.ToolCallId, callId);
+        activity?.SetTag(Attributes.ToolType, "function");
+        return activity;
+    }
+
     /// <summary>Marks <paramref name="activity"/> failed with <paramref name="error"/> (<c>error.type</c> and status).</summary>
     public static void Fail(Activity? activity, Exception error)
     {
