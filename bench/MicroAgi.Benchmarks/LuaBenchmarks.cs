@@ -5,7 +5,8 @@ using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
-using MicroAgi.Lua.Functions;
+using MicroAgi.Functions;
+using MicroAgi.Lua.Runtime;
 using MicroAgi.Registry;
 
 namespace MicroAgi.Benchmarks;
@@ -103,7 +104,7 @@ internal sealed class LuaBenchmarkConfig : ManualConfig
 internal sealed class IdleToolMemoryColumn : IColumn
 {
     private static readonly Lazy<string> Measured = new(() =>
-        MicroAgi.Lua.Functions.LuaRuntimeDiagnostics.IdleToolHeapBytes(LuaToolFixture.GreetSource, new JsonObject { ["name"] = "ada" })
+        MicroAgi.Lua.Runtime.LuaRuntimeDiagnostics.IdleToolHeapBytes(LuaToolFixture.GreetSource, new JsonObject { ["name"] = "ada" })
             .ToString("N0", CultureInfo.InvariantCulture) + " B");
 
     public string Id => nameof(IdleToolMemoryColumn);

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using MicroAgi.Lua.Functions;
+using MicroAgi.Functions;
 
 namespace MicroAgi.Lua.Tests;
 

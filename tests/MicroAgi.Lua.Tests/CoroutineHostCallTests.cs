@@ -1,4 +1,4 @@
-using MicroAgi.Lua.Functions;
+using MicroAgi.Lua.Runtime;
 
 namespace MicroAgi.Lua.Tests;
 

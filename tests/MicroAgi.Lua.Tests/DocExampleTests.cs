@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using MicroAgi.Lua.Functions;
+using MicroAgi.Lua.Runtime;
 using MicroAgi.Lua.Modules;
 
 namespace MicroAgi.Lua.Tests;

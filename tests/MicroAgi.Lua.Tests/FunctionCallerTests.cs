@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
-using MicroAgi.Lua.Functions;
+using MicroAgi.Functions;
+using MicroAgi.Lua.Runtime;
 using MicroAgi.Registry;
 
 namespace MicroAgi.Lua.Tests;

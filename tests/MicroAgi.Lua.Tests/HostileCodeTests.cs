@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using MicroAgi.Lua.Functions;
+using MicroAgi.Functions;
 
 namespace MicroAgi.Lua.Tests;
 

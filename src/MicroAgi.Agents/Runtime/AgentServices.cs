@@ -1,7 +1,7 @@
 using Microsoft.Extensions.AI;
 using MicroAgi.Llm.Models;
 using MicroAgi.Llm.Usage;
-using MicroAgi.Lua.Functions;
+using MicroAgi.Functions;
 using MicroAgi.Registry;
 
 namespace MicroAgi.Agents.Runtime;

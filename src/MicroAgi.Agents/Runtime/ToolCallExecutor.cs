@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
-using MicroAgi.Lua.Functions;
+using MicroAgi.Functions;
 using MicroAgi.Registry;
 using MicroAgi.Telemetry;
 

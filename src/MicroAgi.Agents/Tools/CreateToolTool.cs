@@ -1,5 +1,5 @@
 using MicroAgi.Agents.Tools.Generated;
-using MicroAgi.Lua.Functions;
+using MicroAgi.Functions;
 using MicroAgi.Telemetry;
 
 namespace MicroAgi.Agents.Tools;

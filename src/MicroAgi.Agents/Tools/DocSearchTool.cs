@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using MicroAgi.Agents.Tools.Docs;
-using MicroAgi.Lua.Functions;
+using MicroAgi.Functions;
 
 namespace MicroAgi.Agents.Tools;
 

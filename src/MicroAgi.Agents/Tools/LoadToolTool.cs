@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using MicroAgi.Agents.Tools.Generated;
-using MicroAgi.Lua.Functions;
+using MicroAgi.Functions;
 using MicroAgi.Registry;
 using MicroAgi.Telemetry;
 

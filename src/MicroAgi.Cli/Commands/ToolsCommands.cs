@@ -4,7 +4,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using MicroAgi.Agents.Tools.Generated;
 using MicroAgi.Cli.Hosting;
-using MicroAgi.Lua.Functions;
 using MicroAgi.Registry;
 
 namespace MicroAgi.Cli.Commands;

@@ -1,4 +1,4 @@
-using MicroAgi.Lua.Functions;
+using MicroAgi.Lua.Runtime;
 using MicroAgi.Lua.Modules;
 
 namespace MicroAgi.Cli.Hosting;

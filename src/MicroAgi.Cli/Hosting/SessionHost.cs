@@ -6,7 +6,6 @@ using MicroAgi.Agents.Sessions;
 using MicroAgi.Llm.Models;
 using MicroAgi.Llm.Providers;
 using MicroAgi.Llm.Usage;
-using MicroAgi.Lua.Functions;
 using MicroAgi.Lua.Modules;
 using MicroAgi.Registry;
 

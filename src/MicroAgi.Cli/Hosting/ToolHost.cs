@@ -1,7 +1,8 @@
 using MicroAgi.Agents.Tools;
 using MicroAgi.Agents.Tools.Docs;
 using MicroAgi.Agents.Tools.Generated;
-using MicroAgi.Lua.Functions;
+using MicroAgi.Functions;
+using MicroAgi.Lua.Runtime;
 using MicroAgi.Registry;
 using MicroAgi.Security;
 

@@ -151,7 +151,7 @@ public class AgentLoopTests
     {
         var generated = LoopFixture.NativeTool("shout", ns: "app.generated");
         await using var fx = new LoopFixture(null, 100_000, generated);
-        fx.Natives.Register("app.generated:shout", (_, _) => Task.FromResult(Lua.Functions.FunctionResult.Success(JsonValue.Create("HEY"))));
+        fx.Natives.Register("app.generated:shout", (_, _) => Task.FromResult(MicroAgi.Functions.FunctionResult.Success(JsonValue.Create("HEY"))));
         fx.Server.Enqueue(
             FakeReply.Call("load_tool", """{"id":"app.generated:shout"}""", "l1"),
             FakeReply.Call("shout", "{}", "s1"),

@@ -4,7 +4,8 @@ using MicroAgi.Agents.Runtime;
 using MicroAgi.Llm.Models;
 using MicroAgi.Llm.Providers;
 using MicroAgi.Llm.Usage;
-using MicroAgi.Lua.Functions;
+using MicroAgi.Functions;
+using MicroAgi.Lua.Runtime;
 using MicroAgi.Registry;
 using MicroAgi.Testing.FakeLlm;
 

@@ -6,7 +6,8 @@ using MicroAgi.Llm.Errors;
 using MicroAgi.Llm.Models;
 using MicroAgi.Llm.Providers;
 using MicroAgi.Llm.Usage;
-using MicroAgi.Lua.Functions;
+using MicroAgi.Functions;
+using MicroAgi.Lua.Runtime;
 using MicroAgi.Registry;
 using MicroAgi.Testing.FakeLlm;
 

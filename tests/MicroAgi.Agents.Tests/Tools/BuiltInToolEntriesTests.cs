@@ -1,6 +1,7 @@
 using MicroAgi.Agents.Tools;
-using MicroAgi.Lua.Functions;
-using MicroAgi.Lua.Schema;
+using MicroAgi.Functions;
+using MicroAgi.Lua.Runtime;
+using MicroAgi.Functions.Schema;
 using MicroAgi.Registry;
 using MicroAgi.Registry.Loading;
 

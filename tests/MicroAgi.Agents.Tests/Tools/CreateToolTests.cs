@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using MicroAgi.Lua.Functions;
+using MicroAgi.Functions;
 using MicroAgi.Registry;
 
 namespace MicroAgi.Agents.Tests.Tools;

@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using MicroAgi.Lua.Functions;
-using MicroAgi.Lua.Schema;
+using MicroAgi.Functions;
+using MicroAgi.Lua.Runtime;
+using MicroAgi.Functions.Schema;
 using MicroAgi.Registry;
 using MicroAgi.Security;
 

@@ -1,6 +1,6 @@
 using MicroAgi.Lua.Sandbox;
 
-namespace MicroAgi.Lua.Functions;
+namespace MicroAgi.Lua.Runtime;
 
 /// <summary>
 /// The prepared Lua states of one tool (one source + modules). Calls rent a state, run, and give it

@@ -1,4 +1,4 @@
-namespace MicroAgi.Lua.Functions;
+namespace MicroAgi.Functions;
 
 /// <summary>The entry kinds that are callable functions.</summary>
 public static class FunctionKinds

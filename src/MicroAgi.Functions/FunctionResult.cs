@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace MicroAgi.Lua.Functions;
+namespace MicroAgi.Functions;
 
 /// <summary>Why a call failed. Every failure is a result, never an exception.</summary>
 public enum FunctionErrorKind

@@ -1,4 +1,4 @@
-namespace MicroAgi.Lua.Functions;
+namespace MicroAgi.Lua.Runtime;
 
 /// <summary>
 /// The limits every Lua call runs under. A call that reaches any of them fails with that limit's

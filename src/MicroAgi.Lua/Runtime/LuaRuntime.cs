@@ -5,11 +5,12 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using MicroAgi.Functions;
 using MicroAgi.Lua.Modules;
 using MicroAgi.Lua.Sandbox;
 using MicroAgi.Telemetry;
 
-namespace MicroAgi.Lua.Functions;
+namespace MicroAgi.Lua.Runtime;
 
 /// <summary>
 /// Runs Lua functions in the sandbox (docs/lua-sandbox.md). Compiled tools are cached by content —
@@ -17,7 +18,7 @@ namespace MicroAgi.Lua.Functions;
 /// tool, never a stale one. Thread-safe: calls in parallel use separate Lua states.
 /// </summary>
 /// <remarks>Lua runs synchronously on the calling thread; the returned tasks are already complete.</remarks>
-public sealed class LuaRuntime : IDisposable
+public sealed class LuaRuntime : IFunctionKind, IDisposable
 {
     private readonly ConcurrentDictionary<string, ToolPool> _pools = new(StringComparer.Ordinal);
     private readonly ConditionalWeakTable<LuaFunctionSource, string> _keys = new();
@@ -38,6 +39,16 @@ public sealed class LuaRuntime : IDisposable
 
     /// <summary>The modules a function may list and require, sorted.</summary>
     public static IReadOnlyList<string> AvailableModules { get; } = HostModules.All.Keys.Order(StringComparer.Ordinal).ToArray();
+
+    /// <summary>The entry kind this runtime runs for the call API.</summary>
+    public string Kind => FunctionKinds.Lua;
+
+    /// <summary>Reads a <c>function.lua</c> entry (data.source, data.method, data.modules) for the call API.</summary>
+    public PreparedFunction Prepare(MicroAgi.Registry.Entry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return LuaEntryFunction.Prepare(this, entry);
+    }
 
     /// <summary>Compiled tools currently cached.</summary>
     public int CachedToolCount => _pools.Count;

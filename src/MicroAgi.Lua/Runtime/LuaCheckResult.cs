@@ -1,4 +1,4 @@
-namespace MicroAgi.Lua.Functions;
+namespace MicroAgi.Lua.Runtime;
 
 /// <summary>The outcome of <see cref="LuaRuntime.Check"/>: valid, or why not (with the Lua line when there is one).</summary>
 public sealed record LuaCheckResult

@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
-namespace MicroAgi.Lua.Schema;
+namespace MicroAgi.Functions.Schema;
 
 /// <summary>
 /// A compiled JSON Schema, limited to the subset tools use: <c>type</c> (one or a list),

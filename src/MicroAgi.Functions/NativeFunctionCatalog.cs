@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using MicroAgi.Registry;
 
-namespace MicroAgi.Lua.Functions;
+namespace MicroAgi.Functions;
 
 /// <summary>A C# function behind a <c>function.native</c> entry. Failures should be returned, not thrown (throwing is caught and reported).</summary>
 public delegate Task<FunctionResult> NativeFunctionHandler(NativeFunctionCall call, CancellationToken cancellationToken);
@@ -16,7 +16,7 @@ public sealed record NativeFunctionCall(Entry Entry, JsonNode? Arguments);
 /// So <c>Register("app.tools:doc_search", …)</c> serves an entry with no data at all, and
 /// <c>Register("doc_search", …)</c> serves any entry with <c>data: {handler: doc_search}</c>.
 /// </summary>
-public sealed class NativeFunctionCatalog
+public sealed class NativeFunctionCatalog : IFunctionKind
 {
     private readonly ConcurrentDictionary<string, NativeFunctionHandler> _handlers = new(StringComparer.Ordinal);
 
@@ -32,6 +32,11 @@ public sealed class NativeFunctionCatalog
 
     public bool TryGet(string name, out NativeFunctionHandler handler) => _handlers.TryGetValue(name, out handler!);
 
+    string IFunctionKind.Kind => FunctionKinds.Native;
+
+    /// <summary>The handler is looked up at each call, so an entry may name one registered after it was first called.</summary>
+    PreparedFunction IFunctionKind.Prepare(Entry entry) => new NativeFunction(this, entry, HandlerNameOf(entry));
+
     public IReadOnlyCollection<string> Names => _handlers.Keys.Order(StringComparer.Ordinal).ToArray();
 
     /// <summary>The handler name an entry resolves to: <c>data.handler</c>, else the entry id.</summary>
@@ -39,5 +44,16 @@ public sealed class NativeFunctionCatalog
     {
         ArgumentNullException.ThrowIfNull(entry);
         return entry.DataString("handler") is { Length: > 0 } name ? name : entry.Id.ToString();
+    }
+
+    private sealed class NativeFunction(NativeFunctionCatalog catalog, Entry entry, string handlerName) : PreparedFunction
+    {
+        public override async Task<FunctionResult> InvokeAsync(JsonNode arguments, CancellationToken cancellationToken)
+        {
+            if (!catalog.TryGet(handlerName, out var handler))
+                return FunctionResult.Failure(FunctionErrorKind.NotCallable, $"no native function named '{handlerName}' is registered (entry {entry.Id})");
+            return await handler(new NativeFunctionCall(entry, arguments), cancellationToken).ConfigureAwait(false)
+                ?? FunctionResult.Failure(FunctionErrorKind.NativeFailure, $"native function '{handlerName}' returned no result");
+        }
     }
 }

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
-using MicroAgi.Lua.Schema;
+using MicroAgi.Functions.Schema;
 
-namespace MicroAgi.Lua.Tests;
+namespace MicroAgi.Functions.Tests;
 
 public sealed class InputSchemaTests
 {

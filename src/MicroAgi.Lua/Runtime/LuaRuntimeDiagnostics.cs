@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace MicroAgi.Lua.Functions;
+namespace MicroAgi.Lua.Runtime;
 
 /// <summary>Measurements for benchmarks and capacity planning.</summary>
 public static class LuaRuntimeDiagnostics

@@ -1,4 +1,4 @@
-namespace MicroAgi.Lua.Functions;
+namespace MicroAgi.Lua.Runtime;
 
 /// <summary>
 /// A Lua function as it is run: the source (a chunk that returns a table of functions), the method to

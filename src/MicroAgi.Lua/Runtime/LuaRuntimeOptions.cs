@@ -1,6 +1,6 @@
 using MicroAgi.Lua.Modules;
 
-namespace MicroAgi.Lua.Functions;
+namespace MicroAgi.Lua.Runtime;
 
 /// <summary>Configuration of a <see cref="LuaRuntime"/>.</summary>
 public sealed record LuaRuntimeOptions

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using MicroAgi.Registry;
 
-namespace MicroAgi.Lua.Functions;
+namespace MicroAgi.Functions;
 
 /// <summary><c>funcs.call(id, args)</c>: call any function entry, Lua or native, the same way.</summary>
 public interface IFunctionCaller
