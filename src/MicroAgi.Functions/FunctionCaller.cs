@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -45,20 +46,22 @@ public sealed class FunctionCaller : IFunctionCaller
         var prepared = _prepared.GetValue(entry, Prepare);
         if (prepared.Problem is not null) return Task.FromResult(FunctionResult.Failure(FunctionErrorKind.NotCallable, prepared.Problem));
         arguments ??= new JsonObject();
+        // The call's clock starts here: checking the arguments (a schema pattern may be slow) is part of it.
+        var startedAt = Stopwatch.GetTimestamp();
         if (prepared.Schema is not null)
         {
-            var errors = prepared.Schema.Validate(arguments);
+            var errors = prepared.Function!.TimeLimit is { } limit ? prepared.Schema.Validate(arguments, limit) : prepared.Schema.Validate(arguments);
             if (errors.Count > 0)
                 return Task.FromResult(FunctionResult.Failure(FunctionErrorKind.InvalidArguments, "invalid arguments: " + string.Join("; ", errors)));
         }
-        return InvokeAsync(entry, prepared.Function!, arguments, cancellationToken);
+        return InvokeAsync(entry, prepared.Function!, arguments, startedAt, cancellationToken);
     }
 
-    private static async Task<FunctionResult> InvokeAsync(Entry entry, PreparedFunction function, JsonNode arguments, CancellationToken cancellationToken)
+    private static async Task<FunctionResult> InvokeAsync(Entry entry, PreparedFunction function, JsonNode arguments, long startedAt, CancellationToken cancellationToken)
     {
         try
         {
-            return await function.InvokeAsync(arguments, cancellationToken).ConfigureAwait(false)
+            return await function.InvokeAsync(arguments, startedAt, cancellationToken).ConfigureAwait(false)
                 ?? FunctionResult.Failure(FunctionErrorKind.NativeFailure, $"{entry.Id.Name} returned no result");
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

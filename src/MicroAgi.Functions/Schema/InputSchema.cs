@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
+using System.Diagnostics;
 
 namespace MicroAgi.Functions.Schema;
 
@@ -16,7 +16,8 @@ namespace MicroAgi.Functions.Schema;
 /// </summary>
 public sealed class InputSchema
 {
-    private static readonly TimeSpan PatternTimeout = TimeSpan.FromMilliseconds(100);
+    /// <summary>How long checking a value may take when the caller gives no time limit.</summary>
+    private static readonly TimeSpan DefaultTimeLimit = TimeSpan.FromSeconds(1);
     private static readonly string[] KnownTypes = ["string", "number", "integer", "boolean", "object", "array", "null"];
 
     private readonly string[]? _types;
@@ -37,7 +38,7 @@ public sealed class InputSchema
     private readonly double? _exclusiveMaximum;
     private readonly int? _minLength;
     private readonly int? _maxLength;
-    private readonly Regex? _pattern;
+    private readonly SchemaPattern? _pattern;
 
     private InputSchema(JsonObject schema, string path)
     {
@@ -94,7 +95,7 @@ public sealed class InputSchema
                     var text = value is JsonValue p && p.TryGetValue<string>(out var s) ? s : throw Bad(at, "must be a regular expression string");
                     try
                     {
-                        _pattern = new Regex(text, RegexOptions.CultureInvariant, PatternTimeout);
+                        _pattern = new SchemaPattern(text);
                     }
                     catch (ArgumentException e)
                     {
@@ -149,14 +150,21 @@ public sealed class InputSchema
     }
 
     /// <summary>Every way <paramref name="value"/> breaks the schema (empty when it conforms), at most <paramref name="limit"/>.</summary>
-    public IReadOnlyList<string> Validate(JsonNode? value, int limit = 20)
+    public IReadOnlyList<string> Validate(JsonNode? value, int limit = 20) => Validate(value, DefaultTimeLimit, limit);
+
+    /// <summary>
+    /// As <see cref="Validate(JsonNode?, int)"/>, with all <c>pattern</c> checks together given at most
+    /// <paramref name="timeLimit"/> (the call's own deadline, when a call is being checked).
+    /// </summary>
+    public IReadOnlyList<string> Validate(JsonNode? value, TimeSpan timeLimit, int limit = 20)
     {
         var errors = new List<string>();
-        Check(value, "arguments", errors, limit);
+        var deadline = Stopwatch.GetTimestamp() + (long)(timeLimit.TotalSeconds * Stopwatch.Frequency);
+        Check(value, "arguments", errors, limit, deadline);
         return errors;
     }
 
-    private void Check(JsonNode? value, string path, List<string> errors, int limit)
+    private void Check(JsonNode? value, string path, List<string> errors, int limit, long deadline)
     {
         if (errors.Count >= limit) return;
         var kind = KindOf(value);
@@ -173,21 +181,21 @@ public sealed class InputSchema
         switch (value)
         {
             case JsonObject obj:
-                CheckObject(obj, path, errors, limit);
+                CheckObject(obj, path, errors, limit, deadline);
                 break;
             case JsonArray array:
-                CheckArray(array, path, errors, limit);
+                CheckArray(array, path, errors, limit, deadline);
                 break;
             case JsonValue scalar when kind is "number" or "integer":
                 CheckNumber(NumberOf(scalar), path, errors);
                 break;
             case JsonValue scalar when kind == "string":
-                CheckString(scalar.GetValue<string>(), path, errors);
+                CheckString(scalar.GetValue<string>(), path, errors, deadline);
                 break;
         }
     }
 
-    private void CheckObject(JsonObject obj, string path, List<string> errors, int limit)
+    private void CheckObject(JsonObject obj, string path, List<string> errors, int limit, long deadline)
     {
         foreach (var name in _required)
             if (!obj.ContainsKey(name)) errors.Add($"{Join(path, name)}: is required");
@@ -196,19 +204,19 @@ public sealed class InputSchema
             // Models (OpenAI strict mode above all) send null for an optional argument they leave out;
             // the handler sees nil either way, so a declared optional member that is null is simply absent.
             if (member is null && _properties?.ContainsKey(name) == true && !_required.Contains(name)) continue;
-            if (_properties is not null && _properties.TryGetValue(name, out var schema)) schema.Check(member, Join(path, name), errors, limit);
-            else if (_additionalSchema is not null) _additionalSchema.Check(member, Join(path, name), errors, limit);
+            if (_properties is not null && _properties.TryGetValue(name, out var schema)) schema.Check(member, Join(path, name), errors, limit, deadline);
+            else if (_additionalSchema is not null) _additionalSchema.Check(member, Join(path, name), errors, limit, deadline);
             else if (!_additionalAllowed)
                 errors.Add($"{Join(path, name)}: is not allowed (allowed: {string.Join(", ", _properties?.Keys ?? [])})");
         }
     }
 
-    private void CheckArray(JsonArray array, string path, List<string> errors, int limit)
+    private void CheckArray(JsonArray array, string path, List<string> errors, int limit, long deadline)
     {
         if (_minItems is { } min && array.Count < min) errors.Add($"{path}: must have at least {min} items, has {array.Count}");
         if (_maxItems is { } max && array.Count > max) errors.Add($"{path}: must have at most {max} items, has {array.Count}");
         if (_items is null) return;
-        for (var i = 0; i < array.Count; i++) _items.Check(array[i], $"{path}[{i}]", errors, limit);
+        for (var i = 0; i < array.Count; i++) _items.Check(array[i], $"{path}[{i}]", errors, limit, deadline);
     }
 
     private void CheckNumber(double number, string path, List<string> errors)
@@ -219,20 +227,12 @@ public sealed class InputSchema
         if (_exclusiveMaximum is { } emax && number >= emax) errors.Add($"{path}: must be less than {Format(emax)}");
     }
 
-    private void CheckString(string text, string path, List<string> errors)
+    private void CheckString(string text, string path, List<string> errors, long deadline)
     {
         var length = text.EnumerateRunes().Count();
         if (_minLength is { } min && length < min) errors.Add($"{path}: must be at least {min} characters long");
         if (_maxLength is { } max && length > max) errors.Add($"{path}: must be at most {max} characters long");
-        if (_pattern is null) return;
-        try
-        {
-            if (!_pattern.IsMatch(text)) errors.Add($"{path}: must match the pattern {_pattern}");
-        }
-        catch (RegexMatchTimeoutException)
-        {
-            errors.Add($"{path}: the pattern {_pattern} took too long to check");
-        }
+        if (_pattern?.Check(text, deadline) is { } problem) errors.Add($"{path}: {problem}");
     }
 
     private static string KindOf(JsonNode? value) => value switch
