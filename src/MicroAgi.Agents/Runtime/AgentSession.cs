@@ -141,14 +141,23 @@ public sealed class AgentSession
     }
 
     /// <summary>
-    /// Adds a tool that load_tool accepted and reloads the runner, so the rest of this step and the
+    /// Adds a tool that load_tool found, if the agent's grant covers it, and reloads the runner, so the rest of this step and the
     /// next one can call it. A tool the runner cannot bind (its name clashes, its schema is unusable)
     /// is taken back out, and the model reads why instead of a success it cannot act on.
     /// </summary>
     private ToolCallOutcome JoinLoadedTool(FunctionCallContent call, ToolCallOutcome outcome, Registry.EntryId id)
     {
+        // A tool the definition already gives the agent needs no grant to load.
+        if (Runner.Tools.Any(t => t.Id == id)) return outcome;
         var alreadyAdded = Context.AddedTools.Contains(id);
-        Context.AddTools(id);
+        try
+        {
+            Context.AddTools(id);
+        }
+        catch (Definitions.ToolNotLoadableException refused)
+        {
+            return ToolCallExecutor.Failed(call, refused.Message);
+        }
         var runner = Context.LoadAgent();
         var problem = runner.Problems.FirstOrDefault(p => p.Tool == id.ToString());
         if (problem is null)

@@ -103,10 +103,6 @@ public sealed class ToolCallExecutor(IFunctionCaller functions, TimeSpan timeout
     private static string Shortened(string name) =>
         name.Length <= MaxQuotedNameLength ? name : string.Concat(name.AsSpan(0, MaxQuotedNameLength), "…");
 
-    private static EntryId? LoadedToolOf(EntryId tool, JsonNode? value)
-    {
-        if (tool != LoadToolId || value is not JsonObject result) return null;
-        if (result["loaded"] is not JsonValue loaded || !loaded.TryGetValue<bool>(out var isLoaded) || !isLoaded) return null;
-        return result["id"] is JsonValue id && id.TryGetValue<string>(out var text) && EntryId.TryParse(text, out var parsed) ? parsed : null;
-    }
+    private static EntryId? LoadedToolOf(EntryId tool, JsonNode? value) =>
+        tool == LoadToolId ? LoadToolResult.LoadedId(value) : null;
 }

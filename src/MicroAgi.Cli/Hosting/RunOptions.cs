@@ -21,6 +21,19 @@ internal sealed class RunOptions
         Description = "Log each model call and HTTP exchange (keys masked) to stderr; MICROAGI_LOG=trace adds bodies (docs/observability.md)",
     };
 
+    public Option<double?> Timeout { get; } = new("--timeout")
+    {
+        Description = "Give up a turn that takes longer than this many seconds (the whole turn: every model request and tool call)",
+        Validators =
+        {
+            result =>
+            {
+                if (result.GetValueOrDefault<double?>() is { } seconds && !(seconds > 0 && seconds <= ConfigSeconds.Longest))
+                    result.AddError($"--timeout must be a number of seconds above 0 and at most {ConfigSeconds.Text(ConfigSeconds.Longest)}, not {ConfigSeconds.Text(seconds)}");
+            },
+        },
+    };
+
     public void AddTo(Command command)
     {
         command.Add(Verbose);
@@ -30,5 +43,6 @@ internal sealed class RunOptions
         command.Add(NoStream);
         command.Add(Config);
         command.Add(Resume);
+        command.Add(Timeout);
     }
 }
