@@ -29,9 +29,9 @@ internal static class LimitsHarness
     private static readonly (string Name, LuaLimits Limits, string Body)[] Cases =
     [
         ("text.trim_right with a 400 KB character set", Timed, "local text = require('text') return #text.trim_right(('a'):rep(400000), ('b'):rep(400000) .. 'a')"),
-        ("text.match_all: 40 matches of ~0.2 s each", Timed, "local text = require('text') local seg = ('a'):rep(25) .. 'cZ' return #text.match_all(seg:rep(40), '(a+)+b|Z')"),
-        ("text.regex_replace: 40 matches of ~0.2 s each", Timed, "local text = require('text') local seg = ('a'):rep(25) .. 'cZ' return #text.regex_replace(seg:rep(40), '(a+)+b|Z', '')"),
-        ("text.regex_split: 40 matches of ~0.2 s each", Timed, "local text = require('text') local seg = ('a'):rep(25) .. 'cZ' return #text.regex_split(seg:rep(40), '(a+)+b|Z')"),
+        ("text.match_all: 200 slow matches", Timed, "local text = require('text') local seg = ('a'):rep(21) .. 'cZ' return #text.match_all(seg:rep(200), '(a+)+b|Z')"),
+        ("text.regex_replace: 200 slow matches", Timed, "local text = require('text') local seg = ('a'):rep(21) .. 'cZ' return #text.regex_replace(seg:rep(200), '(a+)+b|Z', '')"),
+        ("text.regex_split: 200 slow matches", Timed, "local text = require('text') local seg = ('a'):rep(21) .. 'cZ' return #text.regex_split(seg:rep(200), '(a+)+b|Z')"),
         ("time.parse of 3,000,000 weekday names", Timed, "return require('time').parse(('Monday'):rep(3000000), ('%A'):rep(3000000))"),
         ("input_schema pattern over 200 strings", Timed, "schema"),
         ("text.match: (a|b)* over 10 MB (one capture per character)", Patient, "local text = require('text') return text.match(('ab'):rep(5000000), '(a|b)*').finish"),
@@ -76,8 +76,9 @@ internal static class LimitsHarness
         // Warm up the runtime, so its one-off costs are not counted.
         runtime.RunAsync(Source("return 1"), null).GetAwaiter().GetResult();
         var baseline = PeakResidentMegabytes();
-        var clock = Stopwatch.StartNew();
-        var result = body == "schema" ? SchemaCase(runtime) : runtime.RunAsync(Source(body), null).GetAwaiter().GetResult();
+        var clock = new Stopwatch();
+        if (body != "schema") clock.Start();
+        var result = body == "schema" ? SchemaCase(runtime, clock) : runtime.RunAsync(Source(body), null).GetAwaiter().GetResult();
         clock.Stop();
         var outcome = result.IsSuccess ? "success" : $"{result.ErrorKind} ({Short(result.Error!)})";
         var past = clock.Elapsed - limits.Timeout;
@@ -87,7 +88,7 @@ internal static class LimitsHarness
     }
 
     /// <summary>A tool whose input schema has a backtracking pattern, called with 200 strings that each take long to refuse.</summary>
-    private static FunctionResult SchemaCase(LuaRuntime runtime)
+    private static FunctionResult SchemaCase(LuaRuntime runtime, Stopwatch clock)
     {
         var id = new EntryId("app.generated", "patterned");
         var entry = Entry.Create(id, FunctionKinds.Lua,
@@ -105,8 +106,11 @@ internal static class LimitsHarness
             },
             new JsonObject { ["source"] = "return { handler = function() return 1 end }", ["method"] = "handler", ["modules"] = new JsonArray() });
         var caller = new FunctionCaller(EntryRegistry.CreateInMemory([entry]), runtime);
+        // A first call with a valid input, so compiling the pattern and its engine's first use are not counted.
+        caller.CallAsync(id, new JsonObject { ["items"] = new JsonArray("aaa") }).GetAwaiter().GetResult();
         var items = new JsonArray();
         for (var i = 0; i < 200; i++) items.Add(new string('a', 26) + "!");
+        clock.Start();
         return caller.CallAsync(id, new JsonObject { ["items"] = items }).GetAwaiter().GetResult();
     }
 

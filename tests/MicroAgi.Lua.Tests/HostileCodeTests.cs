@@ -17,7 +17,9 @@ public sealed class HostileCodeTests : IDisposable
 
     // Only the timeout cases run against the 200 ms deadline. The others (memory, result size, escapes)
     // are about another limit, and on a busy machine a short deadline could fire first.
-    private readonly LuaTestHost _patientHost = new(LuaTestHost.SmallLimits with { Timeout = TimeSpan.FromSeconds(30) });
+    // Its deadline only has to stop a hang: the outcome (MemoryLimit, not Timeout) is what these cases
+    // assert, and on a loaded 2-core machine filling the cap took over 20 s.
+    private readonly LuaTestHost _patientHost = new(LuaTestHost.SmallLimits with { Timeout = TimeSpan.FromSeconds(120) });
 
     public void Dispose()
     {
@@ -186,11 +188,13 @@ public sealed class HostileCodeTests : IDisposable
         var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
 
         Assert.True(expected == result.ErrorKind, $"{name}: expected {expected}, got {result}");
-        Assert.True(clock.Elapsed < StoppedWithin, $"{name}: took {clock.Elapsed}");
         // A case that loops until its deadline allocates at a rate times the time it got, which a busy
         // machine changes either way ("text.match_all far into a long text" once reached 136 MiB): only a
-        // case stopped by another limit has a total that says something about memory.
-        if (expected != FunctionErrorKind.Timeout)
+        // case stopped by another limit has a total that says something about memory. And only a timeout
+        // case has a time that says something: the others are told apart from a hang by their outcome.
+        if (expected == FunctionErrorKind.Timeout)
+            Assert.True(clock.Elapsed < StoppedWithin, $"{name}: took {clock.Elapsed}");
+        else
             Assert.True(allocated < ManagedBound, $"{name}: allocated {allocated >> 20} MiB of managed memory");
         AssertServesTheNextCall(host, name);
     }
@@ -282,7 +286,7 @@ public sealed class HostileCodeTests : IDisposable
 
         Assert.True(expected == result.ErrorKind, $"{name}: expected {expected}, got {result}");
         Assert.False(string.IsNullOrWhiteSpace(result.Error));
-        Assert.True(clock.Elapsed < (host == _patientHost ? TimeSpan.FromSeconds(30) : StoppedWithin), $"{name}: took {clock.Elapsed}");
+        if (host == _host) Assert.True(clock.Elapsed < StoppedWithin, $"{name}: took {clock.Elapsed}");
         AssertServesTheNextCall(host, name);
     }
 }

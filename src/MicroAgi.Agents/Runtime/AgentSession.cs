@@ -39,7 +39,7 @@ public sealed class AgentSession
         _services = services;
         Context = context;
         Conversation = conversation;
-        _executor = new ToolCallExecutor(services.Tools, services.Settings.ToolTimeout);
+        _executor = new ToolCallExecutor(services.Tools, () => context.Tuning.ToolTimeout ?? services.Settings.ToolTimeout);
         _compressor = new ContextCompressor(services);
         Runner = context.LoadAgent();
         _runnerTuning = context.Tuning.Version;

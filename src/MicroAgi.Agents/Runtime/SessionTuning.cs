@@ -29,6 +29,9 @@ public sealed class SessionTuning(int maxIterations)
 
     public int? ThinkingEffort { get => _thinkingEffort; set => Change(ref _thinkingEffort, value); }
 
+    /// <summary>The longest one tool call may take, at most the configured limit; null: as configured. Read at each call.</summary>
+    public TimeSpan? ToolTimeout { get; set; }
+
     /// <summary>Tools taken out of the agent for this session (they come back with <see cref="Reregister"/>).</summary>
     public IReadOnlyCollection<EntryId> UnregisteredTools => _unregistered;
 

@@ -16,8 +16,10 @@ public sealed record ToolCallOutcome(FunctionResultContent Result, string ToolNa
 /// JSON object, a tool that fails, throws or overruns its time all become error results the model
 /// can read — never an exception that ends the turn.
 /// </summary>
-public sealed class ToolCallExecutor(IFunctionCaller functions, TimeSpan timeout)
+public sealed class ToolCallExecutor(IFunctionCaller functions, Func<TimeSpan> timeout)
 {
+    public ToolCallExecutor(IFunctionCaller functions, TimeSpan timeout) : this(functions, () => timeout) { }
+
     /// <summary>The built-in tool whose <c>loaded = true</c> result adds a tool to the agent.</summary>
     public static readonly EntryId LoadToolId = new("app.tools", "load_tool");
 
@@ -61,7 +63,8 @@ public sealed class ToolCallExecutor(IFunctionCaller functions, TimeSpan timeout
         }
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
+        var limit = timeout();
+        deadline.CancelAfter(limit);
         FunctionResult result;
         try
         {
@@ -69,7 +72,7 @@ public sealed class ToolCallExecutor(IFunctionCaller functions, TimeSpan timeout
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return TimedOut(call);
+            return TimedOut(call, limit);
         }
 #pragma warning disable CA1031 // A failing tool must never end the turn: any exception becomes the model's error result.
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -80,7 +83,7 @@ public sealed class ToolCallExecutor(IFunctionCaller functions, TimeSpan timeout
 
         // A tool may report cancellation as a result rather than an exception: tell the user's cancel from our deadline.
         cancellationToken.ThrowIfCancellationRequested();
-        if (deadline.IsCancellationRequested && !result.IsSuccess) return TimedOut(call);
+        if (deadline.IsCancellationRequested && !result.IsSuccess) return TimedOut(call, limit);
         if (!result.IsSuccess) return Failed(call, result.Error ?? "the tool failed");
         var value = result.Value;
         var json = result.ValueJson;
@@ -92,8 +95,8 @@ public sealed class ToolCallExecutor(IFunctionCaller functions, TimeSpan timeout
     /// <summary>The result recorded for a call that never ran because the turn was cancelled.</summary>
     public static ToolCallOutcome Cancelled(FunctionCallContent call) => Failed(call, "cancelled by the user before it ran");
 
-    private ToolCallOutcome TimedOut(FunctionCallContent call) =>
-        Failed(call, $"timed out after {timeout.TotalSeconds:0.#} s; make the tool do less per call");
+    private static ToolCallOutcome TimedOut(FunctionCallContent call, TimeSpan limit) =>
+        Failed(call, $"timed out after {limit.TotalSeconds:0.#} s; make the tool do less per call");
 
     /// <summary>An error result the model reads, for a call that did not do what it should.</summary>
     public static ToolCallOutcome Failed(FunctionCallContent call, string message) =>

@@ -112,7 +112,18 @@ public static class SessionSurface
             new JsonArray([.. Offered(session).Select(t => (JsonNode)new JsonObject { ["name"] = t.LlmName, ["id"] = t.Id.ToString(), ["description"] = t.Description })])));
         tools.Add(new SurfaceProperty("unregistered", "Tools taken out in this session (manage_tool register brings them back)", () =>
             new JsonArray([.. session.Context.Tuning.UnregisteredTools.Select(id => (JsonNode)id.ToString())])));
-        tools.Add(new SurfaceProperty("timeout_seconds", "The longest one tool call may take", () => settings.ToolTimeout.TotalSeconds));
+        var configured = settings.ToolTimeout.TotalSeconds;
+        var tuning = session.Context.Tuning;
+        // Writable only downwards: the agent may make its calls stricter, never looser than the user configured.
+        tools.Add(new SurfaceProperty("timeout_seconds", "The longest one tool call may take (at most as configured)",
+            () => (tuning.ToolTimeout ?? settings.ToolTimeout).TotalSeconds, new SurfaceSetter
+            {
+                Rule = new NumberRule(0.1, configured),
+                Apply = value => tuning.ToolTimeout = TimeSpan.FromSeconds((double)value),
+                Reset = () => tuning.ToolTimeout = null,
+                IsChanged = () => tuning.ToolTimeout is not null,
+                TakesEffect = "from the next tool call",
+            }));
     }
 
     /// <summary>The tools the next step will offer: granted, not disabled, not unregistered.</summary>

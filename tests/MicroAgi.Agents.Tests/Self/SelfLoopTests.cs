@@ -127,3 +127,24 @@ public sealed class SelfLoopTests
         Assert.Contains("echo", ToolNames(loop.Server.ChatRequests[0]).Split(','));
     }
 }
+
+/// <summary>A limit the agent may lower but never raise past what the user configured.</summary>
+public sealed class SelfDownwardLimitTests
+{
+    [Fact]
+    public async Task The_tool_timeout_can_be_lowered_and_the_next_call_runs_under_it_but_never_raised()
+    {
+        await using var fx = new SelfFixture();
+        Assert.Contains("from 0.1 to 5, not 10", await fx.ErrorAsync("""{"action":"modify","key":"tools.timeout_seconds","value":10}"""));
+        fx.Loop.Server.Enqueue(
+            FakeReply.Call("self", """{"action":"modify","key":"tools.timeout_seconds","value":0.5}""", "s1"),
+            FakeReply.Call("slow", "{}", "w1"),
+            FakeReply.Say("gave up on slow"));
+        var observer = new RecordingObserver();
+
+        await fx.Session.RunTurnAsync("be strict", observer);
+
+        Assert.Contains("[slow] error: timed out after 0.5 s; make the tool do less per call", observer.Events);
+        Assert.StartsWith("Reset tools.timeout_seconds = 5 (was 0.5)", await fx.OkAsync("""{"action":"reset","key":"tools.timeout_seconds"}"""));
+    }
+}
