@@ -51,18 +51,18 @@ internal readonly unsafe ref struct HostCall
 
     public string? OptionalString(int argument) => IsNoneOrNil(argument) ? null : String(argument);
 
+    /// <summary>An integer argument, converted as Lua's luaL_checkinteger does: numeric strings (<c>"3"</c>, <c>"0x10"</c>, <c>"3.0"</c>) count.</summary>
     public long Integer(int argument)
     {
-        if (LuaNative.lua_type(L, argument) != LuaNative.LUA_TNUMBER)
-        {
-            if (LuaNative.lua_type(L, argument) == LuaNative.LUA_TSTRING && long.TryParse(String(argument), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var parsed))
-                return parsed;
-            throw Expected(argument, "number");
-        }
+        var type = LuaNative.lua_type(L, argument);
+        if (type != LuaNative.LUA_TNUMBER && type != LuaNative.LUA_TSTRING) throw Expected(argument, "number");
         int isInteger;
         var value = LuaNative.lua_tointegerx(L, argument, &isInteger);
-        if (isInteger == 0) throw new LuaArgumentException(argument, "number has no integer representation");
-        return value;
+        if (isInteger != 0) return value;
+        int isNumber;
+        LuaNative.lua_tonumberx(L, argument, &isNumber);
+        if (isNumber == 0) throw Expected(argument, "number");
+        throw new LuaArgumentException(argument, "number has no integer representation");
     }
 
     public long OptionalInteger(int argument, long fallback) => IsNoneOrNil(argument) ? fallback : Integer(argument);

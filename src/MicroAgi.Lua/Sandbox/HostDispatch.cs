@@ -56,6 +56,8 @@ internal static unsafe class HostDispatch
     {
         LuaArgumentException argument => $"bad argument #{argument.Argument} to '{name}' ({argument.Message})",
         LuaLimitException limit => limit.Message,
+        // Lua's pattern errors name no function ("malformed pattern (ends with '%')").
+        PatternException pattern => pattern.Message,
         OutOfMemoryException => "not enough memory",
         _ => $"{name}: {exception.Message}",
     };

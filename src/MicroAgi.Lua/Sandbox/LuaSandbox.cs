@@ -106,7 +106,7 @@ internal sealed unsafe class LuaSandbox : IDisposable
         OpenLibrary(functions.OpenCoroutine, "coroutine");
         OpenLibrary(functions.OpenOs, "os");
 
-        if (LuaChunk.Load(L, PreludeChunk.Value, "=sandbox", binary: true) != LuaNative.LUA_OK)
+        if (LuaChunk.Load(L, PreludeChunk.Value, "=[sandbox]", binary: true) != LuaNative.LUA_OK)
             throw new InvalidOperationException("the compiled sandbox prelude does not load: " + LuaStack.Describe(L, -1));
         PushPrimitives();
         LuaNative.lua_createtable(L, 0, 16);
@@ -171,7 +171,7 @@ internal sealed unsafe class LuaSandbox : IDisposable
         try
         {
             if (L == 0) throw new OutOfMemoryException("could not create a Lua state");
-            if (LuaChunk.Load(L, memory.GetBuffer().AsSpan(0, (int)memory.Length), "=sandbox", binary: false) != LuaNative.LUA_OK)
+            if (LuaChunk.Load(L, memory.GetBuffer().AsSpan(0, (int)memory.Length), "=[sandbox]", binary: false) != LuaNative.LUA_OK)
                 throw new InvalidOperationException("the sandbox prelude does not compile: " + LuaStack.Describe(L, -1));
             return LuaChunk.Dump(L);
         }

@@ -118,6 +118,8 @@ internal unsafe ref struct PatternMatcher
             case 'u': result = c is >= 'A' and <= 'Z'; break;
             case 'w': result = char.IsAsciiLetterOrDigit((char)c); break;
             case 'x': result = char.IsAsciiHexDigit((char)c); break;
+            // Deprecated since Lua 5.2 but still in 5.4's lstrlib.c: %z is the zero byte, %Z any other.
+            case 'z': result = c == 0; break;
             default: return cl == c;
         }
         return cl is >= 'A' and <= 'Z' ? !result : result;

@@ -60,14 +60,15 @@ end
 
 -- ------------------------------------------------------------------ argument checks
 
-local function check_table(t, position, fname)
+-- `present` is false when the argument was not given at all: Lua then says "got no value".
+local function check_table(t, position, fname, present)
   if type(t) ~= "table" then
     error("bad argument #" .. position .. " to '" .. fname .. "' (table expected, got " ..
-      typename(t, true) .. ")", 3)
+      typename(t, present ~= false) .. ")", 3)
   end
 end
 
-local function check_integer(value, position, fname)
+local function check_integer(value, position, fname, present)
   if math_type(value) == "integer" then return value end
   local number = value
   if type(value) == "string" then number = tonumber(value) end
@@ -79,35 +80,71 @@ local function check_integer(value, position, fname)
     error("bad argument #" .. position .. " to '" .. fname .. "' (number has no integer representation)", 3)
   end
   error("bad argument #" .. position .. " to '" .. fname .. "' (number expected, got " ..
-    typename(value, true) .. ")", 3)
+    typename(value, present ~= false) .. ")", 3)
 end
 
-local function check_string(value, position, fname)
+local function check_string(value, position, fname, present)
   local kind = type(value)
   if kind == "string" then return value end
   if kind == "number" then return tostring(value) end
   error("bad argument #" .. position .. " to '" .. fname .. "' (string expected, got " ..
-    typename(value, true) .. ")", 3)
+    typename(value, present ~= false) .. ")", 3)
 end
 
+-- luaL_len: what __len returns must convert to an integer (a numeric string does).
 local function length_of(t)
   local n = #t
-  if math_type(n) ~= "integer" then error("object length is not an integer", 3) end
+  if math_type(n) == "integer" then return n end
+  n = math_tointeger(type(n) == "string" and tonumber(n) or n)
+  if n == nil then error("object length is not an integer", 3) end
   return n
 end
 
 -- ------------------------------------------------------------------ base functions
 
-local function setmetatable(t, mt)
-  if type(mt) == "table" and rawget(mt, "__gc") ~= nil then
-    error("__gc metamethods are not allowed in the sandbox", 2)
-  end
-  return native_setmetatable(t, mt)
+-- Errors raised by the C functions called below would carry this file's position; arguments are
+-- checked here first, with Lua's own messages, and what C can still raise is caught and raised
+-- again: at the caller's line (`relay`, for luaL_error's messages) or as it was (`relay_as_is`, for
+-- runtime errors raised inside a C function, which have no position in Lua either).
+local function relay(ok, ...)
+  if ok then return ... end
+  local problem = ...
+  -- Lua raises exactly this message as a memory error, not a runtime error: keep it one.
+  if problem == "not enough memory" then error(problem, 0) end
+  error(problem, 2)
 end
 
-local function rawset(t, k, v)
+local function relay_as_is(ok, ...)
+  if ok then return ... end
+  error((...), 0)
+end
+
+local function setmetatable(...)
+  local t, mt = ...
+  if type(t) ~= "table" then
+    error("bad argument #1 to 'setmetatable' (table expected, got " .. typename(t, select("#", ...) >= 1) .. ")", 2)
+  end
+  local kind = type(mt)
+  if kind ~= "table" and (kind ~= "nil" or select("#", ...) < 2) then
+    error("bad argument #2 to 'setmetatable' (nil or table expected, got " .. typename(mt, select("#", ...) >= 2) .. ")", 2)
+  end
+  if kind == "table" and rawget(mt, "__gc") ~= nil then
+    error("__gc metamethods are not allowed in the sandbox", 2)
+  end
+  -- The one error left is "cannot change a protected metatable", which is raised without a position
+  -- from inside pcall; relay gives it the caller's.
+  return relay(pcall(native_setmetatable, t, mt))
+end
+
+local function rawset(...)
+  local t, k = ...
+  if type(t) ~= "table" then
+    error("bad argument #1 to 'rawset' (table expected, got " .. typename(t, select("#", ...) >= 1) .. ")", 2)
+  end
+  if select("#", ...) < 2 then error("bad argument #2 to 'rawset' (value expected)", 2) end
+  if select("#", ...) < 3 then error("bad argument #3 to 'rawset' (value expected)", 2) end
   if readonly_tables[t] then error("attempt to modify a read-only table", 2) end
-  return native_rawset(t, k, v)
+  return relay_as_is(pcall(native_rawset, t, k, (select(3, ...))))
 end
 
 -- The message handler runs after the failed function has unwound, as ordinary hooked code.
@@ -137,6 +174,7 @@ local function print(...)
   host_log(concat(parts, "\t"))
 end
 
+-- Filled with the standard libraries' views once they exist (end of this file).
 local loaded = {}
 
 local function require(name)
@@ -161,21 +199,24 @@ local function raise_on_failure(first, ...)
   return first, ...
 end
 
-local function find(s, p, init, plain)
-  return raise_on_failure(host_find(s, p, init, plain))
+-- Arguments are passed on as they came, so a missing one is still "no value" to the host.
+local function find(...)
+  return raise_on_failure(host_find(...))
 end
 
-local function match(s, p, init)
-  return raise_on_failure(host_match(s, p, init))
+local function match(...)
+  return raise_on_failure(host_match(...))
 end
 
-local function rep(s, n, sep)
-  return raise_on_failure(host_rep(s, n, sep))
+local function rep(...)
+  return raise_on_failure(host_rep(...))
 end
 
-local function gmatch(s, p, init)
-  s = check_string(s, 1, "gmatch")
-  p = check_string(p, 2, "gmatch")
+local function gmatch(...)
+  local s, p, init = ...
+  local count = select("#", ...)
+  s = check_string(s, 1, "gmatch", count >= 1)
+  p = check_string(p, 2, "gmatch", count >= 2)
   local src = 1
   if init ~= nil then
     init = check_integer(init, 3, "gmatch")
@@ -187,7 +228,7 @@ local function gmatch(s, p, init)
   end
   local lastmatch = -1
   local function advance(e, ...)
-    if e == false then error((...), 3) end
+    if e == false then error((...), 2) end
     if e == nil then return nil end
     src, lastmatch = e, e
     return ...
@@ -256,7 +297,7 @@ string_metatable.__metatable = false
 -- ------------------------------------------------------------------ table
 
 local function insert(t, ...)
-  check_table(t, 1, "insert")
+  if type(t) ~= "table" then check_table(t, 1, "insert", t ~= nil or select("#", ...) > 0) end
   local count = select("#", ...)
   local e = length_of(t) + 1
   if count == 1 then
@@ -272,7 +313,7 @@ local function insert(t, ...)
 end
 
 local function remove(t, pos)
-  check_table(t, 1, "remove")
+  if type(t) ~= "table" then check_table(t, 1, "remove", t ~= nil or pos ~= nil) end
   local size = length_of(t)
   if pos == nil then
     pos = size
@@ -291,11 +332,13 @@ local function remove(t, pos)
   return value
 end
 
-local function move(a1, f, e, t, a2)
-  check_table(a1, 1, "move")
-  f = check_integer(f, 2, "move")
-  e = check_integer(e, 3, "move")
-  t = check_integer(t, 4, "move")
+local function move(...)
+  local a1, f, e, t, a2 = ...
+  local count = select("#", ...)
+  check_table(a1, 1, "move", count >= 1)
+  f = check_integer(f, 2, "move", count >= 2)
+  e = check_integer(e, 3, "move", count >= 3)
+  t = check_integer(t, 4, "move", count >= 4)
   if a2 == nil then a2 = a1 else check_table(a2, 5, "move") end
   if e >= f then
     if not (f > 0 or e < maxinteger + f) then error("bad argument #3 to 'move' (too many elements to move)", 2) end
@@ -310,8 +353,22 @@ local function move(a1, f, e, t, a2)
   return a2
 end
 
--- Quicksort as in Lua's ltablib.c (median of three, recursion on the smaller half), in Lua so
--- that comparisons and the loop itself stay under the hook.
+-- table.sort is Lua 5.4's ltablib.c sort, in Lua so that comparisons and the loop itself stay under
+-- the hook: quicksort with a median of three, recursion on the smaller half, and a pivot chosen at
+-- random once a partition came out badly unbalanced (an ordered or crafted input). Unlike C Lua, a
+-- range that still keeps partitioning badly is finished with heapsort, so no input makes it
+-- quadratic. A comparison error (`{1, "x"}`) is raised as Lua raises it, without a position;
+-- "invalid order function for sorting" at the caller's line.
+local invalid_order = {}
+local RANLIMIT = 100
+
+-- Lua seeds its pivot choice from the clock; a per-state generator seeded the same way will do.
+local pivot_seed = (os.time() ~ math.floor(os.clock() * 1e9)) & 0x7fffffff
+local function random_pivot_seed()
+  pivot_seed = (pivot_seed * 1103515245 + 12345) & 0x7fffffff
+  return pivot_seed
+end
+
 local function less_than(a, b) return a < b end
 
 local function partition(t, lo, up, lt)
@@ -319,55 +376,113 @@ local function partition(t, lo, up, lt)
   local i, j = lo, up - 1
   while true do
     i = i + 1
-    while lt(t[i], pivot) do
-      if i == up - 1 then error("invalid order function for sorting", 3) end
+    local a = t[i]
+    while lt(a, pivot) do
+      if i == up - 1 then error(invalid_order) end
       i = i + 1
+      a = t[i]
     end
     j = j - 1
-    while lt(pivot, t[j]) do
-      if j < i then error("invalid order function for sorting", 3) end
+    local b = t[j]
+    while lt(pivot, b) do
+      if j < i then error(invalid_order) end
       j = j - 1
+      b = t[j]
     end
     if j < i then
-      t[up - 1], t[i] = t[i], t[up - 1]
+      t[up - 1], t[i] = a, pivot
       return i
     end
-    t[i], t[j] = t[j], t[i]
+    t[i], t[j] = b, a
   end
 end
 
-local function auxsort(t, lo, up, lt)
+local function heapsort(t, lo, up, lt)
+  local function sift(root, last)
+    local value = t[root]
+    while true do
+      local child = lo + 2 * (root - lo) + 1
+      if child > last then break end
+      if child < last and lt(t[child], t[child + 1]) then child = child + 1 end
+      if not lt(value, t[child]) then break end
+      t[root] = t[child]
+      root = child
+    end
+    t[root] = value
+  end
+  for root = lo + (up - lo - 1) // 2, lo, -1 do sift(root, up) end
+  for last = up, lo + 1, -1 do
+    t[lo], t[last] = t[last], t[lo]
+    sift(lo, last - 1)
+  end
+end
+
+local function auxsort(t, lo, up, lt, rnd, unbalanced)
   while lo < up do
-    if lt(t[up], t[lo]) then t[lo], t[up] = t[up], t[lo] end
+    local a, b = t[lo], t[up]
+    if lt(b, a) then t[lo], t[up] = b, a end
     if up - lo == 1 then return end
-    local p = (lo + up) // 2
-    if lt(t[p], t[lo]) then
-      t[p], t[lo] = t[lo], t[p]
-    elseif lt(t[up], t[p]) then
-      t[p], t[up] = t[up], t[p]
+    local p
+    if up - lo < RANLIMIT or rnd == 0 then
+      p = (lo + up) // 2
+    else
+      local r4 = (up - lo) // 4
+      p = rnd % (r4 * 2) + (lo + r4)
+    end
+    a, b = t[p], t[lo]
+    if lt(a, b) then
+      t[p], t[lo] = b, a
+    else
+      b = t[up]
+      if lt(b, a) then t[p], t[up] = b, a end
     end
     if up - lo == 2 then return end
     t[p], t[up - 1] = t[up - 1], t[p]
     p = partition(t, lo, up, lt)
+    local n
     if p - lo < up - p then
-      auxsort(t, lo, p - 1, lt)
+      auxsort(t, lo, p - 1, lt, rnd, unbalanced)
+      n = p - lo
       lo = p + 1
     else
-      auxsort(t, p + 1, up, lt)
+      auxsort(t, p + 1, up, lt, rnd, unbalanced)
+      n = up - p
       up = p - 1
+    end
+    if (up - lo) // 128 > n then
+      unbalanced = unbalanced - 1
+      if unbalanced == 0 then return heapsort(t, lo, up, lt) end
+      rnd = random_pivot_seed()
     end
   end
 end
 
-local function sort(t, comp)
-  check_table(t, 1, "sort")
+local function sort_failed(problem)
+  if problem == invalid_order then error("invalid order function for sorting", 3) end
+  if type(problem) == "string" then
+    -- A comparison raised inside this file; Lua's C sort raises it with no position at all.
+    error((problem:gsub("^%[sandbox%]:%d+: ", "", 1)), 0)
+  end
+  error(problem, 0)
+end
+
+local function sort(...)
+  local t, comp = ...
+  check_table(t, 1, "sort", select("#", ...) >= 1)
   local n = length_of(t)
   if n > 1 then
     if n >= 2147483647 then error("bad argument #1 to 'sort' (array too big)", 2) end
     if comp ~= nil and type(comp) ~= "function" then
       error("bad argument #2 to 'sort' (function expected, got " .. type(comp) .. ")", 2)
     end
-    auxsort(t, 1, n, comp or less_than)
+    -- Badly unbalanced partitions allowed per range before heapsort takes over: about 2 log2(n).
+    local allowance, size = 2, n
+    while size > 1 do
+      allowance = allowance + 2
+      size = size // 2
+    end
+    local ok, problem = pcall(auxsort, t, 1, n, comp or less_than, 0, allowance)
+    if not ok then sort_failed(problem) end
   end
 end
 
@@ -377,14 +492,6 @@ end
 -- are read here, in Lua, into a plain table that the C function then handles: bounded by its size.
 -- The arguments are checked here, with the C functions' messages; what the C function itself raises
 -- is relayed to the caller's line (raised in C called from here, it would point into this file).
-local function relay(ok, ...)
-  if ok then return ... end
-  local problem = ...
-  -- Lua raises exactly this message as a memory error, not a runtime error: keep it one.
-  if problem == "not enough memory" then error(problem, 0) end
-  error(problem, 2)
-end
-
 local function table_concat(t, sep, i, j)
   check_table(t, 1, "concat")
   if sep ~= nil then sep = check_string(sep, 2, "concat") end
@@ -465,6 +572,9 @@ local base = {
   coroutine = readonly("coroutine", coroutine),
   os = readonly("os", { time = os.time, clock = os.clock, date = os.date, difftime = os.difftime }),
 }
+
+-- require("string") and friends return the library, as in Lua 5.4 (package.loaded holds them there).
+for _, name in next, { "string", "table", "math", "utf8", "coroutine", "os" } do loaded[name] = base[name] end
 
 -- Nothing may reach the real globals (load, collectgarbage, …) even by accident.
 local globals = _G
