@@ -44,6 +44,12 @@ internal sealed class CliRunner : IDisposable
         ["ANTHROPIC_BASE_URL"] = null,
         ["MICROAGI_MODEL"] = null,
         ["MICROAGI_HOME"] = null,
+        ["MICROAGI_LOG"] = null,
+        ["OTEL_EXPORTER_OTLP_ENDPOINT"] = null,
+        ["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"] = null,
+        ["OTEL_EXPORTER_OTLP_METRICS_ENDPOINT"] = null,
+        ["OTEL_EXPORTER_OTLP_PROTOCOL"] = null,
+        ["OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT"] = null,
     };
 
     public string WriteFile(string name, string text)

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.AI;
 using MicroAgi.Llm.Errors;
 using MicroAgi.Llm.Usage;
+using MicroAgi.Telemetry;
 
 namespace MicroAgi.Agents.Runtime;
 
@@ -70,6 +71,8 @@ public sealed class AgentSession
         ArgumentException.ThrowIfNullOrWhiteSpace(prompt);
         ArgumentNullException.ThrowIfNull(observer);
         Conversation.Add(new ChatMessage(ChatRole.User, prompt));
+        // Model calls and tool calls of the turn become this span's children.
+        using var span = MicroAgiTelemetry.StartAgentTurn(Context.AgentId.Name, Runner.Model.Name);
         try
         {
             // A resumed session, or a long prompt, may already fill the window before anything is sent.
@@ -100,8 +103,9 @@ public sealed class AgentSession
             observer.Notice($"stopped after {steps} steps without a final answer; ask again to continue");
             return Finish("", TurnOutcome.IterationLimit, steps);
         }
-        catch
+        catch (Exception e)
         {
+            MicroAgiTelemetry.Fail(span, e);
             _services.Costs.EndTurn();
             throw;
         }

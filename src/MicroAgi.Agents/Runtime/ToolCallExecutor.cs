@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 using MicroAgi.Functions;
 using MicroAgi.Registry;
+using MicroAgi.Telemetry;
 
 namespace MicroAgi.Agents.Runtime;
 
@@ -24,10 +26,19 @@ public sealed class ToolCallExecutor(IFunctionCaller functions, Func<TimeSpan> t
     /// <summary>Twice the longest valid tool name: enough to recognise a misspelt one.</summary>
     private const int MaxQuotedNameLength = 128;
 
+    /// <summary>Runs one call, traced as an <c>execute_tool</c> span (GenAI semantic conventions).</summary>
     public async Task<ToolCallOutcome> ExecuteAsync(AgentRunner runner, FunctionCallContent call, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(runner);
         ArgumentNullException.ThrowIfNull(call);
+        using var span = MicroAgiTelemetry.StartToolCall(call.Name, call.CallId);
+        var outcome = await ExecuteUntracedAsync(runner, call, cancellationToken).ConfigureAwait(false);
+        if (outcome.Error is { } error) span?.SetStatus(ActivityStatusCode.Error, error);
+        return outcome;
+    }
+
+    private async Task<ToolCallOutcome> ExecuteUntracedAsync(AgentRunner runner, FunctionCallContent call, CancellationToken cancellationToken)
+    {
         var binding = runner.FindTool(call.Name);
         if (binding is null)
         {

@@ -1,5 +1,6 @@
 using MicroAgi.Agents.Tools.Generated;
 using MicroAgi.Functions;
+using MicroAgi.Telemetry;
 
 namespace MicroAgi.Agents.Tools;
 
@@ -14,7 +15,11 @@ internal sealed class CreateToolTool(GeneratedToolWriter writer)
     {
         var request = GeneratedToolRequest.FromArguments(call.Arguments, out var error);
         if (request is null) return ToolResults.Error(error!);
+        using var span = MicroAgiTelemetry.Start(MicroAgiTelemetry.Operations.CreateTool, request.Name);
         var outcome = await writer.WriteAsync(request, BuiltInTools.CreateTool, cancellationToken).ConfigureAwait(false);
+        span?.SetTag(MicroAgiTelemetry.Attributes.EntryId, outcome.Id?.ToString());
+        if (outcome.IsSuccess) span?.SetTag(MicroAgiTelemetry.Attributes.RegistryVersion, outcome.Version);
+        else span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, outcome.Error);
         return outcome.IsSuccess ? ToolResults.Ok(outcome.ToJson()) : ToolResults.Error(outcome.Error!);
     }
 }

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using MicroAgi.Agents.Tools.Generated;
 using MicroAgi.Functions;
 using MicroAgi.Registry;
+using MicroAgi.Telemetry;
 
 namespace MicroAgi.Agents.Tools;
 
@@ -35,6 +36,8 @@ internal sealed class LoadToolTool(IRegistry registry)
             return ToolResults.Error($"not found: {GeneratedToolName.Printable(text)} (give the full id, namespace:name)");
         }
 
+        using var span = MicroAgiTelemetry.Start(MicroAgiTelemetry.Operations.LoadTool, id.ToString());
+        span?.SetTag(MicroAgiTelemetry.Attributes.EntryId, id.ToString());
         var entry = registry.Get(id);
         if (entry is null) return ToolResults.Error($"not found: {id}");
         if (entry.MetaString("type") != "tool") return ToolResults.Error($"not a tool (meta.type != 'tool'): {id}");

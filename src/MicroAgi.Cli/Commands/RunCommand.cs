@@ -30,7 +30,8 @@ internal static class RunCommand
             !result.GetValue(options.NoStream),
             result.GetValue(options.Config)?.FullName,
             result.GetResult(options.Resume) is null ? null : result.GetValue(options.Resume) ?? "",
-            result.GetValue(options.Timeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : null)
+            result.GetValue(options.Timeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+            result.GetValue(options.Verbose))
         {
             Approval = result.GetValue(options.Approval),
         };
@@ -41,7 +42,7 @@ internal static class RunCommand
     {
         // Only someone at a terminal can answer an approval question; -p and piped input never ask.
         if (prompt is null && !Console.IsInputRedirected) run = run with { ApprovalPrompt = new ConsoleApprovalPrompt(cli.Out) };
-        await using var session = await SessionHost.StartAsync(host, run, cancellationToken).ConfigureAwait(false);
+        await using var session = await SessionHost.StartAsync(host, run, cli.RawErr, cancellationToken).ConfigureAwait(false);
         var observer = new ConsoleObserver(cli.Out, cli.RawOut, cli.OutIsTerminal);
         // On stderr: what a script captures from stdout stays the answer alone.
         session.Retries.Retrying += (_, notice) => cli.Err.MarkupLine($"[dim]{Markup.Escape(notice.Describe())}[/]");

@@ -20,6 +20,11 @@ internal sealed class RunOptions
         Arity = ArgumentArity.ZeroOrOne,
     };
 
+    public Option<bool> Verbose { get; } = new("--verbose")
+    {
+        Description = "Log each model call and HTTP exchange (keys masked) to stderr; MICROAGI_LOG=trace adds bodies (docs/observability.md)",
+    };
+
     public Option<double?> Timeout { get; } = new("--timeout")
     {
         Description = "Give up a turn that takes longer than this many seconds (the whole turn: every model request and tool call)",
@@ -35,6 +40,7 @@ internal sealed class RunOptions
 
     public void AddTo(Command command)
     {
+        command.Add(Verbose);
         command.Add(Prompt);
         command.Add(Model);
         command.Add(BaseUrl);

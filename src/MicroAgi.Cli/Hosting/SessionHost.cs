@@ -1,4 +1,5 @@
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
 using MicroAgi.Agents.Definitions;
 using MicroAgi.Agents.Runtime;
 using MicroAgi.Agents.Sessions;
@@ -12,7 +13,8 @@ namespace MicroAgi.Cli.Hosting;
 
 /// <summary>
 /// Everything one interactive session runs on, built from the command line, microagi.yaml and the
-/// environment: registry, tool runtime, model clients, cost meter, transcript and the agent session.
+/// environment: registry, tool runtime, model clients, cost meter, transcript, the agent session, and its
+/// log and telemetry (docs/observability.md).
 /// </summary>
 internal sealed class SessionHost : IAsyncDisposable
 {
@@ -20,10 +22,15 @@ internal sealed class SessionHost : IAsyncDisposable
     private readonly ToolHost _tools;
     private readonly ChatClientPool _clients;
     private readonly JsonlTranscript _transcript;
+    private readonly ILoggerFactory _logging;
+    private readonly SessionTelemetry _telemetry;
 
-    private SessionHost(EntryRegistry registry, ToolHost tools, ChatClientPool clients, JsonlTranscript transcript, AgentSession session, CostTracker costs, RetryNotices retries, SelfAuditLog selfAudit)
+    private SessionHost(EntryRegistry registry, ToolHost tools, ChatClientPool clients, JsonlTranscript transcript, AgentSession session, CostTracker costs, RetryNotices retries,
+        SelfAuditLog selfAudit, ILoggerFactory logging, SessionTelemetry telemetry)
     {
         SelfAudit = selfAudit;
+        _logging = logging;
+        _telemetry = telemetry;
         Retries = retries;
         _registry = registry;
         _tools = tools;
@@ -52,13 +59,26 @@ internal sealed class SessionHost : IAsyncDisposable
     /// <summary>Takes in registry versions other processes stored (tools another session created).</summary>
     public Task RefreshRegistryAsync(CancellationToken cancellationToken) => _registry.RefreshAsync(cancellationToken);
 
-    public static async Task<SessionHost> StartAsync(HostSettings host, RunSettings run, CancellationToken cancellationToken)
+    /// <param name="stderr">Where <c>--verbose</c> logs.</param>
+    public static async Task<SessionHost> StartAsync(HostSettings host, RunSettings run, TextWriter stderr, CancellationToken cancellationToken)
     {
         var config = MicroAgiConfig.For(host, run.ConfigFile);
         var retries = new RetryNotices();
         var providers = LlmSetup.Providers(config, run.BaseUrl, Environment.GetEnvironmentVariable, retries);
 
-        var registry = await RegistryHost.OpenAsync(host, cancellationToken).ConfigureAwait(false);
+        var logging = SessionLogging.Create(run.Verbose, Environment.GetEnvironmentVariable(SessionLogging.LevelVariable), host.StateDirectory, stderr);
+        var telemetry = SessionTelemetry.FromEnvironment(Environment.GetEnvironmentVariable);
+        EntryRegistry registry;
+        try
+        {
+            registry = await RegistryHost.OpenAsync(host, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            telemetry.Dispose();
+            logging.Dispose();
+            throw;
+        }
         ToolHost? tools = null;
         ChatClientPool? clients = null;
         JsonlTranscript? transcript = null;
@@ -66,7 +86,7 @@ internal sealed class SessionHost : IAsyncDisposable
         {
             var machine = MachineSetup.Create(config, host, MachineSetup.Mode(run.Approval, config), run.ApprovalPrompt);
             tools = ToolHost.Create(registry, SandboxOptions.From(config.Sandbox), remoteDocs: config.Docs, machine: machine);
-            clients = new ChatClientPool(new ChatClientFactory(providers));
+            clients = new ChatClientPool(new ChatClientFactory(providers, logging));
             var agentId = EntryId.Parse(run.Agent ?? config.Agent ?? "app:dev_assistant");
             var agentEntry = registry.Get(agentId)
                 ?? throw new AgentDefinitionException(agentId, "not found in the registry (see 'microagi registry list --type agent.gen1')");
@@ -101,7 +121,7 @@ internal sealed class SessionHost : IAsyncDisposable
             machine.Subagents.Attach(services, session.Context);
             var selfAudit = new SelfAuditLog(transcript);
             if (config.Tools.SelfEvolution) SelfSetup.Attach(session, services, tools, host, transcript, selfAudit, providers);
-            return new SessionHost(registry, tools, clients, transcript, session, costs, retries, selfAudit) { RefusedTools = refusedTools };
+            return new SessionHost(registry, tools, clients, transcript, session, costs, retries, selfAudit, logging, telemetry) { RefusedTools = refusedTools };
         }
         catch
         {
@@ -109,6 +129,8 @@ internal sealed class SessionHost : IAsyncDisposable
             clients?.Dispose();
             tools?.Dispose();
             await registry.DisposeAsync().ConfigureAwait(false);
+            telemetry.Dispose();
+            logging.Dispose();
             throw;
         }
     }
@@ -119,6 +141,9 @@ internal sealed class SessionHost : IAsyncDisposable
         _clients.Dispose();
         _tools.Dispose();
         await _registry.DisposeAsync().ConfigureAwait(false);
+        // Last: flushes the spans of the whole session, and the log's final lines.
+        _telemetry.Dispose();
+        _logging.Dispose();
     }
 
     /// <summary>An exported but empty variable (<c>MICROAGI_MODEL=</c>) means "not set", as in most tools.</summary>
@@ -128,7 +153,7 @@ internal sealed class SessionHost : IAsyncDisposable
 
 /// <summary>What the run command was asked for.</summary>
 /// <param name="TurnTimeout">How long one turn may take in all (--timeout); null for no limit.</param>
-internal sealed record RunSettings(string? Agent, string? Model, string? BaseUrl, bool Stream, string? ConfigFile, string? Resume, TimeSpan? TurnTimeout = null)
+internal sealed record RunSettings(string? Agent, string? Model, string? BaseUrl, bool Stream, string? ConfigFile, string? Resume, TimeSpan? TurnTimeout = null, bool Verbose = false)
 {
     /// <summary>--approval: ask, auto-edit or full-auto (else the configuration's, else ask).</summary>
     public string? Approval { get; init; }

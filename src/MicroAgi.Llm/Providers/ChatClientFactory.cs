@@ -4,6 +4,9 @@ using Anthropic;
 using MicroAgi.Llm.Errors;
 using MicroAgi.Llm.Models;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using MicroAgi.Telemetry;
 using OpenAI;
 using OpenAI.Chat;
 
@@ -11,18 +14,26 @@ namespace MicroAgi.Llm.Providers;
 
 /// <summary>
 /// Builds the <see cref="IChatClient"/> for a model. Each client owns its HTTP connection pool; dispose it
-/// when done. Layers, outermost first: error translation and stream-completeness check
-/// (<see cref="LlmException"/>), model fitting (output limit, reasoning effort), the provider's client
-/// (our adapter over the official OpenAI <c>ChatClient</c>, or the official Anthropic package's
-/// <c>IChatClient</c>), and under the SDK the HTTP layer that owns retries and timeouts.
+/// when done. Stages (<see cref="ChatClientBuilder"/>), outermost first: OpenTelemetry (a <c>chat</c> span per
+/// call, GenAI semantic conventions), logging, error translation and stream-completeness check
+/// (<see cref="LlmException"/>), model fitting (output limit, reasoning effort), then per provider what its
+/// M.E.AI adapter lacks (OpenAI-compatible servers: reasoning fields, "stop" after tool calls; Anthropic:
+/// prompt-cache breakpoints), the adapter itself (<c>OpenAI.Chat.ChatClient.AsIChatClient()</c>, or the
+/// official Anthropic package's <c>IChatClient</c>), and under the SDK the HTTP layer that owns retries,
+/// timeouts, stream repairs and the log of each exchange.
 /// </summary>
 public sealed class ChatClientFactory
 {
     /// <summary>Sent when no key is configured (local servers); the OpenAI SDK requires some key.</summary>
     internal const string PlaceholderKey = "no-key";
 
-    public ChatClientFactory(IEnumerable<ProviderSettings> providers)
+    private readonly ILoggerFactory? _loggerFactory;
+
+    /// <param name="providers">The providers to run models on; the first is the default.</param>
+    /// <param name="loggerFactory">Where clients log their calls and HTTP exchanges (keys redacted); none: no logging.</param>
+    public ChatClientFactory(IEnumerable<ProviderSettings> providers, ILoggerFactory? loggerFactory = null)
     {
+        _loggerFactory = loggerFactory;
         ArgumentNullException.ThrowIfNull(providers);
         Providers = [.. providers];
         if (Providers.Count == 0)
@@ -55,14 +66,16 @@ public sealed class ChatClientFactory
     }
 
     /// <summary>A client for the model, on the provider <see cref="SelectProvider"/> picks.</summary>
-    public IChatClient Create(ModelDefinition model) => Create(model, SelectProvider(model));
+    public IChatClient Create(ModelDefinition model) => Create(model, SelectProvider(model), _loggerFactory);
 
     /// <summary>A client for the model on the given provider.</summary>
-    public static IChatClient Create(ModelDefinition model, ProviderSettings settings)
+    /// <param name="loggerFactory">Where the client logs its calls and HTTP exchanges (keys redacted); none: no logging.</param>
+    public static IChatClient Create(ModelDefinition model, ProviderSettings settings, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(settings);
         settings.Validate();
+        loggerFactory ??= NullLoggerFactory.Instance;
         var providerModel = model.ProviderModelFor(settings);
         var errors = new ProviderErrors(settings, providerModel);
         var transport = new SocketsHttpHandler
@@ -70,13 +83,14 @@ public sealed class ChatClientFactory
             ConnectTimeout = settings.RequestTimeout < TimeSpan.FromSeconds(30) ? settings.RequestTimeout : TimeSpan.FromSeconds(30),
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         };
-        var http = new HttpClient(new ResilientHttpHandler(settings, errors, transport), disposeHandler: true)
+        var exchanges = new HttpExchangeLoggingHandler(loggerFactory.CreateLogger<HttpExchangeLoggingHandler>(), errors, transport);
+        var http = new HttpClient(new ResilientHttpHandler(settings, errors, exchanges), disposeHandler: true)
         {
             // Timeouts are the HTTP layer's job (per attempt, and idle within a body).
             Timeout = Timeout.InfiniteTimeSpan,
         };
         var key = string.IsNullOrEmpty(settings.ApiKey) ? PlaceholderKey : settings.ApiKey;
-        IChatClient provider;
+        IChatClient adapter;
         IDisposable owned;
         switch (settings.Kind)
         {
@@ -89,7 +103,7 @@ public sealed class ChatClientFactory
                     MaxRetries = 0,
                     Timeout = Timeout.InfiniteTimeSpan,
                 };
-                provider = anthropic.AsIChatClient(providerModel, model.OutputTokens, AnthropicThinkingModes.For(providerModel));
+                adapter = anthropic.AsIChatClient(providerModel, model.OutputTokens, AnthropicThinkingModes.For(providerModel));
                 owned = new DisposableBag(anthropic, http);
                 break;
             default:
@@ -101,11 +115,18 @@ public sealed class ChatClientFactory
                     NetworkTimeout = Timeout.InfiniteTimeSpan,
                     UserAgentApplicationId = "microagi",
                 });
-                provider = new OpenAIChatClient(chat, providerModel, errors, settings.EffectiveBaseUrl);
+                adapter = chat.AsIChatClient();
                 owned = http;
                 break;
         }
-        return new ProviderGuardChatClient(new ModelOptionsChatClient(provider, model, settings.Kind), errors, owned);
+        // The first stage added is the outermost.
+        var builder = adapter.AsBuilder()
+            .UseOpenTelemetry(loggerFactory, MicroAgiTelemetry.SourceName)
+            .UseLogging(loggerFactory)
+            .UseProviderGuard(errors, owned)
+            .UseModelOptions(model, providerModel, settings.Kind);
+        _ = settings.Kind == ProviderKind.Anthropic ? builder.UseAnthropicPromptCache() : builder.UseOpenAICompatibility(errors);
+        return builder.Build();
     }
 
     private sealed class DisposableBag(params IDisposable[] items) : IDisposable

@@ -56,6 +56,32 @@ internal static class ChatCompletionJson
         }
     }
 
+    /// <summary>The completion with every tool call that has no name named
+    /// <see cref="OpenAICompatibilityChatClient.NamelessCallMarker"/> (M.E.AI's adapter drops nameless calls).</summary>
+    public static string WithNamedToolCalls(string body)
+    {
+        if (!body.Contains("\"tool_calls\"", StringComparison.Ordinal) || ParseOrNull(body) is not JsonObject completion
+            || completion["choices"] is not JsonArray choices) return body;
+        var changed = false;
+        foreach (var calls in choices.Select(c => c?["message"]?["tool_calls"]).OfType<JsonArray>())
+            foreach (var call in calls.OfType<JsonObject>())
+                changed |= NameNamelessCall(call);
+        return changed ? completion.ToJsonString() : body;
+    }
+
+    /// <summary>Names a tool call (or the first delta of one) that has no name; true when it did.</summary>
+    public static bool NameNamelessCall(JsonObject call)
+    {
+        if (call["function"] is not JsonObject function)
+        {
+            if (call.ContainsKey("function")) return false; // not a function call the SDK can read; the check reports it
+            call["function"] = function = new JsonObject();
+        }
+        if (function["name"] is JsonValue name && name.TryGetValue(out string? text) && !string.IsNullOrWhiteSpace(text)) return false;
+        function["name"] = OpenAICompatibilityChatClient.NamelessCallMarker;
+        return true;
+    }
+
     /// <summary>The event stream for <paramref name="completion"/>, which <see cref="IsCompletion"/> accepted.</summary>
     public static string ToEventStream(JsonObject completion)
     {

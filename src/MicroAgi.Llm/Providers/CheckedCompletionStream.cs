@@ -34,7 +34,7 @@ internal sealed class CheckedCompletionStream(Stream inner, ProviderErrors error
         using var reader = new StreamReader(inner, Encoding.UTF8, leaveOpen: true);
         var body = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
         if (!ChatCompletionJson.IsReadableCompletion(body)) throw errors.NotACompletion(body);
-        var text = asEventStream ? ChatCompletionJson.ToEventStream(JsonNode.Parse(body)!.AsObject()) : body;
+        var text = asEventStream ? ChatCompletionJson.ToEventStream(JsonNode.Parse(body)!.AsObject()) : ChatCompletionJson.WithNamedToolCalls(body);
         return new MemoryStream(Encoding.UTF8.GetBytes(text));
     }
 

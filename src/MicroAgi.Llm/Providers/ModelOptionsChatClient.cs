@@ -5,13 +5,14 @@ using Microsoft.Extensions.AI;
 namespace MicroAgi.Llm.Providers;
 
 /// <summary>
-/// Fits each request to the model: every tool's parameter schema is made acceptable to strict providers
+/// Fits each request to the model: the model id is the provider's name for it (a caller's registry name, such
+/// as an agent's <c>model</c>, would otherwise reach the server, which M.E.AI's adapters send as given); every tool's parameter schema is made acceptable to strict providers
 /// (<see cref="ToolSchema.ForProviders"/>); the output limit defaults to (and is capped at) the model's
 /// <see cref="ModelDefinition.OutputTokens"/>; a reasoning model gets its default thinking effort when the
 /// caller asks for none, and — on OpenAI-compatible servers — no sampling parameters, which reasoning models
 /// reject; a model that does not reason never gets a reasoning effort, which it might reject.
 /// </summary>
-internal sealed class ModelOptionsChatClient(IChatClient inner, ModelDefinition model, ProviderKind kind) : DelegatingChatClient(inner)
+internal sealed class ModelOptionsChatClient(IChatClient inner, ModelDefinition model, string providerModel, ProviderKind kind) : DelegatingChatClient(inner)
 {
     public override Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
         base.GetResponseAsync(messages, Fit(options), cancellationToken);
@@ -22,9 +23,10 @@ internal sealed class ModelOptionsChatClient(IChatClient inner, ModelDefinition 
     internal ChatOptions Fit(ChatOptions? options)
     {
         var fitted = options?.Clone() ?? new ChatOptions();
+        fitted.ModelId = providerModel;
         fitted.MaxOutputTokens = Math.Min(fitted.MaxOutputTokens ?? model.OutputTokens, model.OutputTokens);
         if (fitted.Tools is { Count: > 0 } tools)
-            fitted.Tools = [.. tools.Select(tool => tool is AIFunctionDeclaration function ? ProviderReadyFunction.Wrap(function) : tool)];
+            fitted.Tools = [.. tools.Select(tool => tool is AIFunctionDeclaration function ? RevisedFunction.ProviderReady(function) : tool)];
         if (!model.IsReasoningModel)
         {
             fitted.Reasoning = null;
@@ -50,28 +52,34 @@ internal sealed class ModelOptionsChatClient(IChatClient inner, ModelDefinition 
     }
 }
 
-/// <summary>A function declaration whose parameter schema is the provider-ready form of the original's;
-/// everything else is the original's.</summary>
-internal sealed class ProviderReadyFunction : AIFunctionDeclaration
+/// <summary>A function declaration that is the original with one thing changed: its parameter schema or an
+/// additional property. Everything else is the original's.</summary>
+internal sealed class RevisedFunction : AIFunctionDeclaration
 {
     private readonly AIFunctionDeclaration _inner;
 
-    private ProviderReadyFunction(AIFunctionDeclaration inner, JsonElement schema)
+    private RevisedFunction(AIFunctionDeclaration inner, JsonElement schema, IReadOnlyDictionary<string, object?> properties)
     {
         _inner = inner;
         JsonSchema = schema;
+        AdditionalProperties = properties;
     }
 
     public override string Name => _inner.Name;
     public override string Description => _inner.Description;
     public override JsonElement JsonSchema { get; }
     public override JsonElement? ReturnJsonSchema => _inner.ReturnJsonSchema;
-    public override IReadOnlyDictionary<string, object?> AdditionalProperties => _inner.AdditionalProperties;
+    public override IReadOnlyDictionary<string, object?> AdditionalProperties { get; }
 
-    public static AIFunctionDeclaration Wrap(AIFunctionDeclaration function) =>
+    /// <summary>The function with the provider-ready form of its parameter schema (itself when it has it already).</summary>
+    public static AIFunctionDeclaration ProviderReady(AIFunctionDeclaration function) =>
         ToolSchema.IsProviderReady(function.JsonSchema)
             ? function
-            : new ProviderReadyFunction(function, ToolSchema.ForProviders(function.JsonSchema));
+            : new RevisedFunction(function, ToolSchema.ForProviders(function.JsonSchema), function.AdditionalProperties);
+
+    /// <summary>The function with <paramref name="key"/> set to <paramref name="value"/> among its additional properties.</summary>
+    public static AIFunctionDeclaration WithProperty(AIFunctionDeclaration function, string key, object? value) =>
+        new RevisedFunction(function, function.JsonSchema, new Dictionary<string, object?>(function.AdditionalProperties) { [key] = value });
 
     public override object? GetService(Type serviceType, object? serviceKey = null) =>
         base.GetService(serviceType, serviceKey) ?? _inner.GetService(serviceType, serviceKey);

@@ -4,10 +4,12 @@ using MicroAgi.Llm.Errors;
 namespace MicroAgi.Llm.Providers;
 
 /// <summary>
-/// Mends one known deviation in OpenAI-compatible event streams before the OpenAI SDK parses them: some
+/// Mends known deviations in OpenAI-compatible event streams before the OpenAI SDK parses them: some
 /// servers (vLLM among them) end with a usage chunk that says <c>"choices":null</c>, which the SDK rejects —
-/// losing a reply that had already streamed. Lines are passed on as soon as they are complete; only a line
-/// holding that exact pattern is changed (to <c>"choices":[]</c>, which means the same). Every event is then
+/// losing a reply that had already streamed; others send tool-call deltas without an <c>index</c>
+/// or without a name (<see cref="ToolCallDeltaRepair"/>). Lines are passed on as soon as they are complete; only a line
+/// holding the null-choices pattern (changed to <c>"choices":[]</c>, which means the same) or a tool-call delta
+/// to repair is changed. Every event is then
 /// checked: one the SDK cannot read as a chunk (<c>data: null</c>, a field of the wrong type) fails the read with
 /// an <see cref="LlmErrorKind.InvalidResponse"/> that shows the event, instead of an SDK exception that does not.
 /// </summary>
@@ -16,6 +18,7 @@ internal sealed class OpenAIStreamRepairStream(Stream inner, ProviderErrors erro
     private static readonly byte[][] NullChoices = ["\"choices\":null"u8.ToArray(), "\"choices\": null"u8.ToArray()];
     private static readonly byte[] EmptyChoices = "\"choices\":[]"u8.ToArray();
 
+    private readonly ToolCallDeltaRepair _toolCalls = new();
     private readonly byte[] _scratch = new byte[8192];
     private readonly List<byte> _partialLine = [];
     private byte[] _ready = [];
@@ -33,7 +36,7 @@ internal sealed class OpenAIStreamRepairStream(Stream inner, ProviderErrors erro
             {
                 if (_partialLine.Count > 0)
                 {
-                    _ready = Checked(Repair([.. _partialLine]));
+                    _ready = Checked(_toolCalls.Repaired(Repair([.. _partialLine])));
                     _readyOffset = 0;
                     _partialLine.Clear();
                 }
@@ -77,7 +80,7 @@ internal sealed class OpenAIStreamRepairStream(Stream inner, ProviderErrors erro
             _partialLine.Clear();
         }
         _partialLine.AddRange(data[(lastNewline + 1)..]);
-        _ready = Checked(Repair(complete));
+        _ready = Checked(_toolCalls.Repaired(Repair(complete)));
         _readyOffset = 0;
     }
 

@@ -6,17 +6,17 @@ using OpenAI.Chat;
 namespace MicroAgi.Llm.Providers;
 
 /// <summary>
-/// The model's reasoning as OpenAI-compatible servers send it outside the standard schema: DeepSeek,
-/// vLLM and llama.cpp put it in <c>reasoning_content</c>, Ollama and OpenRouter in <c>reasoning</c>.
+/// The model's reasoning as Ollama and OpenRouter send it outside the standard schema, in <c>reasoning</c>
+/// (M.E.AI's OpenAI adapter reads only the <c>reasoning_content</c> of DeepSeek, vLLM and llama.cpp).
 /// The official SDK keeps such members in each model's JSON patch, where this reads them.
 /// </summary>
 internal static class ReasoningText
 {
     public static string? Of(StreamingChatCompletionUpdate update) =>
-        Read(ref update.Patch, "$.choices[0].delta.reasoning_content"u8) ?? Read(ref update.Patch, "$.choices[0].delta.reasoning"u8);
+        Read(ref update.Patch, "$.choices[0].delta.reasoning"u8);
 
     public static string? Of(ChatCompletion completion) =>
-        Read(ref completion.Patch, "$.choices[0].message.reasoning_content"u8) ?? Read(ref completion.Patch, "$.choices[0].message.reasoning"u8);
+        Read(ref completion.Patch, "$.choices[0].message.reasoning"u8);
 
     private static string? Read(ref JsonPatch patch, ReadOnlySpan<byte> path) =>
         patch.TryGetValue(path, out string? text) && !string.IsNullOrEmpty(text) ? text : null;

@@ -8,6 +8,7 @@ using System.Text.Json.Nodes;
 using MicroAgi.Functions;
 using MicroAgi.Lua.Modules;
 using MicroAgi.Lua.Sandbox;
+using MicroAgi.Telemetry;
 
 namespace MicroAgi.Lua.Runtime;
 
@@ -124,15 +125,31 @@ public sealed class LuaRuntime : IFunctionKind, IDisposable
         }
         var sandbox = pool.Rent(limits, out var loadError);
         if (sandbox is null) return FunctionResult.Failure(FunctionErrorKind.LoadError, loadError!);
+        using var span = MicroAgiTelemetry.Start(MicroAgiTelemetry.Operations.SandboxCall, pool.Function.Name);
         try
         {
-            return sandbox.Invoke(pool.Function.Method, buffer.WrittenSpan, limits, cancellationToken, startedAt);
+            var result = sandbox.Invoke(pool.Function.Method, buffer.WrittenSpan, limits, cancellationToken, startedAt);
+            if (span is not null && LimitName(result.ErrorKind) is { } limit)
+            {
+                span.SetTag(MicroAgiTelemetry.Attributes.LimitHit, limit);
+                span.SetStatus(System.Diagnostics.ActivityStatusCode.Error, result.Error);
+            }
+            return result;
         }
         finally
         {
             Return(pool, sandbox);
         }
     }
+
+    /// <summary>The limit a failed call ran into, as the <c>sandbox_call</c> span names it; null for other failures.</summary>
+    private static string? LimitName(FunctionErrorKind kind) => kind switch
+    {
+        FunctionErrorKind.Timeout => "timeout",
+        FunctionErrorKind.MemoryLimit => "memory",
+        FunctionErrorKind.CallDepthLimit => "call_depth",
+        _ => null,
+    };
 
     internal void Return(ToolPool pool, LuaSandbox sandbox)
     {

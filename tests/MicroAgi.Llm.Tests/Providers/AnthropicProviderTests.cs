@@ -98,6 +98,33 @@ public sealed class AnthropicProviderTests : ProviderContractTests
         Assert.False(server.ChatRequests[1].Json!.AsObject().ContainsKey("thinking"));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Marks_the_system_prompt_and_the_last_tool_as_prompt_cache_breakpoints_and_nothing_else(bool asInstructions)
+    {
+        await using var server = StartServer();
+        server.Enqueue(FakeReply.Say("a"));
+        using var client = Client(server);
+        List<ChatMessage> conversation = asInstructions ? [] : [new(ChatRole.System, "You are terse.")];
+        conversation.Add(new ChatMessage(ChatRole.User, "hi"));
+        var options = new ChatOptions { Tools = [Tool("read_file"), Tool("write_file")], Instructions = asInstructions ? "You are terse." : null };
+
+        await client.GetResponseAsync(conversation, options);
+
+        var request = server.ChatRequests.Single().Json!;
+        var system = request["system"]!.AsArray();
+        Assert.Equal("You are terse.", system[^1]!["text"]!.GetValue<string>());
+        Assert.Equal("ephemeral", system[^1]!["cache_control"]!["type"]!.GetValue<string>());
+        var tools = request["tools"]!.AsArray();
+        Assert.Null(tools[0]!["cache_control"]);
+        Assert.Equal("ephemeral", tools[1]!["cache_control"]!["type"]!.GetValue<string>());
+        Assert.DoesNotContain("cache_control", request["messages"]!.ToJsonString(), StringComparison.Ordinal);
+        // The caller's messages and options are left as they were.
+        Assert.Null(options.Tools[1].AdditionalProperties.GetValueOrDefault("CacheControl"));
+        Assert.All(conversation.SelectMany(m => m.Contents), c => Assert.Null(c.AdditionalProperties));
+    }
+
     [Fact]
     public async Task Sends_the_key_in_an_authorization_header()
     {

@@ -1,9 +1,16 @@
+using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using MicroAgi.Llm.Errors;
 using MicroAgi.Llm.Models;
 using MicroAgi.Llm.Providers;
 using MicroAgi.Testing.FakeLlm;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using MicroAgi.Telemetry;
+using OpenTelemetry;
+using OpenTelemetry.Trace;
 
 namespace MicroAgi.Llm.Tests.Providers;
 
@@ -34,11 +41,11 @@ public abstract class ProviderContractTests
     protected abstract FakeLlmServer StartServer(FakeServerOptions? options = null);
 
     protected IChatClient Client(FakeLlmServer server, RetrySettings? retry = null, string key = Key,
-        ModelDefinition? model = null, TimeSpan? requestTimeout = null, TimeSpan? idleTimeout = null) =>
-        Client(server.BaseUrl, retry, key, model, requestTimeout, idleTimeout);
+        ModelDefinition? model = null, TimeSpan? requestTimeout = null, TimeSpan? idleTimeout = null, ILoggerFactory? loggerFactory = null) =>
+        Client(server.BaseUrl, retry, key, model, requestTimeout, idleTimeout, loggerFactory);
 
     protected IChatClient Client(Uri baseUrl, RetrySettings? retry = null, string key = Key,
-        ModelDefinition? model = null, TimeSpan? requestTimeout = null, TimeSpan? idleTimeout = null) =>
+        ModelDefinition? model = null, TimeSpan? requestTimeout = null, TimeSpan? idleTimeout = null, ILoggerFactory? loggerFactory = null) =>
         ChatClientFactory.Create(model ?? TestModel, new ProviderSettings
         {
             Kind = Kind,
@@ -47,7 +54,7 @@ public abstract class ProviderContractTests
             Retry = retry ?? FastRetry,
             RequestTimeout = requestTimeout ?? TimeSpan.FromSeconds(30),
             IdleTimeout = idleTimeout ?? TimeSpan.FromSeconds(30),
-        });
+        }, loggerFactory);
 
     protected static List<ChatMessage> Ask(string text) => [new(ChatRole.User, text)];
 
@@ -255,6 +262,54 @@ public abstract class ProviderContractTests
         Assert.Contains(server.ChatRequests.Single().Headers.Values, v => v.Contains(Key, StringComparison.Ordinal));
         Assert.DoesNotContain(Key, error.ToString(), StringComparison.Ordinal);
         Assert.Contains(SecretRedactor.Mask, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Logs_each_http_exchange_with_its_body_at_trace_level_and_never_the_key()
+    {
+        await using var server = StartServer(new FakeServerOptions { ApiKey = Key });
+        server.Enqueue(FakeReply.Say("logged"));
+        using var logs = new FakeLoggerProvider();
+        using var loggerFactory = new LoggerFactory([logs], new LoggerFilterOptions { MinLevel = LogLevel.Trace });
+        using var client = Client(server, loggerFactory: loggerFactory);
+        using var wrongKey = Client(server, key: "the-wrong-key-123", loggerFactory: loggerFactory);
+
+        await client.GetResponseAsync(Ask("hello there"));
+        // The fake server echoes the key it was given in its 401 body, as real ones partly do.
+        await Assert.ThrowsAsync<LlmException>(() => CollectAsync(wrongKey.GetStreamingResponseAsync(Ask("hello again"))));
+
+        var records = logs.Collector.GetSnapshot();
+        var log = string.Join('\n', records.Select(r => $"{r.Message} {r.Exception}"));
+        Assert.Contains("HTTP POST", log, StringComparison.Ordinal);
+        Assert.Contains("HTTP 200", log, StringComparison.Ordinal);
+        Assert.Contains("HTTP 401", log, StringComparison.Ordinal);
+        Assert.Contains("hello there", log, StringComparison.Ordinal);
+        Assert.DoesNotContain(Key, log, StringComparison.Ordinal);
+        Assert.DoesNotContain("the-wrong-key-123", log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Reports_each_model_call_as_a_chat_span_with_the_model_usage_and_finish_reason_but_no_content()
+    {
+        // Spans of every test in the process reach the exporter; this model name picks out this test's.
+        var model = TestModel with { Name = $"traced-{Kind}" };
+        var spans = new List<Activity>();
+        using (var tracing = Sdk.CreateTracerProviderBuilder().AddSource(MicroAgiTelemetry.SourceName).AddInMemoryExporter(spans).Build())
+        {
+            await using var server = StartServer();
+            server.Enqueue(FakeReply.Say("traced").WithUsage(prompt: 40, completion: 7));
+            using var client = Client(server, model: model);
+
+            await client.GetResponseAsync(Ask("a private question"));
+        }
+
+        var chat = Assert.Single(spans, s => Equals(s.GetTagItem("gen_ai.request.model"), model.Name));
+        Assert.Equal($"chat {model.Name}", chat.DisplayName);
+        Assert.Equal("chat", chat.GetTagItem("gen_ai.operation.name"));
+        Assert.Equal(40, Convert.ToInt32(chat.GetTagItem("gen_ai.usage.input_tokens"), CultureInfo.InvariantCulture));
+        Assert.Equal(7, Convert.ToInt32(chat.GetTagItem("gen_ai.usage.output_tokens"), CultureInfo.InvariantCulture));
+        Assert.Contains("stop", Assert.IsType<string>(chat.GetTagItem("gen_ai.response.finish_reasons")), StringComparison.Ordinal);
+        Assert.DoesNotContain(chat.TagObjects, tag => tag.Value?.ToString()?.Contains("a private question", StringComparison.Ordinal) == true);
     }
 
     [Fact]
