@@ -76,7 +76,7 @@ public class ObservabilityTests
 
         var result = await cli.RunAsync("-p", "hello");
 
-        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(2, result.ExitCode); // a configuration error (docs: exit codes)
         Assert.Contains("MICROAGI_LOG='loud' is not a log level", result.Stderr, StringComparison.Ordinal);
         Assert.Empty(server.ChatRequests);
     }
