@@ -38,6 +38,9 @@ public sealed class FunctionCaller : IFunctionCaller
             : CallAsync(entry, arguments, cancellationToken);
     }
 
+    /// <summary>The bounds every call's arguments are checked within.</summary>
+    public CallLimits Limits { get; init; } = CallLimits.Default;
+
     /// <summary>Calls a given entry (for example one read from a snapshot) without looking it up.</summary>
     public Task<FunctionResult> CallAsync(Entry entry, JsonNode? arguments, CancellationToken cancellationToken = default)
     {
@@ -45,9 +48,13 @@ public sealed class FunctionCaller : IFunctionCaller
         var prepared = _prepared.GetValue(entry, Prepare);
         if (prepared.Problem is not null) return Task.FromResult(FunctionResult.Failure(FunctionErrorKind.NotCallable, prepared.Problem));
         arguments ??= new JsonObject();
+        var size = JsonSerializer.SerializeToUtf8Bytes(arguments).Length;
+        if (size > Limits.MaxArgumentBytes)
+            return Task.FromResult(FunctionResult.Failure(FunctionErrorKind.InvalidArguments,
+                string.Create(System.Globalization.CultureInfo.InvariantCulture, $"invalid arguments: {size} bytes of JSON, at most {Limits.MaxArgumentBytes} are allowed; send less")));
         if (prepared.Schema is not null)
         {
-            var errors = prepared.Schema.Validate(arguments);
+            var errors = prepared.Schema.Validate(arguments, timeout: Limits.ValidationTimeout, cancellationToken: cancellationToken);
             if (errors.Count > 0)
                 return Task.FromResult(FunctionResult.Failure(FunctionErrorKind.InvalidArguments, "invalid arguments: " + string.Join("; ", errors)));
         }

@@ -34,7 +34,7 @@ public sealed class AgentContext(AgentServices services, EntryId agentId)
         var entry = snapshot.Get(AgentId)
             ?? throw new AgentDefinitionException(AgentId, "not found in the registry (see 'microagi registry list --type agent.gen1')");
         var definition = AgentDefinition.FromEntry(entry);
-        var (tools, problems) = ToolResolver.Resolve(snapshot, definition.Tools.Concat(_addedTools.Select(id => id.ToString())));
+        var (tools, problems) = ToolResolver.Resolve(snapshot, definition.Tools.Concat(_addedTools.Select(id => id.ToString())), services.Tools);
         var settings = services.Settings;
         var model = services.Models().Resolve(settings.ModelOverride ?? definition.Model ?? settings.DefaultModel);
         return new AgentRunner(definition, model, services.ChatClientFor(model), tools, problems, settings.Stream);

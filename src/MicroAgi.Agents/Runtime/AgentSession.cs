@@ -36,7 +36,7 @@ public sealed class AgentSession
         _services = services;
         Context = context;
         Conversation = conversation;
-        _executor = new ToolCallExecutor(services.Tools, services.Settings.ToolTimeout);
+        _executor = new ToolCallExecutor(services.Settings.ToolTimeout);
         _compressor = new ContextCompressor(services);
         Runner = context.LoadAgent();
     }
@@ -110,9 +110,11 @@ public sealed class AgentSession
     }
 
     /// <summary>
-    /// Adds a tool that load_tool accepted and reloads the runner, so the rest of this step and the
-    /// next one can call it. A tool the runner cannot bind (its name clashes, its schema is unusable)
-    /// is taken back out, and the model reads why instead of a success it cannot act on.
+    /// Adds a tool that load_tool accepted, or that create_tool wrote, and reloads the runner, so the
+    /// rest of this step and the next one can call it (a model that creates and calls a tool in one
+    /// reply saves a request). A tool the runner cannot bind (its name clashes, its schema is unusable)
+    /// is taken back out, and the model reads why instead of a success it cannot act on. A tool that
+    /// was already in the agent is not announced again.
     /// </summary>
     private ToolCallOutcome JoinLoadedTool(FunctionCallContent call, ToolCallOutcome outcome, Registry.EntryId id)
     {
@@ -123,10 +125,12 @@ public sealed class AgentSession
         if (problem is null)
         {
             Runner = runner;
-            return outcome;
+            if (outcome.Created) outcome = ToolCallExecutor.WithLoadNote(outcome, null);
+            return alreadyAdded ? outcome with { LoadedTool = null } : outcome;
         }
         if (!alreadyAdded) Context.RemoveTool(id);
-        return ToolCallExecutor.Failed(call, $"{id} cannot be used: {problem.Reason}");
+        var reason = $"{id} cannot be used: {problem.Reason}";
+        return outcome.Created ? ToolCallExecutor.WithLoadNote(outcome, reason) : ToolCallExecutor.Failed(call, reason);
     }
 
     /// <summary>
