@@ -1,9 +1,11 @@
+using MicroAgi.Agents.Tools.Files;
 using MicroAgi.Functions;
 
 namespace MicroAgi.Agents.Tools;
 
 /// <summary>
-/// The five built-in tools of namespace <c>app.tools</c>, as native functions. Their entries
+/// The built-in tools of namespace <c>app.tools</c>, as native functions: the five of the
+/// self-modification loop and the agent's hands (files, shell, web, subagents). Their entries
 /// (kind <c>function.native</c>, <c>data.handler</c> = one of the names below, <c>meta.type: tool</c>,
 /// the input schema) live in the app's <c>tools/_index.yaml</c>; this class supplies the C# behind them.
 /// </summary>
@@ -16,11 +18,15 @@ public static class BuiltInTools
     public const string RegistryRead = "registry_read";
     public const string CreateTool = "create_tool";
     public const string LoadTool = "load_tool";
+    public const string Read = "read";
+    public const string Write = "write";
+    public const string Edit = "edit";
+    public const string Glob = "glob";
 
     /// <summary>The handler names, as the entries' <c>data.handler</c> give them.</summary>
-    public static IReadOnlyList<string> HandlerNames { get; } = [DocSearch, RegistryList, RegistryRead, CreateTool, LoadTool];
+    public static IReadOnlyList<string> HandlerNames { get; } = [DocSearch, RegistryList, RegistryRead, CreateTool, LoadTool, Read, Write, Edit, Glob];
 
-    /// <summary>Registers the five handlers in <paramref name="catalog"/> (each name once per catalog).</summary>
+    /// <summary>Registers the handlers in <paramref name="catalog"/> (each name once per catalog).</summary>
     public static NativeFunctionCatalog Register(NativeFunctionCatalog catalog, BuiltInToolServices services)
     {
         ArgumentNullException.ThrowIfNull(catalog);
@@ -30,11 +36,20 @@ public static class BuiltInTools
         var registryRead = new RegistryReadTool(services.Registry);
         var createTool = new CreateToolTool(services.Writer);
         var loadTool = new LoadToolTool(services.Registry);
+        var machine = services.Machine ?? MachineAccess.InCurrentDirectory();
+        var read = new ReadTool(machine.Workspace, machine.Ledger);
+        var write = new WriteTool(machine.Workspace, machine.Ledger, machine.Approval);
+        var edit = new EditTool(machine.Workspace, machine.Ledger, machine.Approval);
+        var glob = new GlobTool(machine.Workspace);
         return catalog
             .Register(DocSearch, docSearch.InvokeAsync)
             .Register(RegistryList, registryList.InvokeAsync)
             .Register(RegistryRead, registryRead.InvokeAsync)
             .Register(CreateTool, createTool.InvokeAsync)
-            .Register(LoadTool, loadTool.InvokeAsync);
+            .Register(LoadTool, loadTool.InvokeAsync)
+            .Register(Read, read.InvokeAsync)
+            .Register(Write, write.InvokeAsync)
+            .Register(Edit, edit.InvokeAsync)
+            .Register(Glob, glob.InvokeAsync);
     }
 }

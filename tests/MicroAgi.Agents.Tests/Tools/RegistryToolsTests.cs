@@ -5,14 +5,16 @@ namespace MicroAgi.Agents.Tests.Tools;
 public sealed class RegistryToolsTests : InMemoryToolTests
 {
     [Fact]
-    public async Task Registry_list_of_the_tools_namespace_shows_the_five_built_ins()
+    public async Task Registry_list_of_the_tools_namespace_shows_the_built_ins()
     {
         var result = await Host.CallAsync("app.tools:registry_list", """{"namespace": "app.tools"}""");
 
         Assert.True(result.IsSuccess, result.ToString());
         var ids = result.Value!["entries"]!.AsArray().Select(e => (string)e!["id"]!).ToArray();
-        Assert.Equal(["app.tools:create_tool", "app.tools:doc_search", "app.tools:load_tool", "app.tools:registry_list", "app.tools:registry_read"], ids);
-        Assert.Equal(5, (int)result.Value["count"]!);
+        Assert.Equal(MicroAgi.Agents.Tools.BuiltInTools.HandlerNames.Select(n => "app.tools:" + n).Order(StringComparer.Ordinal), ids);
+        Assert.Contains("app.tools:create_tool", ids);
+        Assert.Contains("app.tools:read", ids);
+        Assert.Equal(ids.Length, (int)result.Value["count"]!);
         var docSearch = result.Value["entries"]!.AsArray().Single(e => (string?)e!["id"] == "app.tools:doc_search")!;
         Assert.Equal("function.native", (string?)docSearch["kind"]);
         Assert.Equal("tool", (string?)docSearch["type"]);

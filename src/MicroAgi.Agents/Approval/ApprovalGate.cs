@@ -1,0 +1,66 @@
+using System.Collections.Concurrent;
+
+namespace MicroAgi.Agents.Approval;
+
+/// <summary>
+/// Decides whether a change may go ahead: the mode may let it through, an earlier "always" may cover
+/// it, otherwise the user is asked — and where nobody can be asked (<c>-p</c>, piped input), it is
+/// refused with a message saying how to allow it. One gate per session; subagents share it.
+/// </summary>
+public sealed class ApprovalGate
+{
+    private readonly IApprovalPrompt? _prompt;
+    private readonly StandingApprovals? _standing;
+    private readonly ConcurrentDictionary<string, bool> _session = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _oneQuestionAtATime = new(1, 1);
+
+    public ApprovalGate(ApprovalMode mode, IApprovalPrompt? prompt = null, StandingApprovals? standing = null)
+    {
+        Mode = mode;
+        _prompt = prompt;
+        _standing = standing;
+    }
+
+    /// <summary>A gate that lets everything through (the user's own <c>microagi tools call</c>, tests).</summary>
+    public static ApprovalGate AllowAll { get; } = new(ApprovalMode.FullAuto);
+
+    public ApprovalMode Mode { get; }
+
+    /// <returns>Null when the change may go ahead; otherwise why not, for the model to read.</returns>
+    public async Task<string?> CheckAsync(ApprovalRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (Mode == ApprovalMode.FullAuto || (Mode == ApprovalMode.AutoEdit && request.Kind == ApprovalKind.FileChange)) return null;
+        if (_session.ContainsKey(request.StandingKey) || _standing?.Covers(request.StandingKey) == true) return null;
+        if (_prompt is null)
+        {
+            var mode = request.Kind == ApprovalKind.FileChange ? "auto-edit or full-auto" : "full-auto";
+            return $"{request.Summary} needs the user's approval and nobody can be asked in this run; the user can allow it with --approval {mode} (or approval: in microagi.yaml)";
+        }
+        await _oneQuestionAtATime.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // Another call may have been answered "always" while this one waited its turn.
+            if (_session.ContainsKey(request.StandingKey)) return null;
+            var answer = await _prompt.AskAsync(request, cancellationToken).ConfigureAwait(false);
+            switch (answer)
+            {
+                case ApprovalAnswer.AlwaysThisWorkspace:
+                    _standing?.Add(request.StandingKey);
+                    _session[request.StandingKey] = true;
+                    return null;
+                case ApprovalAnswer.AlwaysThisSession:
+                    _session[request.StandingKey] = true;
+                    return null;
+                case ApprovalAnswer.Yes:
+                    return null;
+                default:
+                    return $"the user declined: {request.Summary}; do not retry it unchanged — ask the user what to do instead";
+            }
+        }
+        finally
+        {
+            _oneQuestionAtATime.Release();
+        }
+    }
+}

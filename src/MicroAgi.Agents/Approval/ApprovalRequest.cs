@@ -1,0 +1,26 @@
+namespace MicroAgi.Agents.Approval;
+
+/// <summary>
+/// One change the agent wants to make, as the user is shown it.
+/// </summary>
+/// <param name="Tool">The tool asking (write, edit, exec, process).</param>
+/// <param name="Kind">File change or command.</param>
+/// <param name="Summary">One line: what will happen, e.g. <c>write notes/todo.md (120 bytes)</c> or <c>run: make test</c>.</param>
+/// <param name="Detail">What the user should read before saying yes: the diff, the new content, the command in full.</param>
+/// <param name="StandingKey">What an "always" answer approves from then on: all file changes, or this exact command.</param>
+public sealed record ApprovalRequest(string Tool, ApprovalKind Kind, string Summary, string Detail, string StandingKey)
+{
+    /// <summary>A file change: an "always" covers every file change in the workspace.</summary>
+    public static ApprovalRequest FileChange(string tool, string summary, string detail) =>
+        new(tool, ApprovalKind.FileChange, summary, detail, "file changes");
+
+    /// <summary>A command: an "always" covers this exact command line only.</summary>
+    public static ApprovalRequest Command(string tool, string command, string detail) =>
+        new(tool, ApprovalKind.Command, $"run: {command}", detail, "command: " + command);
+}
+
+/// <summary>Asks the user about a request (the REPL shows it and reads the answer).</summary>
+public interface IApprovalPrompt
+{
+    Task<ApprovalAnswer> AskAsync(ApprovalRequest request, CancellationToken cancellationToken);
+}
