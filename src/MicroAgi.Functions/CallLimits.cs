@@ -8,8 +8,8 @@ public sealed record CallLimits
 {
     public static CallLimits Default { get; } = new();
 
-    /// <summary>The largest arguments, measured as JSON text. Default 1 MiB.</summary>
-    public int MaxArgumentBytes { get; init; } = 1024 * 1024;
+    /// <summary>The largest arguments, measured as JSON text. Default 4 MiB (far above what a model writes in one call).</summary>
+    public int MaxArgumentBytes { get; init; } = 4 * 1024 * 1024;
 
     /// <summary>The longest validation against the input schema may run (regex matches included). Default 1 s.</summary>
     public TimeSpan ValidationTimeout { get; init; } = Schema.InputSchema.DefaultTimeout;

@@ -124,7 +124,7 @@ public sealed class FunctionCallerTests : IDisposable
     {
         var result = await Caller(LuaTool(Greet, GreetSource, new JsonObject { ["type"] = "strng" })).CallAsync(Greet, new JsonObject());
         Assert.Equal(FunctionErrorKind.NotCallable, result.ErrorKind);
-        Assert.StartsWith("app.generated:greet: meta.input_schema.type unknown type 'strng'", result.Error);
+        Assert.StartsWith("app.generated:greet: meta.input_schema does not follow the JSON Schema (draft 2020-12) meta-schema: ", result.Error);
     }
 
     [Fact]

@@ -138,14 +138,15 @@ public sealed class InputSchema
     }
 
     /// <summary>
-    /// The nodes that failed and matter: a failure inside a branch that some enclosing schema did not need
-    /// (an <c>anyOf</c> that another branch satisfied) is noise, and is left out.
+    /// The nodes that failed and matter: a failure inside a branch that an enclosing schema, at the same
+    /// value, did not need (an <c>anyOf</c> that another branch satisfied) is noise, and is left out.
     /// </summary>
     private static IEnumerable<EvaluationResults> Relevant(EvaluationResults results)
     {
         var nodes = results.Details ?? [];
-        var passed = nodes.Where(n => n.IsValid).Select(n => n.EvaluationPath + "/").ToList();
-        return nodes.Where(n => !n.IsValid && !passed.Any(p => (n.EvaluationPath + "/").StartsWith(p, StringComparison.Ordinal) && p.Length > 1));
+        var passed = nodes.Where(n => n.IsValid).Select(n => (At: n.InstanceLocation.ToString(), Path: n.EvaluationPath + "/")).ToList();
+        return nodes.Where(n => !n.IsValid && !passed.Any(p =>
+            p.Path.Length > 1 && p.At == n.InstanceLocation.ToString() && (n.EvaluationPath + "/").StartsWith(p.Path, StringComparison.Ordinal)));
     }
 
     /// <summary>What the draft 2020-12 meta-schema says is wrong with <paramref name="schema"/>, with the pointer of each problem.</summary>

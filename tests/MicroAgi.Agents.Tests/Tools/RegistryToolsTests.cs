@@ -18,7 +18,7 @@ public sealed class RegistryToolsTests : InMemoryToolTests
         var docSearch = result.Value["entries"]!.AsArray().Single(e => (string?)e!["id"] == "app.tools:doc_search")!;
         Assert.Equal("function.native", (string?)docSearch["kind"]);
         Assert.Equal("tool", (string?)docSearch["type"]);
-        Assert.StartsWith("Search MicroAgi's documentation", (string?)docSearch["description"], StringComparison.Ordinal);
+        Assert.StartsWith("Search the Lua tool API docs", (string?)docSearch["description"], StringComparison.Ordinal);
     }
 
     [Fact]
