@@ -66,6 +66,7 @@ internal static class CliApplication
         root.Add(RegistryCommands.Create(cli));
         root.Add(PolicyCommands.Create(cli));
         root.Add(ToolsCommands.Create(cli));
+        root.Add(SelfCommands.Create(cli));
         return root;
     }
 

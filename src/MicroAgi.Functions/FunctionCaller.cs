@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -48,24 +49,27 @@ public sealed class FunctionCaller : IFunctionCaller
         var prepared = _prepared.GetValue(entry, Prepare);
         if (prepared.Problem is not null) return Task.FromResult(FunctionResult.Failure(FunctionErrorKind.NotCallable, prepared.Problem));
         arguments ??= new JsonObject();
+        // The call's clock starts here: checking the arguments (a schema pattern may be slow) is part of it.
+        var startedAt = Stopwatch.GetTimestamp();
         var size = JsonSerializer.SerializeToUtf8Bytes(arguments).Length;
         if (size > Limits.MaxArgumentBytes)
             return Task.FromResult(FunctionResult.Failure(FunctionErrorKind.InvalidArguments,
                 string.Create(System.Globalization.CultureInfo.InvariantCulture, $"invalid arguments: {size} bytes of JSON, at most {Limits.MaxArgumentBytes} are allowed; send less")));
         if (prepared.Schema is not null)
         {
-            var errors = prepared.Schema.Validate(arguments, timeout: Limits.ValidationTimeout, cancellationToken: cancellationToken);
+            var timeout = prepared.Function!.TimeLimit is { } limit && limit < Limits.ValidationTimeout ? limit : Limits.ValidationTimeout;
+            var errors = prepared.Schema.Validate(arguments, timeout: timeout, cancellationToken: cancellationToken);
             if (errors.Count > 0)
                 return Task.FromResult(FunctionResult.Failure(FunctionErrorKind.InvalidArguments, "invalid arguments: " + string.Join("; ", errors)));
         }
-        return InvokeAsync(entry, prepared.Function!, arguments, cancellationToken);
+        return InvokeAsync(entry, prepared.Function!, arguments, startedAt, cancellationToken);
     }
 
-    private static async Task<FunctionResult> InvokeAsync(Entry entry, PreparedFunction function, JsonNode arguments, CancellationToken cancellationToken)
+    private static async Task<FunctionResult> InvokeAsync(Entry entry, PreparedFunction function, JsonNode arguments, long startedAt, CancellationToken cancellationToken)
     {
         try
         {
-            return await function.InvokeAsync(arguments, cancellationToken).ConfigureAwait(false)
+            return await function.InvokeAsync(arguments, startedAt, cancellationToken).ConfigureAwait(false)
                 ?? FunctionResult.Failure(FunctionErrorKind.NativeFailure, $"{entry.Id.Name} returned no result");
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -53,7 +53,7 @@ public sealed record FunctionResult
 
     public FunctionErrorKind ErrorKind { get; }
 
-    /// <summary>The error message when the call failed, else null.</summary>
+    /// <summary>The error message when the call failed, else null; at most <see cref="MaxErrorLength"/> characters.</summary>
     public string? Error { get; }
 
     public string Logs { get; }
@@ -64,7 +64,24 @@ public sealed record FunctionResult
     {
         if (kind == FunctionErrorKind.None) throw new ArgumentException("a failure needs an error kind", nameof(kind));
         ArgumentException.ThrowIfNullOrWhiteSpace(message);
-        return new(null, kind, message, logs ?? "");
+        return new(null, kind, Capped(message), logs ?? "");
+    }
+
+    /// <summary>
+    /// The longest error message, in characters. An error is read by a terminal, a model and a
+    /// transcript: a tool failing with a 50 MB message must not put 50 MB into all three.
+    /// </summary>
+    public const int MaxErrorLength = 4096;
+
+    /// <summary>Room for "… (N more characters)".</summary>
+    private const int CutMarkLength = 40;
+
+    private static string Capped(string message)
+    {
+        if (message.Length <= MaxErrorLength) return message;
+        var keep = MaxErrorLength - CutMarkLength;
+        if (char.IsHighSurrogate(message[keep - 1])) keep--; // never split a surrogate pair
+        return string.Concat(message.AsSpan(0, keep), $"… ({message.Length - keep} more characters)");
     }
 
     /// <summary>The value as compact JSON text with characters written as they are (not \u-escaped).</summary>

@@ -27,6 +27,20 @@ public abstract class PreparedFunction
     /// <summary>Runs the function on arguments already validated against the entry's input schema.</summary>
     public abstract Task<FunctionResult> InvokeAsync(JsonNode arguments, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// How long one call may take, checking its arguments included (a schema <c>pattern</c> can be slow),
+    /// or null when the function has no deadline of its own.
+    /// </summary>
+    public virtual TimeSpan? TimeLimit => null;
+
+    /// <summary>
+    /// Runs the function on a call whose clock started at <paramref name="startedAt"/> (a
+    /// <see cref="System.Diagnostics.Stopwatch"/> timestamp taken before its arguments were checked):
+    /// a function with a <see cref="TimeLimit"/> counts that time against its deadline.
+    /// </summary>
+    public virtual Task<FunctionResult> InvokeAsync(JsonNode arguments, long startedAt, CancellationToken cancellationToken) =>
+        InvokeAsync(arguments, cancellationToken);
+
     /// <summary>An entry that cannot run: every call fails with <paramref name="problem"/>.</summary>
     public static PreparedFunction NotCallable(string problem) => new Refused(problem);
 

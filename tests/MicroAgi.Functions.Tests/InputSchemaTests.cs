@@ -67,10 +67,10 @@ public sealed class InputSchemaTests
     }
 
     [Fact]
-    public void A_catastrophic_pattern_is_stopped_and_said_so()
+    public void A_catastrophic_pattern_runs_in_linear_time()
     {
         var errors = Validate("""{"properties": {"x": {"pattern": "^(a+)+$"}}}""", """{"x": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!"}""");
-        Assert.Equal(["/x: the pattern ^(a+)+$ took longer than 100 ms to check; send a shorter value (pattern)"], errors);
+        Assert.Equal(["/x: must match the pattern ^(a+)+$ (pattern)"], errors);
     }
 
     [Fact]
@@ -78,9 +78,7 @@ public sealed class InputSchemaTests
     {
         var schema = InputSchema.Compile(JsonNode.Parse("""{"items": {"pattern": "^(a+)+$"}}"""));
         var values = new JsonArray([.. Enumerable.Repeat(0, 50).Select(_ => (JsonNode)"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!")]);
-        var errors = schema.Validate(values, limit: 100, timeout: TimeSpan.FromMilliseconds(1));
-        Assert.Equal("validating the arguments took longer than 1 ms; send smaller arguments", errors[^1]);
-        Assert.True(errors.Count < 50, $"every value was matched: {errors.Count} errors");
+        Assert.Equal(["validating the arguments took longer than 0 ms; send smaller arguments"], schema.Validate(values, limit: 100, timeout: TimeSpan.Zero));
     }
 
     [Fact]
@@ -105,7 +103,7 @@ public sealed class InputSchemaTests
     public void Other_drafts_are_read_as_2020_12_and_unknown_keywords_are_allowed()
     {
         var schema = """{"$schema": "http://json-schema.org/draft-07/schema#", "x-note": 1, "properties": {"x": {"pattern": "^(a+)+$"}}}""";
-        Assert.Equal(["/x: the pattern ^(a+)+$ took longer than 100 ms to check; send a shorter value (pattern)"], Validate(schema, """{"x": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!"}"""));
+        Assert.Equal(["/x: must match the pattern ^(a+)+$ (pattern)"], Validate(schema, """{"x": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!"}"""));
     }
 
     [Fact]

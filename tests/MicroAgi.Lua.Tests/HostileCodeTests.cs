@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using MicroAgi.Functions;
+using MicroAgi.Lua.Runtime;
 
 namespace MicroAgi.Lua.Tests;
 
@@ -186,9 +187,25 @@ public sealed class HostileCodeTests : IDisposable
 
         Assert.True(expected == result.ErrorKind, $"{name}: expected {expected}, got {result}");
         Assert.True(clock.Elapsed < StoppedWithin, $"{name}: took {clock.Elapsed}");
-        Assert.True(allocated < ManagedBound, $"{name}: allocated {allocated >> 20} MiB of managed memory");
-        var next = host.Handler("return require('json').encode({'still here'})");
+        // A case that loops until its deadline allocates at a rate times the time it got, which a busy
+        // machine changes either way ("text.match_all far into a long text" once reached 136 MiB): only a
+        // case stopped by another limit has a total that says something about memory.
+        if (expected != FunctionErrorKind.Timeout)
+            Assert.True(allocated < ManagedBound, $"{name}: allocated {allocated >> 20} MiB of managed memory");
+        AssertServesTheNextCall(host, name);
+    }
+
+    /// <summary>
+    /// The runtime serves the next call of the same tool pool. It runs with the patient limits: a
+    /// trivial call can stall past 200 ms on a loaded machine (a collection of another test's heap).
+    /// </summary>
+    private static void AssertServesTheNextCall(LuaTestHost host, string name)
+    {
+        var next = host.Runtime.RunAsync(
+            new LuaFunctionSource("return { handler = function() return require('json').encode({'still here'}) end }", "handler", ["json"], "test"),
+            null, LuaTestHost.SmallLimits).GetAwaiter().GetResult();
         Assert.True(next.IsSuccess, $"after {name}: {next}");
+        Assert.Equal("\"[\\\"still here\\\"]\"", next.ValueJson);
     }
 
     /// <summary>Compiling a regex cannot be interrupted: millions of groups took 19 s and gigabytes before any limit was checked.</summary>
@@ -266,8 +283,6 @@ public sealed class HostileCodeTests : IDisposable
         Assert.True(expected == result.ErrorKind, $"{name}: expected {expected}, got {result}");
         Assert.False(string.IsNullOrWhiteSpace(result.Error));
         Assert.True(clock.Elapsed < (host == _patientHost ? TimeSpan.FromSeconds(30) : StoppedWithin), $"{name}: took {clock.Elapsed}");
-        var next = host.Handler("return 'still here'");
-        Assert.True(next.IsSuccess, $"after {name}: {next}");
-        Assert.Equal("\"still here\"", next.Value!.ToJsonString());
+        AssertServesTheNextCall(host, name);
     }
 }

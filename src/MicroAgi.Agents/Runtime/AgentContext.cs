@@ -1,4 +1,5 @@
 using MicroAgi.Agents.Definitions;
+using MicroAgi.Functions.Tools;
 using MicroAgi.Registry;
 
 namespace MicroAgi.Agents.Runtime;
@@ -13,6 +14,9 @@ public sealed class AgentContext(AgentServices services, EntryId agentId)
     private readonly List<EntryId> _addedTools = [];
 
     public EntryId AgentId { get; } = agentId;
+
+    /// <summary>What this session changed at runtime: model, generation settings, window, tool set.</summary>
+    public SessionTuning Tuning { get; } = new(services.Settings.MaxIterations);
 
     public IReadOnlyList<EntryId> AddedTools => _addedTools;
 
@@ -30,13 +34,48 @@ public sealed class AgentContext(AgentServices services, EntryId agentId)
 
     public AgentRunner LoadAgent()
     {
+        var (definition, tools, problems) = Resolve();
+        var model = services.Models().Resolve(ModelName(definition));
+        definition = definition with
+        {
+            Temperature = Tuning.Temperature ?? definition.Temperature,
+            ThinkingEffort = Tuning.ThinkingEffort ?? definition.ThinkingEffort,
+        };
+        var offered = tools.Where(t => !Tuning.IsUnregistered(t.Tool.Id)).ToList();
+        return new AgentRunner(definition, model, services.ChatClientFor(model), offered, problems, services.Settings.Stream);
+    }
+
+    /// <summary>
+    /// The definition as the registry holds it now and the tools it grants: its own and those added at runtime,
+    /// without the ones the configuration disabled, with those unregistered at runtime (the runner leaves them out).
+    /// </summary>
+    public (AgentDefinition Definition, IReadOnlyList<RegistryToolFunction> Tools, IReadOnlyList<ToolResolver.Problem> Problems) Resolve()
+    {
         var snapshot = services.Registry.Snapshot();
-        var entry = snapshot.Get(AgentId)
-            ?? throw new AgentDefinitionException(AgentId, "not found in the registry (see 'microagi registry list --type agent.gen1')");
-        var definition = AgentDefinition.FromEntry(entry);
+        var definition = ReadDefinition(snapshot);
         var (tools, problems) = ToolResolver.Resolve(snapshot, definition.Tools.Concat(_addedTools.Select(id => id.ToString())), services.Tools);
-        var settings = services.Settings;
-        var model = services.Models().Resolve(settings.ModelOverride ?? definition.Model ?? settings.DefaultModel);
-        return new AgentRunner(definition, model, services.ChatClientFor(model), tools, problems, settings.Stream);
+        return (definition, tools.Where(t => !services.Settings.DisabledTools.Contains(t.Tool.Id)).ToList(), problems);
+    }
+
+    /// <summary>The agent's definition as the registry holds it, before the session's tuning is applied.</summary>
+    public AgentDefinition ReadDefinition(RegistrySnapshot? snapshot = null)
+    {
+        var entry = (snapshot ?? services.Registry.Snapshot()).Get(AgentId)
+            ?? throw new AgentDefinitionException(AgentId, "not found in the registry (see 'microagi registry list --type agent.gen1')");
+        return AgentDefinition.FromEntry(entry);
+    }
+
+    /// <summary>The model name or class the session runs on: the runtime choice, the user's, the agent's, the default.</summary>
+    public string ModelName(AgentDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        return Tuning.Model ?? ConfiguredModelName(definition);
+    }
+
+    /// <summary>The model as configured, before any runtime change.</summary>
+    public string ConfiguredModelName(AgentDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        return services.Settings.ModelOverride ?? definition.Model ?? services.Settings.DefaultModel;
     }
 }

@@ -32,6 +32,12 @@ public sealed record AgentSettings
 
     /// <summary>The longest one tool call may take; Lua tools also have their own sandbox deadline.</summary>
     public TimeSpan ToolTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Tools never offered although the agent lists them: <c>self</c> until <c>tools.self_evolution</c> turns it on.</summary>
+    public IReadOnlySet<EntryId> DisabledTools { get; init; } = new HashSet<EntryId> { SelfToolId };
+
+    /// <summary>The entry of the <c>self</c> tool (off by default, see <see cref="DisabledTools"/>).</summary>
+    public static EntryId SelfToolId { get; } = new("app.tools", "self");
 }
 
 /// <summary>Everything an agent session runs on: the registry, the tools, the models and the meter.</summary>

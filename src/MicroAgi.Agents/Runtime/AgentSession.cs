@@ -29,6 +29,8 @@ public sealed class AgentSession
     private readonly AgentServices _services;
     private readonly ToolCallExecutor _executor;
     private readonly ContextCompressor _compressor;
+    private readonly List<IStepGuard> _guards = [];
+    private int _runnerTuning;
 
     public AgentSession(AgentServices services, AgentContext context, Conversation conversation)
     {
@@ -39,13 +41,24 @@ public sealed class AgentSession
         _executor = new ToolCallExecutor(services.Settings.ToolTimeout);
         _compressor = new ContextCompressor(services);
         Runner = context.LoadAgent();
+        _runnerTuning = context.Tuning.Version;
     }
 
     public AgentContext Context { get; }
     public Conversation Conversation { get; }
 
-    /// <summary>The runner the next step uses (replaced when a tool is loaded).</summary>
+    /// <summary>The runner the next step uses (replaced when a tool is loaded or the session's tuning changed).</summary>
     public AgentRunner Runner { get; private set; }
+
+    /// <summary>The context window compression is measured against: the session's choice, else the model's.</summary>
+    public int ContextWindow => Context.Tuning.ContextWindowTokens ?? Runner.Model.ContextWindow;
+
+    /// <summary>Adds a check that runs before every step (the self tool's watchdog).</summary>
+    public void AddGuard(IStepGuard guard)
+    {
+        ArgumentNullException.ThrowIfNull(guard);
+        _guards.Add(guard);
+    }
 
     /// <summary>
     /// Runs one user turn. Cancelling stops the current step; the conversation keeps the request and
@@ -58,8 +71,13 @@ public sealed class AgentSession
         Conversation.Add(new ChatMessage(ChatRole.User, prompt));
         try
         {
-            for (var step = 1; step <= _services.Settings.MaxIterations; step++)
+            var steps = 0;
+            while (true)
             {
+                // The limit is read each time round: a change made by a tool call applies from the next step.
+                BeforeStep(observer);
+                if (steps >= Context.Tuning.MaxIterations) break;
+                steps++;
                 var result = await Runner.StepAsync(Conversation, observer, cancellationToken).ConfigureAwait(false);
                 _services.Costs.Record(Runner.Model, result.Usage);
 
@@ -69,20 +87,29 @@ public sealed class AgentSession
                     var truncated = result.FinishReason == ChatFinishReason.Length;
                     if (truncated) observer.Notice($"the answer was cut off at the output limit ({Runner.Definition.MaxTokens?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "model default"} tokens)");
                     await CompressIfFullAsync(result, answered: true, observer, cancellationToken).ConfigureAwait(false);
-                    return Finish(result.Text, truncated ? TurnOutcome.Truncated : TurnOutcome.Answered, step);
+                    return Finish(result.Text, truncated ? TurnOutcome.Truncated : TurnOutcome.Answered, steps);
                 }
 
                 await ExecuteToolCallsAsync(result, observer, cancellationToken).ConfigureAwait(false);
                 await CompressIfFullAsync(result, answered: false, observer, cancellationToken).ConfigureAwait(false);
             }
-            observer.Notice($"stopped after {_services.Settings.MaxIterations} steps without a final answer; ask again to continue");
-            return Finish("", TurnOutcome.IterationLimit, _services.Settings.MaxIterations);
+            observer.Notice($"stopped after {steps} steps without a final answer; ask again to continue");
+            return Finish("", TurnOutcome.IterationLimit, steps);
         }
         catch
         {
             _services.Costs.EndTurn();
             throw;
         }
+    }
+
+    /// <summary>Runs the guards, then rebuilds the runner when the session's tuning changed since it was built.</summary>
+    private void BeforeStep(IAgentObserver observer)
+    {
+        foreach (var guard in _guards) guard.BeforeStep(this, observer);
+        if (Context.Tuning.Version == _runnerTuning) return;
+        Runner = Context.LoadAgent();
+        _runnerTuning = Context.Tuning.Version;
     }
 
     private async Task ExecuteToolCallsAsync(StepResult result, IAgentObserver observer, CancellationToken cancellationToken)
@@ -140,7 +167,7 @@ public sealed class AgentSession
     /// </summary>
     private async Task CompressIfFullAsync(StepResult result, bool answered, IAgentObserver observer, CancellationToken cancellationToken)
     {
-        if (!_compressor.ShouldCompress(Runner, result.Usage)) return;
+        if (!_compressor.ShouldCompress(ContextWindow, result.Usage)) return;
         try
         {
             await _compressor.CompressAsync(Conversation, answered, observer, cancellationToken).ConfigureAwait(false);

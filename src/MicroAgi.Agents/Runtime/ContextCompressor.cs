@@ -13,11 +13,11 @@ namespace MicroAgi.Agents.Runtime;
 /// </summary>
 public sealed class ContextCompressor(AgentServices services)
 {
-    public bool ShouldCompress(AgentRunner runner, UsageDetails? usage)
+    /// <param name="contextWindow">The window in tokens: the model's own, or the session's choice.</param>
+    public bool ShouldCompress(int contextWindow, UsageDetails? usage)
     {
-        ArgumentNullException.ThrowIfNull(runner);
         var prompt = usage?.InputTokenCount ?? 0;
-        return prompt > runner.Model.ContextWindow * services.Settings.CompressionThreshold;
+        return prompt > contextWindow * services.Settings.CompressionThreshold;
     }
 
     /// <param name="answered">Whether the turn's final answer is already in the conversation.</param>

@@ -42,17 +42,7 @@ public sealed class JsonlTranscript : ITranscriptSink, IDisposable
     /// <summary>Reopens a transcript to continue it; <paramref name="id"/> null picks the newest.</summary>
     public static (JsonlTranscript Transcript, IReadOnlyList<ChatMessage> History) Resume(string sessionsDirectory, string? id)
     {
-        if (id is not null && (id.Length == 0 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')))
-        {
-            throw new ArgumentException($"'{id}' is not a session id (letters, digits, '-' and '_'; the file names in {sessionsDirectory} without .jsonl)");
-        }
-        var path = id is null ? Newest(sessionsDirectory) : System.IO.Path.Combine(sessionsDirectory, id + ".jsonl");
-        if (path is null || !File.Exists(path))
-        {
-            throw new FileNotFoundException(id is null
-                ? $"no saved session to resume in {sessionsDirectory}; start one without --resume"
-                : $"no saved session '{id}' in {sessionsDirectory}; see the .jsonl files there for the ids");
-        }
+        var path = Locate(sessionsDirectory, id, $"no saved session to resume in {sessionsDirectory}; start one without --resume");
         var history = Load(path);
         return (new JsonlTranscript(path, System.IO.Path.GetFileNameWithoutExtension(path)), history);
     }
@@ -60,18 +50,8 @@ public sealed class JsonlTranscript : ITranscriptSink, IDisposable
     public static IReadOnlyList<ChatMessage> Load(string path)
     {
         var messages = new List<ChatMessage>();
-        foreach (var line in File.ReadLines(path))
+        foreach (var record in File.ReadLines(path).Select(ParseLine))
         {
-            if (string.IsNullOrWhiteSpace(line)) continue;
-            JsonObject? record;
-            try
-            {
-                record = JsonNode.Parse(line) as JsonObject;
-            }
-            catch (JsonException)
-            {
-                continue; // a line torn by a crash mid-write
-            }
             switch ((string?)record?["type"])
             {
                 case "message":
@@ -95,6 +75,56 @@ public sealed class JsonlTranscript : ITranscriptSink, IDisposable
 
     public void Append(ChatMessage message) =>
         Write(new JsonObject { ["type"] = "message", ["message"] = JsonSerializer.SerializeToNode(message, Options) });
+
+    /// <summary>Adds a record that is not part of the conversation (a self action's audit); loading skips it.</summary>
+    public void AppendRecord(JsonObject record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        Write(record);
+    }
+
+    /// <summary>The records of <paramref name="type"/> in a transcript file, in order (torn lines skipped).</summary>
+    public static IReadOnlyList<JsonObject> ReadRecords(string path, string type) =>
+        [.. File.ReadLines(path).Select(ParseLine).OfType<JsonObject>().Where(r => (string?)r["type"] == type)];
+
+    /// <summary>The transcript file of session <paramref name="id"/>, or the newest when null.</summary>
+    /// <exception cref="FileNotFoundException">There is no such session.</exception>
+    public static string PathOf(string sessionsDirectory, string? id) => Locate(sessionsDirectory, id, $"no saved session in {sessionsDirectory}");
+
+    private static string Locate(string sessionsDirectory, string? id, string noneMessage)
+    {
+        if (id is not null && (id.Length == 0 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')))
+        {
+            throw new ArgumentException($"'{id}' is not a session id (letters, digits, '-' and '_'; the file names in {sessionsDirectory} without .jsonl)");
+        }
+        var path = id is null ? Newest(sessionsDirectory) : System.IO.Path.Combine(sessionsDirectory, id + ".jsonl");
+        if (path is null || !File.Exists(path))
+        {
+            throw new FileNotFoundException(id is null
+                ? noneMessage
+                : $"no saved session '{id}' in {sessionsDirectory}; see the .jsonl files there for the ids");
+        }
+        return path;
+    }
+
+    /// <summary>The ids of the saved sessions, newest first.</summary>
+    public static IReadOnlyList<string> SessionIds(string sessionsDirectory) =>
+        Directory.Exists(sessionsDirectory)
+            ? [.. Directory.EnumerateFiles(sessionsDirectory, "*.jsonl").Select(System.IO.Path.GetFileNameWithoutExtension).OfType<string>().OrderDescending(StringComparer.Ordinal)]
+            : [];
+
+    private static JsonObject? ParseLine(string line)
+    {
+        if (string.IsNullOrWhiteSpace(line)) return null;
+        try
+        {
+            return JsonNode.Parse(line) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            return null; // a line torn by a crash mid-write
+        }
+    }
 
     public void Replace(IReadOnlyList<ChatMessage> messages) =>
         Write(new JsonObject { ["type"] = "replace", ["messages"] = JsonSerializer.SerializeToNode(messages, Options) });

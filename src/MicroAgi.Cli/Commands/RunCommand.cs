@@ -39,6 +39,7 @@ internal static class RunCommand
         var observer = new ConsoleObserver(cli.Out, showReasoning: !Console.IsOutputRedirected);
         // On stderr: what a script captures from stdout stays the answer alone.
         session.Retries.Retrying += (_, notice) => cli.Err.MarkupLine($"[dim]{Markup.Escape(notice.Describe())}[/]");
+        session.SelfAudit.Recorded += (_, entry) => observer.DescribeNextCall(Agents.Self.SelfTool.HandlerName, entry.Summary);
         var interrupts = new InterruptHandler();
         using var _ = interrupts.Install();
 

@@ -17,6 +17,13 @@ internal sealed class ConsoleObserver(IAnsiConsole console, bool showReasoning =
     private static readonly Style ReasoningStyle = new(decoration: Decoration.Dim | Decoration.Italic);
     private bool _midLine;
     private bool _inReasoning;
+    private (string Tool, string Detail)? _pendingDetail;
+
+    /// <summary>
+    /// What the next successful call of <paramref name="toolName"/> did, shown instead of <c>ok</c>
+    /// (<c>[self] modify max_iterations 40 → 80</c>). The tool says it while it runs; the loop reports the call right after.
+    /// </summary>
+    public void DescribeNextCall(string toolName, string detail) => _pendingDetail = (toolName, detail);
 
     public void TextDelta(string text)
     {
@@ -52,7 +59,10 @@ internal sealed class ConsoleObserver(IAnsiConsole console, bool showReasoning =
     {
         EndLine();
         var name = Markup.Escape(Shorten(toolName, MaxNameLength));
-        if (error is null) console.MarkupLine($"[[{name}]] [green]ok[/]");
+        var detail = _pendingDetail is { } pending && pending.Tool == toolName ? pending.Detail : null;
+        _pendingDetail = null;
+        if (error is null && detail is not null) console.MarkupLine($"[[{name}]] {Markup.Escape(Shorten(detail, MaxErrorLength))}");
+        else if (error is null) console.MarkupLine($"[[{name}]] [green]ok[/]");
         else console.MarkupLine($"[[{name}]] [red]error:[/] {Markup.Escape(Shorten(error, MaxErrorLength))}");
     }
 

@@ -119,6 +119,9 @@ internal sealed class ToolsConfig
 {
     public double? TimeoutSeconds { get; set; }
 
+    /// <summary>Gives the agent the <c>self</c> tool (seed 002): it inspects and tunes its own runtime. Off by default.</summary>
+    public bool SelfEvolution { get; set; }
+
     public string? Problem() => ConfigSeconds.Problem("tools.timeout_seconds", TimeoutSeconds);
 }
 

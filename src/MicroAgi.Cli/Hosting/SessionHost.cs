@@ -21,8 +21,9 @@ internal sealed class SessionHost : IAsyncDisposable
     private readonly ChatClientPool _clients;
     private readonly JsonlTranscript _transcript;
 
-    private SessionHost(EntryRegistry registry, ToolHost tools, ChatClientPool clients, JsonlTranscript transcript, AgentSession session, CostTracker costs, RetryNotices retries)
+    private SessionHost(EntryRegistry registry, ToolHost tools, ChatClientPool clients, JsonlTranscript transcript, AgentSession session, CostTracker costs, RetryNotices retries, SelfAuditLog selfAudit)
     {
+        SelfAudit = selfAudit;
         Retries = retries;
         _registry = registry;
         _tools = tools;
@@ -38,6 +39,9 @@ internal sealed class SessionHost : IAsyncDisposable
     /// <summary>Raised when a provider request is retried (rate limit, server error), so the user sees why a turn waits.</summary>
     public RetryNotices Retries { get; }
     public string TranscriptId => _transcript.Id;
+
+    /// <summary>Raised for every action of the self tool (when it is on), so the terminal can show it.</summary>
+    public SelfAuditLog SelfAudit { get; }
 
     /// <summary>Takes in registry versions other processes stored (tools another session created).</summary>
     public Task RefreshRegistryAsync(CancellationToken cancellationToken) => _registry.RefreshAsync(cancellationToken);
@@ -73,6 +77,8 @@ internal sealed class SessionHost : IAsyncDisposable
                 CompressionTargetCharacters = config.Loop.CompressionTargetChars ?? 4000,
                 ToolTimeout = TimeSpan.FromSeconds(config.Tools.TimeoutSeconds ?? 60),
             };
+            // self is granted through app.tools:* like the others, and offered only when the user turned it on.
+            if (config.Tools.SelfEvolution) settings = settings with { DisabledTools = new HashSet<EntryId>() };
             var costs = new CostTracker();
             var pool = clients;
             var services = new AgentServices(registry, tools.Functions, pool.For, costs, settings);
@@ -83,7 +89,9 @@ internal sealed class SessionHost : IAsyncDisposable
             else transcript = JsonlTranscript.Create(sessions);
 
             var session = new AgentSession(services, new AgentContext(services, agentId), new Conversation(transcript, history));
-            return new SessionHost(registry, tools, clients, transcript, session, costs, retries);
+            var selfAudit = new SelfAuditLog(transcript);
+            if (config.Tools.SelfEvolution) SelfSetup.Attach(session, services, tools, host, transcript, selfAudit, providers);
+            return new SessionHost(registry, tools, clients, transcript, session, costs, retries, selfAudit);
         }
         catch
         {

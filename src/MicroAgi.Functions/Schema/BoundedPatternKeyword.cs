@@ -1,18 +1,14 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Json.Schema;
 
 namespace MicroAgi.Functions.Schema;
 
 /// <summary>
-/// <c>pattern</c> with a bounded regex: the package's own keyword matches without a timeout, and
-/// <c>^(a+)+$</c> against 30 characters took 44 s. Each match here stops after
-/// <see cref="MatchTimeout"/>, and none starts once the call's <see cref="ValidationBudget"/> is spent.
+/// <c>pattern</c> checked by <see cref="SchemaPattern"/> within the validation's budget: the package's
+/// own keyword matches without a timeout (<c>^(a+)+$</c> against 30 characters took 44 s).
 /// </summary>
 internal sealed class BoundedPatternKeyword : Json.Schema.Keywords.PatternKeyword
 {
-    public static readonly TimeSpan MatchTimeout = TimeSpan.FromMilliseconds(100);
-
     public static new BoundedPatternKeyword Instance { get; } = new();
 
     public override object? ValidateKeywordValue(JsonElement value)
@@ -20,7 +16,7 @@ internal sealed class BoundedPatternKeyword : Json.Schema.Keywords.PatternKeywor
         if (value.ValueKind != JsonValueKind.String) throw new JsonSchemaException($"'pattern' must be a regular expression string, found {value.ValueKind}");
         try
         {
-            return new Regex(value.GetString()!, RegexOptions.CultureInvariant, MatchTimeout);
+            return new SchemaPattern(value.GetString()!);
         }
         catch (ArgumentException e)
         {
@@ -31,20 +27,9 @@ internal sealed class BoundedPatternKeyword : Json.Schema.Keywords.PatternKeywor
     public override KeywordEvaluation Evaluate(KeywordData keyword, EvaluationContext context)
     {
         if (context.Instance.ValueKind != JsonValueKind.String) return KeywordEvaluation.Ignore;
-        var regex = (Regex)keyword.Value!;
-        string? error = null;
-        if (ValidationBudget.Of(context.Options) is { } budget && budget.Spent is { } spent) error = spent;
-        else
-        {
-            try
-            {
-                if (!regex.IsMatch(context.Instance.GetString()!)) error = $"must match the pattern {regex}";
-            }
-            catch (RegexMatchTimeoutException)
-            {
-                error = $"the pattern {regex} took longer than {MatchTimeout.TotalMilliseconds:0} ms to check; send a shorter value";
-            }
-        }
+        var pattern = (SchemaPattern)keyword.Value!;
+        var budget = ValidationBudget.Of(context.Options);
+        var error = budget?.Spent ?? pattern.Check(context.Instance.GetString()!, budget?.Deadline ?? ValidationBudget.DeadlineIn(InputSchema.DefaultTimeout));
         return new KeywordEvaluation { Keyword = Name, IsValid = error is null, Error = error };
     }
 }

@@ -12,14 +12,13 @@ internal sealed class ValidationBudget
 {
     private static readonly ConditionalWeakTable<EvaluationOptions, ValidationBudget> Budgets = new();
 
-    private readonly long _deadline;
     private readonly TimeSpan _timeout;
     private readonly CancellationToken _cancellationToken;
 
     private ValidationBudget(TimeSpan timeout, CancellationToken cancellationToken)
     {
         _timeout = timeout;
-        _deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        Deadline = DeadlineIn(timeout);
         _cancellationToken = cancellationToken;
     }
 
@@ -31,11 +30,16 @@ internal sealed class ValidationBudget
         return options;
     }
 
+    /// <summary>The <see cref="Stopwatch"/> timestamp at which the budget is spent.</summary>
+    public long Deadline { get; }
+
+    public static long DeadlineIn(TimeSpan timeout) => Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+
     public static ValidationBudget? Of(EvaluationOptions options) => Budgets.TryGetValue(options, out var budget) ? budget : null;
 
     /// <summary>Why no more checking may start (cancelled, out of time), or null while there is budget left.</summary>
     public string? Spent =>
         _cancellationToken.IsCancellationRequested ? "validation was cancelled"
-        : Stopwatch.GetTimestamp() > _deadline ? $"validating the arguments took longer than {_timeout.TotalMilliseconds:0} ms; send smaller arguments"
+        : Stopwatch.GetTimestamp() > Deadline ? $"validating the arguments took longer than {_timeout.TotalMilliseconds:0} ms; send smaller arguments"
         : null;
 }

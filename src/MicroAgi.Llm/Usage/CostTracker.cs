@@ -13,6 +13,16 @@ public sealed class CostTracker
     private readonly Dictionary<string, UsageReport> _byModel = new(StringComparer.OrdinalIgnoreCase);
     private UsageReport _turn = UsageReport.Empty;
     private UsageReport _session = UsageReport.Empty;
+    private UsageReport _lastTurn = UsageReport.Empty;
+
+    /// <summary>What the most recently finished turn spent (empty before the first one ends).</summary>
+    public UsageReport LastTurn
+    {
+        get
+        {
+            lock (_lock) return _lastTurn;
+        }
+    }
 
     /// <summary>What the current (unfinished) turn has spent so far.</summary>
     public UsageReport CurrentTurn
@@ -64,6 +74,7 @@ public sealed class CostTracker
         {
             var finished = _turn;
             _turn = UsageReport.Empty;
+            _lastTurn = finished;
             return finished;
         }
     }

@@ -7,6 +7,7 @@ namespace MicroAgi.Lua.Modules;
 /// <summary><c>crypto</c>: secure random values, HMAC, AES-GCM and constant-time comparison (docs/lua/modules/crypto.md).</summary>
 internal static class CryptoModule
 {
+    private const int MaxAlphabetLength = 64 * 1024;
     private const int MaxRandomBytes = 1024 * 1024;
     private const string DefaultAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     private const int NonceSize = 12;
@@ -35,6 +36,8 @@ internal static class CryptoModule
         var length = call.Integer(1);
         if (length is < 0 or > MaxRandomBytes) return call.Fail($"crypto.random_string: length must be between 0 and {MaxRandomBytes}");
         var alphabet = call.OptionalString(2) ?? DefaultAlphabet;
+        // One .NET string per character of the alphabet: a 60 MB alphabet was a gigabyte of them.
+        if (alphabet.Length > MaxAlphabetLength) return call.Fail($"crypto.random_string: the alphabet must be at most {MaxAlphabetLength} characters");
         var symbols = alphabet.EnumerateRunes().Select(r => r.ToString()).Distinct().ToArray();
         if (symbols.Length < 2) return call.Fail("crypto.random_string: the alphabet needs at least 2 different characters");
         var result = new StringBuilder((int)length);

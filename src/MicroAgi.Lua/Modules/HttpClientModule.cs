@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -106,8 +107,11 @@ internal static class HttpClientModule
                 case LuaNative.LUA_TNUMBER:
                     return (LuaStack.StringBytes(L, -1).ToArray(), null);
                 case LuaNative.LUA_TTABLE:
-                    var json = LuaJson.ToNode(L, -1, call.Sandbox, "body");
-                    return (Encoding.UTF8.GetBytes(json?.ToJsonString(LuaJson.Readable) ?? "null"), "application/json");
+                    // Written straight from the table, paid for as it is written (a JsonNode in between
+                    // escaped every string again, unpaid).
+                    var json = new ArrayBufferWriter<byte>(256);
+                    LuaJson.Write(L, -1, json, call.Sandbox, "body", long.MaxValue, indented: false);
+                    return (json.WrittenSpan.ToArray(), "application/json");
                 default:
                     throw new LuaArgumentException(optionsArgument, $"'body' must be a string or a table, not {LuaStack.TypeName(L, -1)}");
             }

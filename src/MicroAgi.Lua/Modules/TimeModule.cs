@@ -15,6 +15,12 @@ internal static class TimeModule
 {
     private const string MetatableKey = "time.metatable";
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+    /// <summary>The longest input quoted whole in an error message.</summary>
+    private const int MaxQuoted = 80;
+    /// <summary>Longer than any IANA zone name.</summary>
+    private const int MaxZoneNameLength = 64;
+    /// <summary>Longer than any date and time written out; .NET's free-form parser is not run on more.</summary>
+    private const int MaxFreeFormLength = 256;
 
     private static readonly HostFunction FormatMethod = new("time:format", FormatTime);
     private static readonly HostFunction IsoMethod = new("time:iso", call => call.PushString(Iso(ReadTime(call, 1))));
@@ -56,7 +62,7 @@ internal static class TimeModule
     private static int Now(HostCall call)
     {
         var zone = call.IsNoneOrNil(1) ? TimeZoneInfo.Utc : FindZone(call.String(1));
-        return zone is null ? call.Fail($"time.now: unknown time zone '{call.String(1)}'") : PushTime(call, DateTimeOffset.UtcNow, zone);
+        return zone is null ? call.Fail($"time.now: unknown time zone '{Quote(call.String(1))}'") : PushTime(call, DateTimeOffset.UtcNow, zone);
     }
 
     private static int FromUnix(HostCall call)
@@ -64,7 +70,7 @@ internal static class TimeModule
         var seconds = call.Number(1);
         if (!double.IsFinite(seconds) || Math.Abs(seconds) > 253402300799) return call.Fail("time.unix: seconds out of range");
         var zone = call.IsNoneOrNil(2) ? TimeZoneInfo.Utc : FindZone(call.String(2));
-        if (zone is null) return call.Fail($"time.unix: unknown time zone '{call.String(2)}'");
+        if (zone is null) return call.Fail($"time.unix: unknown time zone '{Quote(call.String(2))}'");
         return PushTime(call, DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Floor(seconds * 1000)), zone);
     }
 
@@ -73,14 +79,15 @@ internal static class TimeModule
         var text = call.String(1);
         var layout = call.OptionalString(2);
         var zone = call.IsNoneOrNil(3) ? TimeZoneInfo.Utc : FindZone(call.String(3));
-        if (zone is null) return call.Fail($"time.parse: unknown time zone '{call.String(3)}'");
+        if (zone is null) return call.Fail($"time.parse: unknown time zone '{Quote(call.String(3))}'");
         if (layout is null)
         {
-            if (DateTimeOffset.TryParse(text.Trim(), Invariant, DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out var parsed))
+            var trimmed = text.Trim();
+            if (trimmed.Length <= MaxFreeFormLength && DateTimeOffset.TryParse(trimmed, Invariant, DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out var parsed))
                 return PushTime(call, parsed, zone);
-            return call.Fail($"time.parse: cannot read '{text}' as a date and time (give a layout such as \"%d/%m/%Y\")");
+            return call.Fail($"time.parse: cannot read '{Quote(text)}' as a date and time (give a layout such as \"%d/%m/%Y\")");
         }
-        var (instant, error) = LayoutParser.Parse(text, layout, zone);
+        var (instant, error) = LayoutParser.Parse(text, layout, zone, call.Budget());
         return error is null ? PushTime(call, instant, zone) : call.Fail("time.parse: " + error);
     }
 
@@ -123,7 +130,7 @@ internal static class TimeModule
         var time = ReadTime(call, 1);
         var name = call.String(2);
         var zone = FindZone(name);
-        return zone is null ? call.Fail($"time:in_zone: unknown time zone '{name}' (use an IANA name such as \"Europe/Paris\", or \"UTC\" or \"local\")") : PushTime(call, time.Instant, zone);
+        return zone is null ? call.Fail($"time:in_zone: unknown time zone '{Quote(name)}' (use an IANA name such as \"Europe/Paris\", or \"UTC\" or \"local\")") : PushTime(call, time.Instant, zone);
     }
 
     private static int Add(HostCall call)
@@ -164,7 +171,7 @@ internal static class TimeModule
                 var unix = call.Field(argument, "unix").AsNumber() ?? throw new LuaArgumentException(argument, "time expected, got a table without 'unix'");
                 var ms = call.Field(argument, "ms").AsNumber() ?? 0;
                 var zoneName = call.Field(argument, "zone").AsString();
-                var zone = zoneName is null ? TimeZoneInfo.Utc : FindZone(zoneName) ?? throw new LuaArgumentException(argument, $"unknown time zone '{zoneName}'");
+                var zone = zoneName is null ? TimeZoneInfo.Utc : FindZone(zoneName) ?? throw new LuaArgumentException(argument, $"unknown time zone '{Quote(zoneName)}'");
                 if (!double.IsFinite(unix) || Math.Abs(unix) > 253402300799) throw new LuaArgumentException(argument, "unix out of range");
                 return new(DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Floor(unix) * 1000 + (long)ms), zone);
             default:
@@ -248,8 +255,13 @@ internal static class TimeModule
         if (name.Equals("UTC", StringComparison.OrdinalIgnoreCase) || name.Equals("Z", StringComparison.Ordinal) || name.Equals("GMT", StringComparison.OrdinalIgnoreCase))
             return TimeZoneInfo.Utc;
         if (name.Equals("local", StringComparison.OrdinalIgnoreCase)) return TimeZoneInfo.Local;
+        // IANA names are short; a long one would only make the lookup read the file system with it.
+        if (name.Length > MaxZoneNameLength) return null;
         return TimeZoneInfo.TryFindSystemTimeZoneById(name, out var zone) ? zone : null;
     }
+
+    /// <summary>Text quoted in a message: the start of a long text, marked as cut (a message repeated a whole 10 MB input).</summary>
+    private static string Quote(string text) => text.Length <= MaxQuoted ? text : $"{text[..MaxQuoted]}… ({text.Length - MaxQuoted} more characters)";
 
     internal static string FormatOffset(TimeSpan offset, bool colon)
     {
@@ -323,12 +335,17 @@ internal static class TimeModule
     /// <summary>Reads text written in a strftime-style layout (the same directives as formatting).</summary>
     internal static class LayoutParser
     {
-        private static readonly string[] MonthNames = CultureInfo.InvariantCulture.DateTimeFormat.MonthNames[..12];
-        private static readonly string[] MonthAbbreviations = CultureInfo.InvariantCulture.DateTimeFormat.AbbreviatedMonthNames[..12];
-        private static readonly string[] DayNames = CultureInfo.InvariantCulture.DateTimeFormat.DayNames;
-        private static readonly string[] DayAbbreviations = CultureInfo.InvariantCulture.DateTimeFormat.AbbreviatedDayNames;
+        private static readonly (string Word, int Index)[] MonthNames = LongestFirst(CultureInfo.InvariantCulture.DateTimeFormat.MonthNames[..12]);
+        private static readonly (string Word, int Index)[] MonthAbbreviations = LongestFirst(CultureInfo.InvariantCulture.DateTimeFormat.AbbreviatedMonthNames[..12]);
+        private static readonly (string Word, int Index)[] DayNames = LongestFirst(CultureInfo.InvariantCulture.DateTimeFormat.DayNames);
+        private static readonly (string Word, int Index)[] Halves = [("AM", 0), ("PM", 1)];
+        private static readonly (string Word, int Index)[] DayAbbreviations = LongestFirst(CultureInfo.InvariantCulture.DateTimeFormat.AbbreviatedDayNames);
 
-        public static (DateTimeOffset Instant, string? Error) Parse(string text, string layout, TimeZoneInfo defaultZone)
+        /// <summary>Longest first, so "March" is not read as "Mar"; sorted once, not per directive.</summary>
+        private static (string Word, int Index)[] LongestFirst(string[] words) =>
+            [.. words.Select((w, i) => (w, i)).OrderByDescending(x => x.w.Length)];
+
+        public static (DateTimeOffset Instant, string? Error) Parse(string text, string layout, TimeZoneInfo defaultZone, HostBudget budget)
         {
             int year = 1970, month = 1, day = 1, hour = 0, minute = 0, second = 0, millisecond = 0, dayOfYear = 0;
             bool pm = false, twelveHour = false;
@@ -338,6 +355,8 @@ internal static class TimeModule
             var t = 0;
             for (var i = 0; i < layout.Length; i++)
             {
+                // A layout can be as long as the memory cap allows: walk it within the deadline.
+                budget.Step();
                 var c = layout[i];
                 if (c != '%')
                 {
@@ -375,7 +394,7 @@ internal static class TimeModule
                     case 'L': if (!Number(text, ref t, 3, 3, out millisecond)) return (default, Mismatch(text, t, "3-digit milliseconds")); break;
                     case 'j': if (!Number(text, ref t, 1, 3, out dayOfYear)) return (default, Mismatch(text, t, "a day of the year")); break;
                     case 'p':
-                        if (Word(text, ref t, ["AM", "PM"], out var half)) pm = half == 1;
+                        if (Word(text, ref t, Halves, out var half)) pm = half == 1;
                         else return (default, Mismatch(text, t, "AM or PM"));
                         twelveHour = true;
                         break;
@@ -398,7 +417,7 @@ internal static class TimeModule
                         var start = t;
                         while (t < text.Length && (char.IsAsciiLetterOrDigit(text[t]) || text[t] is '/' or '_' or '-' or '+')) t++;
                         var found = FindZone(text[start..t]);
-                        if (found is null) return (default, $"unknown time zone '{text[start..t]}'");
+                        if (found is null) return (default, $"unknown time zone '{Quote(text[start..t])}'");
                         zone = found;
                         break;
                     case 's':
@@ -422,7 +441,7 @@ internal static class TimeModule
                         return (default, $"unknown layout directive '%{directive}'");
                 }
             }
-            if (t != text.Length) return (default, $"unexpected text '{text[t..]}' after the layout was matched");
+            if (t != text.Length) return (default, $"unexpected text '{Quote(text[t..])}' after the layout was matched");
             if (unix is { } unixSeconds) return (DateTimeOffset.FromUnixTimeSeconds(unixSeconds), null);
             if (twelveHour)
             {
@@ -444,7 +463,7 @@ internal static class TimeModule
         }
 
         private static string Mismatch(string text, int position, string expected) =>
-            position >= text.Length ? $"expected {expected} at the end of '{text}'" : $"expected {expected} at position {position + 1} of '{text}'";
+            position >= text.Length ? $"expected {expected} at the end of '{Quote(text)}'" : $"expected {expected} at position {position + 1} of '{Quote(text)}'";
 
         private static bool Number(string text, ref int position, int minDigits, int maxDigits, out int value)
         {
@@ -462,10 +481,9 @@ internal static class TimeModule
             return true;
         }
 
-        private static bool Word(string text, ref int position, string[] words, out int index)
+        private static bool Word(string text, ref int position, (string Word, int Index)[] words, out int index)
         {
-            // Longest first, so "March" is not read as "Mar".
-            foreach (var (word, i) in words.Select((w, i) => (w, i)).OrderByDescending(x => x.w.Length))
+            foreach (var (word, i) in words)
             {
                 if (word.Length > 0 && string.Compare(text, position, word, 0, word.Length, StringComparison.OrdinalIgnoreCase) == 0)
                 {

@@ -41,9 +41,14 @@ internal sealed class LuaEntryFunction : PreparedFunction
         return LuaRuntime.UnknownModules(function) is { } unknown ? NotCallable($"{entry.Id}: {unknown}") : new LuaEntryFunction(runtime, function);
     }
 
-    public override Task<FunctionResult> InvokeAsync(JsonNode arguments, CancellationToken cancellationToken)
+    public override TimeSpan? TimeLimit => _runtime.Options.Limits.Timeout;
+
+    public override Task<FunctionResult> InvokeAsync(JsonNode arguments, CancellationToken cancellationToken) =>
+        InvokeAsync(arguments, startedAt: 0, cancellationToken);
+
+    public override Task<FunctionResult> InvokeAsync(JsonNode arguments, long startedAt, CancellationToken cancellationToken)
     {
         if (_pool is null || _pool.IsDisposed) _pool = _runtime.PoolFor(_function);
-        return Task.FromResult(_runtime.Run(_pool, arguments, _runtime.Options.Limits, cancellationToken));
+        return Task.FromResult(_runtime.Run(_pool, arguments, _runtime.Options.Limits, cancellationToken, startedAt));
     }
 }

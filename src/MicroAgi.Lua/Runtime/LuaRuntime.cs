@@ -95,8 +95,12 @@ public sealed class LuaRuntime : IFunctionKind, IDisposable
         return Run(PoolFor(function), input, limits, cancellationToken);
     }
 
-    /// <summary>Runs the tool of <paramref name="pool"/> (the call API keeps the pool of each entry to skip hashing).</summary>
-    internal FunctionResult Run(ToolPool pool, JsonNode? input, LuaLimits limits, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the tool of <paramref name="pool"/> (the call API keeps the pool of each entry to skip hashing).
+    /// <paramref name="startedAt"/>, a <see cref="System.Diagnostics.Stopwatch"/> timestamp, is when the
+    /// call's clock started if work before the sandbox counts against its deadline (0: now).
+    /// </summary>
+    internal FunctionResult Run(ToolPool pool, JsonNode? input, LuaLimits limits, CancellationToken cancellationToken, long startedAt = 0)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var buffer = new ArrayBufferWriter<byte>(256);
@@ -113,7 +117,7 @@ public sealed class LuaRuntime : IFunctionKind, IDisposable
         if (sandbox is null) return FunctionResult.Failure(FunctionErrorKind.LoadError, loadError!);
         try
         {
-            return sandbox.Invoke(pool.Function.Method, buffer.WrittenSpan, limits, cancellationToken);
+            return sandbox.Invoke(pool.Function.Method, buffer.WrittenSpan, limits, cancellationToken, startedAt);
         }
         finally
         {

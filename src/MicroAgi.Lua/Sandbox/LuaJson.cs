@@ -179,6 +179,10 @@ internal static unsafe class LuaJson
         private const long MinElementBytes = 2;
         /// <summary>What a collected object key costs in managed memory besides its text.</summary>
         private const long ObjectKeyOverhead = 64;
+        /// <summary>Longer strings are written (and paid for) in pieces of this size.</summary>
+        private const int StringSegmentBytes = 16 * 1024;
+        /// <summary>What one character may become in JSON text (a \u00XX escape, UTF-8 encoded).</summary>
+        private const long MaxEscapedBytesPerChar = 6;
 
         /// <summary>Where the value being written sits; formatted only for an error message.</summary>
         private readonly List<PathStep> _path = [];
@@ -214,10 +218,7 @@ internal static unsafe class LuaJson
                 default:
                     throw Problem($"cannot convert a {LuaStack.TypeName(L, index)} to JSON");
             }
-            var written = Written;
-            if (written > maxBytes) throw TooLarge();
-            _budget.Allocate(written - _reported);
-            _reported = written;
+            Paid();
         }
 
         private LuaOutputException TooLarge() => new($"{where} is larger than the {maxBytes}-byte limit");
@@ -237,8 +238,44 @@ internal static unsafe class LuaJson
         private void String(int index)
         {
             var bytes = LuaStack.StringBytes(L, index);
-            if (System.Text.Unicode.Utf8.IsValid(bytes)) writer.WriteStringValue(bytes);
-            else writer.WriteStringValue(LuaStack.Decode(bytes)); // invalid bytes become U+FFFD
+            var valid = System.Text.Unicode.Utf8.IsValid(bytes);
+            if (bytes.Length <= StringSegmentBytes)
+            {
+                if (valid) writer.WriteStringValue(bytes);
+                else writer.WriteStringValue(LuaStack.Decode(bytes)); // invalid bytes become U+FFFD
+                return;
+            }
+            // Escaping can make a string six times longer (every control character is \u00XX), and the
+            // writer reserves room for that before it writes anything: a 60 MB string reserved 360 MB.
+            // Written in segments, the text is paid for (and held to maxBytes) as it grows.
+            while (!bytes.IsEmpty)
+            {
+                var cut = Utf8Boundary(bytes, StringSegmentBytes);
+                var last = cut == bytes.Length;
+                if (valid) writer.WriteStringValueSegment(bytes[..cut], last);
+                else writer.WriteStringValueSegment(LuaStack.Decode(bytes[..cut]), last);
+                bytes = bytes[cut..];
+                Paid();
+            }
+        }
+
+        /// <summary>Where to cut <paramref name="bytes"/> at most <paramref name="max"/> bytes in, never inside a UTF-8 sequence.</summary>
+        private static int Utf8Boundary(ReadOnlySpan<byte> bytes, int max)
+        {
+            if (bytes.Length <= max) return bytes.Length;
+            var cut = max;
+            // Continuation bytes are 10xxxxxx; at most three of them end a sequence.
+            while (cut > max - 4 && (bytes[cut] & 0xC0) == 0x80) cut--;
+            return cut;
+        }
+
+        /// <summary>Holds what is written so far to the byte limit and reports it to the budget.</summary>
+        private void Paid()
+        {
+            var written = Written;
+            if (written > maxBytes) throw TooLarge();
+            _budget.Allocate(written - _reported);
+            _reported = written;
         }
 
         private void Table(int index, int depth)
@@ -309,6 +346,13 @@ internal static unsafe class LuaJson
             writer.WriteStartObject();
             foreach (var key in keys)
             {
+                // A name cannot be written in segments: a long one is held to the limit and paid for at
+                // the size its escaping may reserve before it is written.
+                if (key.Name.Length > StringSegmentBytes)
+                {
+                    if (Written + key.Name.Length > maxBytes) throw TooLarge();
+                    _budget.Allocate(key.Name.Length * MaxEscapedBytesPerChar);
+                }
                 writer.WritePropertyName(key.Name);
                 key.Push(L);
                 LuaNative.lua_rawget(L, index);

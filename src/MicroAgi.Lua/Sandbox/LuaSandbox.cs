@@ -227,12 +227,15 @@ internal sealed unsafe class LuaSandbox : IDisposable
         }
     }
 
-    /// <summary>Runs <paramref name="method"/> with <paramref name="input"/> (JSON text; empty means nil).</summary>
-    public FunctionResult Invoke(string method, ReadOnlySpan<byte> input, LuaLimits limits, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="method"/> with <paramref name="input"/> (JSON text; empty means nil). The
+    /// deadline counts from <paramref name="startedAt"/> (a Stopwatch timestamp; 0 means now).
+    /// </summary>
+    public FunctionResult Invoke(string method, ReadOnlySpan<byte> input, LuaLimits limits, CancellationToken cancellationToken, long startedAt = 0)
     {
         if (cancellationToken.IsCancellationRequested) return FunctionResult.Failure(FunctionErrorKind.Cancelled, "cancelled before the call started");
         var L = State;
-        Begin(limits, cancellationToken);
+        Begin(limits, cancellationToken, startedAt);
         try
         {
             var failure = Instantiate(method, limits);
@@ -370,6 +373,7 @@ internal sealed unsafe class LuaSandbox : IDisposable
         switch (LuaNative.lua_type(L, index))
         {
             case LuaNative.LUA_TSTRING:
+                return ErrorText.FromLua(LuaStack.StringBytes(L, index));
             case LuaNative.LUA_TNUMBER:
             case LuaNative.LUA_TBOOLEAN:
             case LuaNative.LUA_TNIL:
@@ -390,13 +394,13 @@ internal sealed unsafe class LuaSandbox : IDisposable
 
     private FunctionResult Fail(FunctionErrorKind kind, string message) => FunctionResult.Failure(kind, message, Call?.Logs);
 
-    private void Begin(LuaLimits limits, CancellationToken cancellationToken)
+    private void Begin(LuaLimits limits, CancellationToken cancellationToken, long startedAt = 0)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (IsPoisoned) throw new InvalidOperationException("this Lua state reached a limit and cannot be used again");
         var now = Stopwatch.GetTimestamp();
         _control->MemoryLimit = limits.MemoryBytes;
-        _control->Deadline = now + (long)(limits.Timeout.TotalSeconds * Stopwatch.Frequency);
+        _control->Deadline = (startedAt == 0 ? now : startedAt) + (long)(limits.Timeout.TotalSeconds * Stopwatch.Frequency);
         _control->LastHook = now;
         _control->MaxCallDepth = limits.MaxCallDepth;
         _control->Cancelled = 0;
@@ -428,6 +432,9 @@ internal sealed unsafe class LuaSandbox : IDisposable
             return ticks <= 0 ? TimeSpan.Zero : TimeSpan.FromSeconds((double)ticks / Stopwatch.Frequency);
         }
     }
+
+    /// <summary>Bytes the running call may still allocate before its memory cap (unbounded between calls).</summary>
+    public long MemoryRoom => _control->Enforcing == 0 ? long.MaxValue : Math.Max(0, _control->MemoryLimit - _control->MemoryUsed);
 
     /// <summary>
     /// Trips the memory limit when <paramref name="bytes"/> more would not fit under the cap.

@@ -36,19 +36,28 @@ internal static unsafe class SandboxAllocator
         var result = NativeMemory.Realloc(block, newSize);
         if (result == null) return null;
         control->MemoryUsed += growth;
-        if (growth > 0) control->RefusedBlock = 0;
+        // Only the retry of the refused request settles it; host pushes (cap off) do not.
+        if (control->RefusedBlock == (nint)block + 1 && control->RefusedSize == newSize) control->RefusedBlock = 0;
         return result;
     }
 
     private static bool Admit(SandboxControl* control, void* block, nuint newSize, long growth)
     {
         if (control->Fatal != 0) return false;
+        var retry = control->RefusedBlock == (nint)block + 1 && control->RefusedSize == newSize;
+        if (control->RefusedBlock != 0 && !retry)
+        {
+            // A refusal that was not retried was final: lauxlib's string buffers (table.concat,
+            // string.format…) call the allocator directly and raise a catchable "not enough memory".
+            // The limit must beat pcall there too.
+            control->Trip(LimitKind.Memory);
+            return false;
+        }
         if (control->MemoryUsed + growth > control->MemoryLimit)
         {
             // Lua answers a refused allocation with an emergency collection and one retry of the same
             // request. Refusing that retry too means the live data really exceeds the cap.
-            if (control->RefusedBlock == (nint)block + 1 && control->RefusedSize == newSize)
-                control->Trip(LimitKind.Memory);
+            if (retry) control->Trip(LimitKind.Memory);
             control->RefusedBlock = (nint)block + 1;
             control->RefusedSize = newSize;
             return false;

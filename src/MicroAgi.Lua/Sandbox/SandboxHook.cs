@@ -26,7 +26,10 @@ internal static unsafe class SandboxHook
         var now = Stopwatch.GetTimestamp();
         if (control->Fatal == 0)
         {
-            if (now >= control->Deadline) control->Trip(LimitKind.Timeout);
+            // A refused allocation still pending here was never retried (see SandboxAllocator): its
+            // "not enough memory" may have been caught, but the call is over its memory limit.
+            if (control->RefusedBlock != 0) control->Trip(LimitKind.Memory);
+            else if (now >= control->Deadline) control->Trip(LimitKind.Timeout);
             else if (Volatile.Read(ref control->Cancelled) != 0) control->Trip(LimitKind.Cancelled);
             else if (control->MaxCallDepth > 0 && ExceedsDepth(L, control->MaxCallDepth)) control->Trip(LimitKind.CallDepth);
         }

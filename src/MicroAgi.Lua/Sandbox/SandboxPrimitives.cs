@@ -14,7 +14,11 @@ internal static class SandboxPrimitives
 
     private static int Log(HostCall call)
     {
-        call.Sandbox.Call?.AppendLog(call.String(1));
+        if (call.Sandbox.Call is not { } running) return 0;
+        // Decode no more than the log can still take: printing a 60 MB string must not copy it.
+        var line = call.Bytes(1);
+        var room = running.Limits.MaxLogBytes + 1;
+        running.AppendLog(LuaStack.Decode(line.Length > room ? line[..room] : line));
         return 0;
     }
 

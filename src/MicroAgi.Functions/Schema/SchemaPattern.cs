@@ -1,0 +1,56 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace MicroAgi.Functions.Schema;
+
+/// <summary>
+/// A schema's <c>pattern</c>, checked within the time its call has. Arguments are checked before the
+/// tool runs, so a backtracking pattern over many strings (100 ms each, once per string) used to run
+/// long before the sandbox's clock even started. Patterns the linear-time engine supports run on it:
+/// time proportional to the text, and no backtracking stacks (a repeated group over a long string
+/// builds hundreds of megabytes on the backtracking engine). The others (backreferences,
+/// lookarounds) run with the time left as their timeout, on strings of bounded length.
+/// </summary>
+internal sealed class SchemaPattern
+{
+    /// <summary>The longest string checked against a pattern that needs the backtracking engine.</summary>
+    public const int MaxBacktrackingLength = 64 * 1024;
+
+    private readonly string _pattern;
+    private readonly Regex? _linear;
+
+    /// <summary>Throws <see cref="ArgumentException"/> for an invalid pattern.</summary>
+    public SchemaPattern(string pattern)
+    {
+        _pattern = pattern;
+        _ = new Regex(pattern, RegexOptions.CultureInvariant);
+        try
+        {
+            _linear = new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+        }
+        catch (NotSupportedException)
+        {
+            _linear = null;
+        }
+    }
+
+    /// <summary>Null when <paramref name="text"/> matches, else what is wrong. <paramref name="deadline"/> is a <see cref="Stopwatch"/> timestamp.</summary>
+    public string? Check(string text, long deadline)
+    {
+        var remaining = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
+        if (remaining <= TimeSpan.Zero) return $"could not be checked against the pattern {_pattern} within the call's time limit";
+        if (_linear is not null) return _linear.IsMatch(text) ? null : $"must match the pattern {_pattern}";
+        if (text.Length > MaxBacktrackingLength)
+            return $"is too long ({text.Length} characters) to check against the pattern {_pattern}, which uses backreferences or lookarounds: at most {MaxBacktrackingLength} characters";
+        try
+        {
+            return new Regex(_pattern, RegexOptions.CultureInvariant, remaining).IsMatch(text) ? null : $"must match the pattern {_pattern}";
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return $"the pattern {_pattern} took too long to check";
+        }
+    }
+
+    public override string ToString() => _pattern;
+}

@@ -1,0 +1,191 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using MicroAgi.Lua.Sandbox;
+
+namespace MicroAgi.Lua.Modules;
+
+/// <summary>
+/// A .NET regular expression that runs inside its call's limits (the <c>text</c> module's regexes).
+/// <list type="bullet">
+/// <item><b>Time.</b> .NET's match timeout is per match: a call finding twenty matches that each took
+/// nearly the timeout ran 8.5 s against 1 s. Before every match the timeout is set to the time the
+/// call has left, so all matches together end by the deadline.</item>
+/// <item><b>Memory.</b> The backtracking engine records every iteration of a repeated group
+/// (<c>(a|b)*</c> over 10 MB built 800 MB of capture and backtracking stacks), where no budget can
+/// see it. When a repeated group could need more than the call's memory left over the text, the
+/// pattern runs on the linear-time <see cref="RegexOptions.NonBacktracking"/> engine (which keeps
+/// one capture per group), or is refused if that engine cannot run it.</item>
+/// </list>
+/// </summary>
+internal sealed class SandboxRegex : Regex
+{
+    /// <summary>
+    /// Compiling is one call the deadline cannot interrupt, and every match describes every group: a
+    /// pattern of ten million empty groups took 19 s and gigabytes. Real patterns are far smaller.
+    /// </summary>
+    public const int MaxPatternLength = 32 * 1024;
+    public const int MaxGroups = 1000;
+
+    /// <summary>
+    /// What the backtracking engine may build per character of text per group when a group repeats
+    /// without bound: measured about 87 bytes per character for one group, so this is a ceiling.
+    /// </summary>
+    private const long BacktrackingBytesPerCharacterAndGroup = 128;
+
+    /// <summary>A group repeated at most this often costs a bounded amount per match.</summary>
+    private const int LargeRepeatCount = 256;
+
+    private readonly LuaSandbox _sandbox;
+
+    private SandboxRegex(string pattern, RegexOptions options, LuaSandbox sandbox)
+        : base(pattern, options, TimeoutFor(sandbox))
+    {
+        _sandbox = sandbox;
+    }
+
+    /// <summary>Which engine runs the pattern (the documentation and tests name it).</summary>
+    public bool IsLinear => (Options & RegexOptions.NonBacktracking) != 0;
+
+    /// <summary>
+    /// Compiles <paramref name="pattern"/> (argument <paramref name="patternArgument"/>) for use on
+    /// <paramref name="text"/>. Throws <see cref="LuaArgumentException"/> for a bad or oversized
+    /// pattern, or one that cannot run on this text within the memory left.
+    /// </summary>
+    public static SandboxRegex Create(HostCall call, string pattern, int patternArgument, RegexOptions options, string text)
+    {
+        if (pattern.Length > MaxPatternLength)
+            throw new LuaArgumentException(patternArgument, $"the regular expression is longer than {MaxPatternLength} characters");
+        options |= RegexOptions.CultureInvariant;
+        SandboxRegex regex;
+        try
+        {
+            regex = new SandboxRegex(pattern, options, call.Sandbox);
+        }
+        catch (ArgumentException e) when (e is not ArgumentOutOfRangeException)
+        {
+            throw new LuaArgumentException(patternArgument, $"invalid regular expression: {e.Message}");
+        }
+        var groups = regex.GetGroupNumbers().Length - 1;
+        if (groups > MaxGroups)
+            throw new LuaArgumentException(patternArgument, $"the regular expression has more than {MaxGroups} groups");
+        if (!RepeatsGroup(pattern)) return regex;
+        var worstCase = text.Length * BacktrackingBytesPerCharacterAndGroup * (groups + 1);
+        var room = call.Sandbox.MemoryRoom;
+        if (worstCase <= room) return regex;
+        try
+        {
+            return new SandboxRegex(pattern, options | RegexOptions.NonBacktracking, call.Sandbox);
+        }
+        catch (NotSupportedException e)
+        {
+            throw new LuaArgumentException(patternArgument,
+                $"the regular expression repeats a group, which on a text of {text.Length} characters could need more memory than the call has left ({room} bytes), "
+                + $"and it cannot run on the linear-time engine ({e.Message.TrimEnd('.')}): use a shorter text, or a pattern without backreferences, lookarounds or atomic groups");
+        }
+    }
+
+    /// <summary>The first match in <paramref name="text"/>, within the time the call has left.</summary>
+    public Match First(string text)
+    {
+        Arm();
+        return Guarded(() => Match(text));
+    }
+
+    /// <summary>
+    /// Every match in <paramref name="text"/>, each started with the time the call has left and counted
+    /// as a step of <paramref name="budget"/>.
+    /// </summary>
+    public IEnumerable<Match> All(string text, HostBudget budget)
+    {
+        var match = First(text);
+        while (match.Success)
+        {
+            yield return match;
+            budget.Step();
+            Arm();
+            var previous = match;
+            match = Guarded(() => previous.NextMatch());
+        }
+    }
+
+    /// <summary>Whether the pattern matches anywhere in <paramref name="text"/>, within the time the call has left.</summary>
+    public bool MatchesAnywhere(string text)
+    {
+        Arm();
+        return Guarded(() => IsMatch(text));
+    }
+
+    /// <summary>Sets the match timeout to the call's remaining time (the deadline, if it has passed).</summary>
+    private void Arm() => internalMatchTimeout = TimeoutFor(_sandbox);
+
+    private static TimeSpan TimeoutFor(LuaSandbox sandbox)
+    {
+        var remaining = sandbox.Remaining;
+        if (remaining <= TimeSpan.Zero) throw new LuaLimitException(LimitKind.Timeout, "timeout");
+        // A Regex timeout is at most about 24 days; a call's deadline is far sooner.
+        return remaining < TimeSpan.FromDays(1) ? remaining : TimeSpan.FromDays(1);
+    }
+
+    private static T Guarded<T>(Func<T> match)
+    {
+        try
+        {
+            return match();
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            throw new LuaLimitException(LimitKind.Timeout, "timeout");
+        }
+    }
+
+    /// <summary>
+    /// True when a group — capturing or not, or an alternation inside one — is followed by an unbounded
+    /// quantifier (<c>*</c>, <c>+</c>, <c>{n,}</c>, or <c>{n,m}</c> with a large m): the constructs whose
+    /// backtracking state grows with every character matched. Escapes, character classes and comments
+    /// are skipped; when unsure, it answers true (the cost is only the choice of engine).
+    /// </summary>
+    internal static bool RepeatsGroup(string pattern)
+    {
+        var inClass = false;
+        for (var i = 0; i < pattern.Length; i++)
+        {
+            var c = pattern[i];
+            if (c == '\\')
+            {
+                i++;
+                continue;
+            }
+            if (inClass)
+            {
+                if (c == ']') inClass = false;
+                continue;
+            }
+            switch (c)
+            {
+                case '[':
+                    inClass = true;
+                    // A ']' first in the class (after an optional '^') is a literal.
+                    if (i + 1 < pattern.Length && pattern[i + 1] == '^') i++;
+                    if (i + 1 < pattern.Length && pattern[i + 1] == ']') i++;
+                    break;
+                case ')' when i + 1 < pattern.Length && IsUnboundedQuantifier(pattern, i + 1):
+                    return true;
+            }
+        }
+        return false;
+    }
+
+    private static bool IsUnboundedQuantifier(string pattern, int at)
+    {
+        var c = pattern[at];
+        if (c is '*' or '+') return true;
+        if (c != '{') return false;
+        var close = pattern.IndexOf('}', at);
+        if (close < 0) return false;
+        var body = pattern.AsSpan(at + 1, close - at - 1);
+        var comma = body.IndexOf(',');
+        if (comma < 0) return !int.TryParse(body, NumberStyles.None, CultureInfo.InvariantCulture, out var exact) || exact > LargeRepeatCount;
+        var upper = body[(comma + 1)..].Trim();
+        return upper.IsEmpty || !int.TryParse(upper, NumberStyles.None, CultureInfo.InvariantCulture, out var most) || most > LargeRepeatCount;
+    }
+}
