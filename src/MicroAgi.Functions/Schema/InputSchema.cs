@@ -203,12 +203,30 @@ public sealed class InputSchema
 
     private static string Where(string pointer) => pointer.Length == 0 ? "(arguments)" : pointer;
 
-    private static string Explain(string keyword, string message, EvaluationResults node) => keyword switch
+    private string Explain(string keyword, string message, EvaluationResults node) => keyword switch
     {
+        "enum" when EnumAt(node.EvaluationPath.ToString()) is { } choices => $"must be one of {choices} (enum)",
         "" when node.EvaluationPath.ToString().EndsWith("/additionalProperties", StringComparison.Ordinal) => "is not allowed (the schema has no such property)",
         "" => $"is not allowed here ({node.EvaluationPath} is false)",
         _ => $"{message} ({keyword})",
     };
+
+    /// <summary>The values of the <c>enum</c> of the schema at <paramref name="evaluationPath"/> (a path through no <c>$ref</c>), as JSON, or null.</summary>
+    private string? EnumAt(string evaluationPath)
+    {
+        JsonNode? at = _shape;
+        foreach (var segment in evaluationPath.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var token = segment.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal);
+            at = at switch
+            {
+                JsonObject obj => obj[token],
+                JsonArray list when int.TryParse(token, System.Globalization.CultureInfo.InvariantCulture, out var i) && i >= 0 && i < list.Count => list[i],
+                _ => null,
+            };
+        }
+        return at is JsonObject schema && schema["enum"] is JsonArray choices ? string.Join(", ", choices.Select(c => c?.ToJsonString() ?? "null")) : null;
+    }
 
     /// <summary>
     /// The schema as it is compiled: <c>$schema</c> dropped (every schema is read as 2020-12, so none can

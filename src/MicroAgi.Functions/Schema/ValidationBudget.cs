@@ -40,6 +40,6 @@ internal sealed class ValidationBudget
     /// <summary>Why no more checking may start (cancelled, out of time), or null while there is budget left.</summary>
     public string? Spent =>
         _cancellationToken.IsCancellationRequested ? "validation was cancelled"
-        : Stopwatch.GetTimestamp() > Deadline ? $"validating the arguments took longer than {_timeout.TotalMilliseconds:0} ms; send smaller arguments"
+        : Stopwatch.GetTimestamp() > Deadline ? $"the arguments could not be validated within the call's time limit ({_timeout.TotalMilliseconds:0} ms); send smaller arguments"
         : null;
 }
