@@ -124,3 +124,50 @@ internal sealed class IdleToolMemoryColumn : IColumn
 
     public bool IsAvailable(Summary summary) => true;
 }
+
+/// <summary>
+/// Issue 8 item 9: a call when many tools are used in rotation. The runtime keeps prepared states for
+/// 256 tools and compiled chunks for 4096; each invocation calls the next tool of the rotation through
+/// funcs.call, so at 257 and more some calls find no prepared state and pay for a new one.
+/// </summary>
+[MemoryDiagnoser]
+[MedianColumn]
+public class LuaManyToolsBenchmarks
+{
+    private LuaRuntime _runtime = null!;
+    private FunctionCaller _caller = null!;
+    private EntryId[] _ids = null!;
+    private JsonObject _arguments = null!;
+    private int _next;
+
+    [Params(8, 256, 257, 1000)]
+    public int Tools { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _runtime = new LuaRuntime();
+        _ids = Enumerable.Range(0, Tools).Select(i => new EntryId("app.generated", string.Create(CultureInfo.InvariantCulture, $"tool_{i}"))).ToArray();
+        var registry = EntryRegistry.CreateInMemory(_ids.Select((id, i) => LuaToolFixture.Greet(id, string.Create(CultureInfo.InvariantCulture, $"hello #{i}"))));
+        _caller = new FunctionCaller(registry, _runtime);
+        _arguments = new JsonObject { ["name"] = "ada" };
+        foreach (var id in _ids) Call(id);
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _runtime.Dispose();
+
+    [Benchmark(Description = "funcs.call, tools called in rotation")]
+    public FunctionResult CallNextTool()
+    {
+        var id = _ids[_next];
+        _next = (_next + 1) % _ids.Length;
+        return Call(id);
+    }
+
+    private FunctionResult Call(EntryId id)
+    {
+        var result = _caller.CallAsync(id, _arguments).GetAwaiter().GetResult();
+        return result.IsSuccess ? result : throw new InvalidOperationException(result.ToString());
+    }
+}

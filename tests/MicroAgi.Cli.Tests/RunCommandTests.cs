@@ -162,4 +162,55 @@ public class RunCommandTests
         var transcript = Directory.GetFiles(Path.Combine(cli.StateDirectory, "sessions"), "*.jsonl").Single();
         Assert.Contains("tell me a story", File.ReadAllText(transcript));
     }
+
+    [Fact]
+    public async Task Timeout_gives_up_a_turn_on_a_silent_server_and_the_wait_is_announced()
+    {
+        await using var server = FakeOpenAIServer.Start();
+        server.Enqueue(FakeReply.NoAnswer());
+        using var cli = CliRunner.ForOpenAI(server);
+        var config = cli.WriteFile("microagi.yaml", "timeouts: {notice_seconds: 0.5}\n");
+
+        var result = await cli.RunAsync("--config", config, "--timeout", "3", "-p", "hello?");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("the turn took longer than --timeout 3 s and was stopped", result.Stderr);
+        Assert.Contains("waiting for the model…", result.Stderr);
+        Assert.Contains("(attempt 1 of 4,", result.Stderr);
+        Assert.DoesNotContain("waiting for the model", result.Stdout);
+    }
+
+    [Fact]
+    public async Task A_silent_server_is_given_up_at_the_deadline_with_every_retry_inside_it()
+    {
+        await using var server = FakeOpenAIServer.Start();
+        server.Enqueue(FakeReply.NoAnswer(), FakeReply.NoAnswer(), FakeReply.NoAnswer(), FakeReply.NoAnswer());
+        using var cli = CliRunner.ForOpenAI(server);
+        var config = cli.WriteFile("microagi.yaml", """
+            retry: {base_delay_seconds: 0.1, max_delay_seconds: 0.2}
+            timeouts: {request_seconds: 1.5, deadline_seconds: 2.5, notice_seconds: 0.5}
+            """);
+
+        var result = await cli.RunAsync("--config", config, "-p", "hello?");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("did not start answering", result.Stderr);
+        Assert.Contains("all together 2.5 s", result.Stderr);
+        Assert.Contains("no answer in time, retrying in", result.Stderr);
+        Assert.DoesNotContain("attempt 3 of 4", result.Stderr);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-5")]
+    [InlineData("soon")]
+    public async Task A_timeout_that_is_not_a_positive_number_of_seconds_is_refused(string value)
+    {
+        using var cli = new CliRunner();
+
+        var result = await cli.RunAsync("--timeout", value, "-p", "hello?");
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("--timeout", result.Stderr);
+    }
 }

@@ -36,6 +36,8 @@ public sealed class FakeAnthropicServer : FakeLlmServer
 
     protected override string UnknownModelMessage(string? model) => $"model: {model}";
 
+    protected override string ContextTooLongMessage(int tokens, int window) => $"prompt is too long: {tokens} tokens > {window} maximum";
+
     protected override string? Rejection(RecordedRequest request) =>
         Options.StrictThinking ? _thinkingCheck.Violation(request.Json) : null;
 

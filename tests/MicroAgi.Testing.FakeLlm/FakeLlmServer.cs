@@ -11,7 +11,8 @@ namespace MicroAgi.Testing.FakeLlm;
 /// takes the next <see cref="FakeReply"/> from the queue and renders it in the server's dialect. Every request
 /// is recorded (headers and body) for assertions. Checks that happen before the script is consulted:
 /// unknown path (404), wrong API key (401, when <see cref="FakeServerOptions.ApiKey"/> is set), unknown model
-/// (404, when <see cref="FakeServerOptions.Models"/> is set), a request the dialect finds invalid (400, see
+/// (404, when <see cref="FakeServerOptions.Models"/> is set), a request over the context window (400, see
+/// <see cref="FakeServerOptions.ContextLimitCharacters"/>), a request the dialect finds invalid (400, see
 /// <see cref="FakeServerOptions.StrictThinking"/>). An empty script answers 400 with a message that
 /// says so, which a client does not retry.
 /// </summary>
@@ -120,6 +121,9 @@ public abstract class FakeLlmServer : IAsyncDisposable
     /// <summary>The message a 404 for an unknown model carries in this dialect.</summary>
     protected abstract string UnknownModelMessage(string? model);
 
+    /// <summary>The message of the 400 a request of <paramref name="tokens"/> gets from a model of <paramref name="window"/>.</summary>
+    protected abstract string ContextTooLongMessage(int tokens, int window);
+
     /// <summary>The complete (non-streamed) reply body.</summary>
     protected abstract string RenderJson(FakeReply reply, string model, int sequence);
 
@@ -214,6 +218,11 @@ public abstract class FakeLlmServer : IAsyncDisposable
         if (Options.Models is not null && (request.Model is null || !Options.Models.Contains(request.Model)))
         {
             await WriteErrorAsync(exchange, 404, UnknownModelMessage(request.Model), "model_not_found", null).ConfigureAwait(false);
+            return;
+        }
+        if (Options.ContextLimitCharacters is { } limit && request.Body.Length > limit)
+        {
+            await WriteErrorAsync(exchange, 400, ContextTooLongMessage(request.Body.Length / 4, limit / 4), "context_length_exceeded", null).ConfigureAwait(false);
             return;
         }
         if (Rejection(request) is { } rejection)

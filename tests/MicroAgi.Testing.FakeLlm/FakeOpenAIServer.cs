@@ -35,6 +35,9 @@ public sealed class FakeOpenAIServer : FakeLlmServer
     protected override string UnknownModelMessage(string? model) =>
         $"The model `{model}` does not exist or you do not have access to it.";
 
+    protected override string ContextTooLongMessage(int tokens, int window) =>
+        $"This model's maximum context length is {window} tokens. However, your messages resulted in {tokens} tokens. Please reduce the length of the messages.";
+
     protected override string ErrorBody(int statusCode, string message, string? code) =>
         new JsonObject
         {

@@ -24,6 +24,11 @@ public sealed record FakeServerOptions
     /// <summary>Deviations from OpenAI's exact stream shape that other OpenAI-compatible servers show.</summary>
     public OpenAIQuirks OpenAIQuirks { get; init; }
 
+    /// <summary>When set, a chat request whose body is longer than this many characters gets the dialect's 400
+    /// "context too long" error (and the script is not consumed), as a real server answers a prompt over the
+    /// model's window; the message counts a token per four characters.</summary>
+    public int? ContextLimitCharacters { get; init; }
+
     /// <summary>Upper bound for a stalled reply (<see cref="FakeReply.StallAfter"/>) holding its connection open.</summary>
     public TimeSpan StallLimit { get; init; } = TimeSpan.FromSeconds(30);
 }

@@ -23,6 +23,9 @@ public sealed record AgentDefinition
     public int? ThinkingEffort { get; init; }
     public IReadOnlyList<string> Tools { get; init; } = [];
 
+    /// <summary>The id patterns of the tools it may add at runtime (see <see cref="ToolLoadGrant"/>).</summary>
+    public IReadOnlyList<string> Loadable { get; init; } = ToolLoadGrant.DefaultPatterns;
+
     /// <summary>Reads an agent entry; fields live in data (where YAML puts them) or, failing that, meta.</summary>
     public static AgentDefinition FromEntry(Entry entry)
     {
@@ -41,13 +44,19 @@ public sealed record AgentDefinition
             MaxTokens = Integer(entry, "max_tokens"),
             Temperature = Number(entry, "temperature"),
             ThinkingEffort = Integer(entry, "thinking_effort"),
-            Tools = Field(entry, "tools") is { ValueKind: JsonValueKind.Array } tools
-                ? tools.EnumerateArray().Select(t => t.ValueKind == JsonValueKind.String
-                    ? t.GetString()!
-                    : throw new AgentDefinitionException(entry.Id, "'tools' must be a list of entry ids or 'namespace:*' patterns")).ToList()
-                : [],
+            Tools = Strings(entry, "tools", "'tools' must be a list of entry ids or 'namespace:*' patterns") ?? [],
+            Loadable = Strings(entry, "loadable", "'loadable' must be a list of id patterns, e.g. [\"app.generated:*\"]") ?? ToolLoadGrant.DefaultPatterns,
         };
     }
+
+    private static List<string>? Strings(Entry entry, string name, string problem) => Field(entry, name) switch
+    {
+        null => null,
+        { ValueKind: JsonValueKind.Array } list => list.EnumerateArray().Select(t => t.ValueKind == JsonValueKind.String
+            ? t.GetString()!
+            : throw new AgentDefinitionException(entry.Id, problem)).ToList(),
+        _ => throw new AgentDefinitionException(entry.Id, problem),
+    };
 
     private static JsonElement? Field(Entry entry, string name)
     {

@@ -7,7 +7,9 @@ namespace MicroAgi.Agents.Runtime;
 /// <summary>
 /// An agent definition plus the tools added to it at runtime. <see cref="LoadAgent"/> compiles a
 /// runner from the registry as it is now — definition, tool schemas and model — so tools created or
-/// changed during the session are picked up by the next load.
+/// changed during the session are picked up by the next load. A tool is added only when the
+/// definition's <see cref="ToolLoadGrant"/> covers it, and checked again at every load (the
+/// definition may have narrowed since).
 /// </summary>
 public sealed class AgentContext(AgentServices services, EntryId agentId)
 {
@@ -20,17 +22,40 @@ public sealed class AgentContext(AgentServices services, EntryId agentId)
 
     public IReadOnlyList<EntryId> AddedTools => _addedTools;
 
-    /// <summary>Adds tools by id (load_tool). Checks happen at the next <see cref="LoadAgent"/>.</summary>
+    /// <summary>Adds tools by id (load_tool). Schemas are checked at the next <see cref="LoadAgent"/>.</summary>
+    /// <exception cref="ToolNotLoadableException">The agent's grant does not cover one of them; none is added.</exception>
     public void AddTools(params IEnumerable<EntryId> ids)
     {
-        foreach (var id in ids)
+        var list = ids.ToList();
+        var grant = Grant();
+        if (list.Select(grant.Refusal).FirstOrDefault(r => r is not null) is { } refusal) throw new ToolNotLoadableException(refusal);
+        foreach (var id in list)
         {
             if (!_addedTools.Contains(id)) _addedTools.Add(id);
         }
     }
 
+    /// <summary>
+    /// Re-adds the tools a resumed session had loaded. Those the grant does not cover stay out.
+    /// </summary>
+    /// <returns>Why each refused tool stayed out.</returns>
+    public IReadOnlyList<string> RestoreTools(IEnumerable<EntryId> ids)
+    {
+        var grant = Grant();
+        var refused = new List<string>();
+        foreach (var id in ids)
+        {
+            if (grant.Refusal(id) is { } refusal) refused.Add(refusal);
+            else if (!_addedTools.Contains(id)) _addedTools.Add(id);
+        }
+        return refused;
+    }
+
     /// <summary>Takes back a tool added at runtime (one the runner could not bind).</summary>
     public void RemoveTool(EntryId id) => _addedTools.Remove(id);
+
+    /// <summary>What the agent, as the registry defines it now, may load.</summary>
+    public ToolLoadGrant Grant() => ToolLoadGrant.Of(ReadDefinition());
 
     public AgentRunner LoadAgent()
     {
@@ -53,8 +78,10 @@ public sealed class AgentContext(AgentServices services, EntryId agentId)
     {
         var snapshot = services.Registry.Snapshot();
         var definition = ReadDefinition(snapshot);
-        var (tools, problems) = ToolResolver.Resolve(snapshot, definition.Tools.Concat(_addedTools.Select(id => id.ToString())), services.Tools);
-        return (definition, tools.Where(t => !services.Settings.DisabledTools.Contains(t.Tool.Id)).ToList(), problems);
+        var grant = ToolLoadGrant.Of(definition);
+        var (tools, problems) = ToolResolver.Resolve(snapshot, definition.Tools.Concat(_addedTools.Where(grant.Allows).Select(id => id.ToString())), services.Tools);
+        var refused = _addedTools.Where(id => !grant.Allows(id)).Select(id => new ToolResolver.Problem(id.ToString(), grant.Refusal(id)!));
+        return (definition, tools.Where(t => !services.Settings.DisabledTools.Contains(t.Tool.Id)).ToList(), [.. problems, .. refused]);
     }
 
     /// <summary>The agent's definition as the registry holds it, before the session's tuning is applied.</summary>

@@ -137,16 +137,25 @@ public sealed class AgentSession
     }
 
     /// <summary>
-    /// Adds a tool that load_tool accepted, or that create_tool wrote, and reloads the runner, so the
-    /// rest of this step and the next one can call it (a model that creates and calls a tool in one
-    /// reply saves a request). A tool the runner cannot bind (its name clashes, its schema is unusable)
-    /// is taken back out, and the model reads why instead of a success it cannot act on. A tool that
-    /// was already in the agent is not announced again.
+    /// Adds a tool that load_tool found, or that create_tool wrote, if the agent's grant covers it, and
+    /// reloads the runner, so the rest of this step and the next one can call it (a model that creates
+    /// and calls a tool in one reply saves a request). A tool the runner cannot bind (its name clashes,
+    /// its schema is unusable, the grant refuses it) is taken back out, and the model reads why instead
+    /// of a success it cannot act on. A tool that was already in the agent is not announced again.
     /// </summary>
     private ToolCallOutcome JoinLoadedTool(FunctionCallContent call, ToolCallOutcome outcome, Registry.EntryId id)
     {
+        // A tool the definition already gives the agent needs no grant to load.
+        if (!outcome.Created && Runner.Tools.Any(t => t.Tool.Id == id)) return outcome;
         var alreadyAdded = Context.AddedTools.Contains(id);
-        Context.AddTools(id);
+        try
+        {
+            Context.AddTools(id);
+        }
+        catch (Definitions.ToolNotLoadableException refused)
+        {
+            return outcome.Created ? ToolCallExecutor.WithLoadNote(outcome, refused.Message) : ToolCallExecutor.Failed(call, refused.Message);
+        }
         var runner = Context.LoadAgent();
         var problem = runner.Problems.FirstOrDefault(p => p.Tool == id.ToString());
         if (problem is null)

@@ -125,11 +125,8 @@ public sealed class ToolCallExecutor(TimeSpan timeout)
 
     private static EntryId? LoadedToolOf(EntryId tool, JsonNode? value)
     {
-        if (value is not JsonObject result) return null;
         if (tool == CreateToolId)
-            return result["id"] is JsonValue written && written.TryGetValue<string>(out var created) && EntryId.TryParse(created, out var createdId) ? createdId : null;
-        if (tool != LoadToolId) return null;
-        if (result["loaded"] is not JsonValue loaded || !loaded.TryGetValue<bool>(out var isLoaded) || !isLoaded) return null;
-        return result["id"] is JsonValue id && id.TryGetValue<string>(out var text) && EntryId.TryParse(text, out var parsed) ? parsed : null;
+            return value is JsonObject result && result["id"] is JsonValue written && written.TryGetValue<string>(out var created) && EntryId.TryParse(created, out var createdId) ? createdId : null;
+        return tool == LoadToolId ? LoadToolResult.LoadedId(value) : null;
     }
 }

@@ -16,7 +16,7 @@ namespace MicroAgi.Agents.Tools;
 /// </summary>
 internal sealed class DocSearchTool
 {
-    public const int MaxChars = 8000;
+    public const int MaxChars = ToolOutput.MaxChars;
     public const string TruncationMark = "... (truncated";
     private const int MaxPassages = 6;
     private const int PassagesPerPage = 3;

@@ -29,7 +29,8 @@ internal static class RunCommand
             result.GetValue(options.BaseUrl),
             !result.GetValue(options.NoStream),
             result.GetValue(options.Config)?.FullName,
-            result.GetResult(options.Resume) is null ? null : result.GetValue(options.Resume) ?? "");
+            result.GetResult(options.Resume) is null ? null : result.GetValue(options.Resume) ?? "",
+            result.GetValue(options.Timeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : null);
         return RunAsync(cli, cli.Options.Read(result), settings, result.GetValue(options.Prompt), cancellationToken);
     }
 
@@ -39,6 +40,7 @@ internal static class RunCommand
         var observer = new ConsoleObserver(cli.Out, showReasoning: !Console.IsOutputRedirected);
         // On stderr: what a script captures from stdout stays the answer alone.
         session.Retries.Retrying += (_, notice) => cli.Err.MarkupLine($"[dim]{Markup.Escape(notice.Describe())}[/]");
+        session.Retries.Waiting += (_, notice) => cli.Err.MarkupLine($"[dim]{Markup.Escape(notice.Describe())}[/]");
         session.SelfAudit.Recorded += (_, entry) => observer.DescribeNextCall(Agents.Self.SelfTool.HandlerName, entry.Summary);
         var interrupts = new InterruptHandler();
         using var _ = interrupts.Install();
@@ -47,8 +49,12 @@ internal static class RunCommand
         {
             cli.Err.MarkupLine($"[yellow]warning:[/] tool {Markup.Escape(problem.Tool)} is not available: {Markup.Escape(problem.Reason)}");
         }
+        foreach (var refused in session.RefusedTools)
+        {
+            cli.Err.MarkupLine($"[yellow]warning:[/] a tool the resumed session had loaded stays out: {Markup.Escape(TerminalText.Sanitize(refused))}");
+        }
 
-        if (prompt is not null) return await RunTurnAsync(cli, session, observer, interrupts, prompt, survive: false, cancellationToken).ConfigureAwait(false) ? 0 : 1;
+        if (prompt is not null) return await RunTurnAsync(cli, session, observer, interrupts, prompt, survive: false, run.TurnTimeout, cancellationToken).ConfigureAwait(false) ? 0 : 1;
 
         if (Console.IsInputRedirected)
         {
@@ -58,7 +64,7 @@ internal static class RunCommand
             {
                 if (IsQuit(line)) break;
                 if (string.IsNullOrWhiteSpace(line)) continue;
-                failed |= !await RunTurnAsync(cli, session, observer, interrupts, line, survive: true, cancellationToken).ConfigureAwait(false);
+                failed |= !await RunTurnAsync(cli, session, observer, interrupts, line, survive: true, run.TurnTimeout, cancellationToken).ConfigureAwait(false);
             }
             return failed ? 1 : 0;
         }
@@ -71,7 +77,7 @@ internal static class RunCommand
             var line = await interrupts.ReadLineAsync(cancellationToken).ConfigureAwait(false);
             if (line is null || IsQuit(line)) break;
             if (string.IsNullOrWhiteSpace(line)) continue;
-            await RunTurnAsync(cli, session, observer, interrupts, line, survive: true, cancellationToken).ConfigureAwait(false);
+            await RunTurnAsync(cli, session, observer, interrupts, line, survive: true, run.TurnTimeout, cancellationToken).ConfigureAwait(false);
         }
         cli.Out.MarkupLine($"[dim]session {Markup.Escape(session.TranscriptId)}: {Markup.Escape(session.Costs.Session.Describe())}[/]");
         return 0;
@@ -83,9 +89,12 @@ internal static class RunCommand
     /// loop keeps the conversation valid whatever throws, so the session is safe to go on) rather than the
     /// run (-p, where the exception's own exit code tells a script more).</param>
     /// <returns>False when the turn failed (the REPL goes on; a one-shot run exits non-zero).</returns>
-    private static async Task<bool> RunTurnAsync(CliContext cli, SessionHost host, ConsoleObserver observer, InterruptHandler interrupts, string prompt, bool survive, CancellationToken cancellationToken)
+    /// <param name="timeout">How long the whole turn may take (--timeout); null for no limit.</param>
+    private static async Task<bool> RunTurnAsync(CliContext cli, SessionHost host, ConsoleObserver observer, InterruptHandler interrupts, string prompt, bool survive, TimeSpan? timeout, CancellationToken cancellationToken)
     {
-        using var turn = interrupts.BeginTurn(cancellationToken);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (timeout is { } limit) deadline.CancelAfter(limit);
+        using var turn = interrupts.BeginTurn(deadline.Token);
         try
         {
             await host.RefreshRegistryAsync(turn.Token).ConfigureAwait(false);
@@ -93,6 +102,13 @@ internal static class RunCommand
             observer.EndLine();
             cli.Out.MarkupLine($"[dim]{Markup.Escape(result.Usage.Describe())} · session {Markup.Escape(host.Costs.Session.Describe())}[/]");
             return result.Outcome == TurnOutcome.Answered;
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            observer.EndLine();
+            cli.Err.MarkupLine($"[red]error:[/] the turn took longer than --timeout {ConfigSeconds.Text(timeout!.Value.TotalSeconds)} s and was stopped; "
+                + "the conversation keeps the request (raise --timeout for longer work)");
+            return false;
         }
         catch (OperationCanceledException) when (turn.Token.IsCancellationRequested)
         {

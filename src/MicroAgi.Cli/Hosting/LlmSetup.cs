@@ -85,6 +85,7 @@ internal static class LlmSetup
         var retry = RetryConfig.Merge(draft.Retry, config.Retry).ToSettings();
         var timeouts = TimeoutsConfig.Merge(draft.Timeouts, config.Timeouts);
         var providerDefaults = new ProviderSettings { Kind = draft.Kind };
+        var requestTimeout = ConfigSeconds.ToTimeSpan(timeouts.RequestSeconds) ?? providerDefaults.RequestTimeout;
         return new ProviderSettings
         {
             Kind = draft.Kind,
@@ -93,8 +94,13 @@ internal static class LlmSetup
             ApiKey = environment(draft.KeyVariable),
             KeyHint = $"set {draft.KeyVariable}",
             Retry = retry with { OnRetry = retryNotices?.ListenerFor(retry.MaxRetries) },
-            RequestTimeout = ConfigSeconds.ToTimeSpan(timeouts.RequestSeconds) ?? providerDefaults.RequestTimeout,
+            RequestTimeout = requestTimeout,
+            // A longer attempt set without a deadline (a slow local model) gets at least that one attempt whole.
+            RequestDeadline = ConfigSeconds.ToTimeSpan(timeouts.DeadlineSeconds)
+                ?? (requestTimeout > providerDefaults.RequestDeadline ? requestTimeout : providerDefaults.RequestDeadline),
             IdleTimeout = ConfigSeconds.ToTimeSpan(timeouts.IdleSeconds) ?? providerDefaults.IdleTimeout,
+            OnWaiting = retryNotices?.WaitListener(),
+            WaitNoticeInterval = ConfigSeconds.ToTimeSpan(timeouts.NoticeSeconds) ?? providerDefaults.WaitNoticeInterval,
         };
     }
 

@@ -16,6 +16,19 @@ internal sealed class RunOptions
         Arity = ArgumentArity.ZeroOrOne,
     };
 
+    public Option<double?> Timeout { get; } = new("--timeout")
+    {
+        Description = "Give up a turn that takes longer than this many seconds (the whole turn: every model request and tool call)",
+        Validators =
+        {
+            result =>
+            {
+                if (result.GetValueOrDefault<double?>() is { } seconds && !(seconds > 0 && seconds <= ConfigSeconds.Longest))
+                    result.AddError($"--timeout must be a number of seconds above 0 and at most {ConfigSeconds.Text(ConfigSeconds.Longest)}, not {ConfigSeconds.Text(seconds)}");
+            },
+        },
+    };
+
     public void AddTo(Command command)
     {
         command.Add(Prompt);
@@ -24,5 +37,6 @@ internal sealed class RunOptions
         command.Add(NoStream);
         command.Add(Config);
         command.Add(Resume);
+        command.Add(Timeout);
     }
 }

@@ -40,6 +40,9 @@ internal sealed class SessionHost : IAsyncDisposable
     public RetryNotices Retries { get; }
     public string TranscriptId => _transcript.Id;
 
+    /// <summary>Tools the resumed conversation had loaded that the agent may no longer load, and why.</summary>
+    public IReadOnlyList<string> RefusedTools { get; private init; } = [];
+
     /// <summary>Raised for every action of the self tool (when it is on), so the terminal can show it.</summary>
     public SelfAuditLog SelfAudit { get; }
 
@@ -88,10 +91,12 @@ internal sealed class SessionHost : IAsyncDisposable
             if (run.Resume is { } resume) (transcript, history) = JsonlTranscript.Resume(sessions, resume.Length == 0 ? null : resume);
             else transcript = JsonlTranscript.Create(sessions);
 
-            var session = new AgentSession(services, new AgentContext(services, agentId), new Conversation(transcript, history));
+            var context = new AgentContext(services, agentId);
+            var refusedTools = ResumedTools.Restore(context, history);
+            var session = new AgentSession(services, context, new Conversation(transcript, history));
             var selfAudit = new SelfAuditLog(transcript);
             if (config.Tools.SelfEvolution) SelfSetup.Attach(session, services, tools, host, transcript, selfAudit, providers);
-            return new SessionHost(registry, tools, clients, transcript, session, costs, retries, selfAudit);
+            return new SessionHost(registry, tools, clients, transcript, session, costs, retries, selfAudit) { RefusedTools = refusedTools };
         }
         catch
         {
@@ -117,4 +122,5 @@ internal sealed class SessionHost : IAsyncDisposable
 }
 
 /// <summary>What the run command was asked for.</summary>
-internal sealed record RunSettings(string? Agent, string? Model, string? BaseUrl, bool Stream, string? ConfigFile, string? Resume);
+/// <param name="TurnTimeout">How long one turn may take in all (--timeout); null for no limit.</param>
+internal sealed record RunSettings(string? Agent, string? Model, string? BaseUrl, bool Stream, string? ConfigFile, string? Resume, TimeSpan? TurnTimeout = null);

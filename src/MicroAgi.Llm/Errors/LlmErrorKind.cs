@@ -15,6 +15,10 @@ public enum LlmErrorKind
     /// <summary>The server rejected the request as malformed or too large (HTTP 400, 413, 422).</summary>
     BadRequest,
 
+    /// <summary>The request is longer than the model's context window (a 400 that says so, or 413): shorten the
+    /// conversation and send it again.</summary>
+    ContextTooLong,
+
     /// <summary>Too many requests (HTTP 429), after the retries allowed.</summary>
     RateLimited,
 

@@ -45,6 +45,7 @@ internal sealed class ProviderErrors(ProviderSettings settings, string providerM
         var where = $"{settings.DisplayName} at {settings.DisplayBaseUrl}";
         var tries = attempts > 1 ? $" after {attempts} attempts" : "";
         var kind = KindOf((HttpStatusCode)status);
+        if (kind == LlmErrorKind.BadRequest && (status == 413 || SaysContextTooLong(serverMessage))) kind = LlmErrorKind.ContextTooLong;
         var message = kind switch
         {
             LlmErrorKind.Unauthorized =>
@@ -54,6 +55,9 @@ internal sealed class ProviderErrors(ProviderSettings settings, string providerM
             LlmErrorKind.ModelNotFound =>
                 $"{where} does not know model '{providerModel}' (HTTP 404){said}. Check the model name (--model), "
                 + $"and that the base URL is the API root ({ApiRootExample}).",
+            LlmErrorKind.ContextTooLong =>
+                $"{where} says the request is too long for model '{providerModel}' (HTTP {status}){said}. "
+                + "The conversation no longer fits the model's context window; it has to be compressed or started anew.",
             LlmErrorKind.RateLimited when refusedRetryAfter is { } wait =>
                 $"{where} is rate limiting requests (HTTP 429){said}. It asks to wait {Seconds(wait)}, longer than the "
                 + $"{Seconds(settings.Retry.MaxRetryAfter)} retries may wait; try again later.",
@@ -69,6 +73,18 @@ internal sealed class ProviderErrors(ProviderSettings settings, string providerM
         return new LlmException(kind, message, status, attempts);
     }
 
+    /// <summary>The wordings servers use for a prompt over the context window (OpenAI and vLLM "maximum context
+    /// length", OpenAI's code <c>context_length_exceeded</c>, Anthropic "prompt is too long", llama.cpp "exceeds the
+    /// available context size", others "context window", "too many tokens").</summary>
+    private static readonly string[] ContextTooLongWordings =
+    [
+        "context length", "context_length", "context size", "context window", "prompt is too long",
+        "too many tokens", "maximum number of tokens", "input is too long", "exceed_context_size",
+    ];
+
+    internal static bool SaysContextTooLong(string? serverMessage) =>
+        serverMessage is not null && ContextTooLongWordings.Any(w => serverMessage.Contains(w, StringComparison.OrdinalIgnoreCase));
+
     private string ApiRootExample => settings.Kind == ProviderKind.Anthropic
         ? "without /v1, e.g. https://api.anthropic.com"
         : "up to and including /v1, e.g. http://localhost:11434/v1 for Ollama";
@@ -77,16 +93,18 @@ internal sealed class ProviderErrors(ProviderSettings settings, string providerM
         ? "--base-url, or the provider's base_url in microagi.yaml"
         : "--base-url, OPENAI_BASE_URL, or the provider's base_url in microagi.yaml";
 
-    public LlmException Timeout(int attempts) =>
+    /// <param name="elapsed">How long the request waited, every attempt and pause together, when known.</param>
+    public LlmException Timeout(int attempts, TimeSpan? elapsed = null) =>
         new(LlmErrorKind.Timeout,
-            $"{settings.DisplayName} at {settings.DisplayBaseUrl} did not start answering within {Seconds(settings.RequestTimeout)}"
-            + $"{(attempts > 1 ? $" ({attempts} attempts)" : "")}. The server may be overloaded or the model still loading; try again, or raise the request timeout.",
+            $"{settings.DisplayName} at {settings.DisplayBaseUrl} did not start answering: {(elapsed is { } waited ? Seconds(waited) + " waited" : "gave up")} in "
+            + $"{(attempts == 1 ? "1 attempt" : $"{attempts} attempts")} (each may wait {Seconds(settings.RequestTimeout)}, all together {Seconds(settings.RequestDeadline)}). "
+            + "The server may be overloaded or the model still loading; try again, or raise timeouts.request_seconds and timeouts.deadline_seconds.",
             attempts: attempts);
 
     public LlmException IdleTimeout() =>
         new(LlmErrorKind.Timeout,
             $"{settings.DisplayName} at {settings.DisplayBaseUrl} sent nothing for {Seconds(settings.IdleTimeout)} in the middle of a response; "
-            + "the response was abandoned. Try again.");
+            + "the response was abandoned. Try again, or raise timeouts.idle_seconds for a model that pauses longer.");
 
     public LlmException FromTransport(HttpRequestException exception, int attempts)
     {

@@ -4,9 +4,10 @@ namespace MicroAgi.Llm.Providers;
 
 /// <summary>
 /// A response body whose every read fails with the provider's idle-timeout error when the server sends
-/// nothing for the idle period — a stalled stream ends with a clear error instead of hanging forever.
+/// nothing for the idle period — a stalled stream ends with a clear error instead of hanging forever. An
+/// optional <see cref="WaitAnnouncer"/> is armed for each read, so a long silence is announced while it lasts.
 /// </summary>
-internal sealed class IdleTimeoutStream(Stream inner, TimeSpan idle, Func<LlmException> onIdle) : ReadOnlyStream
+internal sealed class IdleTimeoutStream(Stream inner, TimeSpan idle, Func<LlmException> onIdle, WaitAnnouncer? announcer = null) : ReadOnlyStream
 {
     private readonly CancellationTokenSource _timer = new();
     private CancellationToken _linkedToken;
@@ -25,6 +26,7 @@ internal sealed class IdleTimeoutStream(Stream inner, TimeSpan idle, Func<LlmExc
             _linkedToken = cancellationToken;
         }
         _timer.CancelAfter(idle);
+        announcer?.Arm();
         try
         {
             return await inner.ReadAsync(buffer, _timer.Token).ConfigureAwait(false);
@@ -35,6 +37,7 @@ internal sealed class IdleTimeoutStream(Stream inner, TimeSpan idle, Func<LlmExc
         }
         finally
         {
+            announcer?.Disarm();
             // Disarmed between reads: time the consumer spends on an update is not the server's silence.
             if (!_timer.IsCancellationRequested) _timer.CancelAfter(Timeout.InfiniteTimeSpan);
         }
@@ -52,6 +55,7 @@ internal sealed class IdleTimeoutStream(Stream inner, TimeSpan idle, Func<LlmExc
         {
             _link.Dispose();
             _timer.Dispose();
+            announcer?.Dispose();
             inner.Dispose();
         }
         base.Dispose(disposing);
@@ -61,6 +65,7 @@ internal sealed class IdleTimeoutStream(Stream inner, TimeSpan idle, Func<LlmExc
     {
         await _link.DisposeAsync().ConfigureAwait(false);
         _timer.Dispose();
+        announcer?.Dispose();
         await inner.DisposeAsync().ConfigureAwait(false);
         await base.DisposeAsync().ConfigureAwait(false);
     }

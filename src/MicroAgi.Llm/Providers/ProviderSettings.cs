@@ -38,10 +38,23 @@ public sealed class ProviderSettings
     public RetrySettings Retry { get; init; } = RetrySettings.Default;
 
     /// <summary>How long one attempt may wait for the response to begin (its status and headers).</summary>
-    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMinutes(5);
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>
+    /// How long one request may wait for its response to begin, every attempt and every pause between
+    /// retries together: a server that never answers costs this much, not retries × <see cref="RequestTimeout"/>.
+    /// </summary>
+    public TimeSpan RequestDeadline { get; init; } = TimeSpan.FromSeconds(180);
 
     /// <summary>How long a response body (a stream, mostly) may go without sending anything.</summary>
-    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(2);
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Told every <see cref="WaitNoticeInterval"/> while a request waits for its response, or a
+    /// response for its next bytes, so that a user sees why nothing happens (and for how much longer).</summary>
+    public Action<LlmWaitNotice>? OnWaiting { get; init; }
+
+    /// <summary>How often <see cref="OnWaiting"/> is told about one wait.</summary>
+    public TimeSpan WaitNoticeInterval { get; init; } = TimeSpan.FromSeconds(10);
 
     public Uri EffectiveBaseUrl => BaseUrl ?? (Kind == ProviderKind.Anthropic ? AnthropicDefaultBaseUrl : OpenAIDefaultBaseUrl);
 
@@ -63,6 +76,10 @@ public sealed class ProviderSettings
             throw new ArgumentException($"base URL '{UrlRedactor.ForDisplay(url)}' must be an absolute http or https URL, e.g. http://localhost:11434/v1", nameof(BaseUrl));
         if (RequestTimeout <= TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(RequestTimeout), RequestTimeout, "the request timeout must be positive");
+        if (RequestDeadline <= TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(RequestDeadline), RequestDeadline, "the request deadline must be positive");
+        if (WaitNoticeInterval <= TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(WaitNoticeInterval), WaitNoticeInterval, "the interval between wait notices must be positive");
         if (IdleTimeout <= TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(IdleTimeout), IdleTimeout, "the idle timeout must be positive");
         ArgumentNullException.ThrowIfNull(Retry);

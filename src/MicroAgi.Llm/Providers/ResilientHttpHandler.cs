@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using MicroAgi.Llm.Errors;
 using Polly;
@@ -8,9 +9,11 @@ namespace MicroAgi.Llm.Providers;
 
 /// <summary>
 /// The HTTP layer under both SDKs (whose own retries are switched off, so that exactly one layer retries).
-/// Per attempt it waits at most <see cref="ProviderSettings.RequestTimeout"/> for the response to begin;
+/// Per attempt it waits at most <see cref="ProviderSettings.RequestTimeout"/> for the response to begin, and
+/// all attempts with their pauses together at most <see cref="ProviderSettings.RequestDeadline"/>;
 /// it retries 408/429/5xx, timeouts and dropped connections with Polly (backoff with jitter, or the
-/// server's <c>retry-after</c>); it turns a final failure into an <see cref="LlmException"/> with a clear,
+/// server's <c>retry-after</c>, unless that outlasts the deadline); it announces every long wait
+/// (<see cref="ProviderSettings.OnWaiting"/>); it turns a final failure into an <see cref="LlmException"/> with a clear,
 /// key-free message (both SDKs let such exceptions through unchanged); it refuses an HTML page where the API
 /// should be; and it guards response bodies with an idle timeout (and mends known flaws of some
 /// OpenAI-compatible servers: a null <c>choices</c> in a stream, a complete JSON answer to a streaming request).
@@ -19,6 +22,7 @@ namespace MicroAgi.Llm.Providers;
 internal sealed class ResilientHttpHandler : DelegatingHandler
 {
     private static readonly ResiliencePropertyKey<int> AttemptsKey = new("microagi.attempts");
+    private static readonly ResiliencePropertyKey<long> StartedKey = new("microagi.started");
 
     private readonly ProviderSettings _settings;
     private readonly ProviderErrors _errors;
@@ -36,6 +40,7 @@ internal sealed class ResilientHttpHandler : DelegatingHandler
     {
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(AttemptsKey, 0);
+        context.Properties.Set(StartedKey, Stopwatch.GetTimestamp());
         HttpResponseMessage response;
         int attempts;
         try
@@ -43,8 +48,10 @@ internal sealed class ResilientHttpHandler : DelegatingHandler
             response = await _pipeline.ExecuteAsync(
                 static async (ctx, state) =>
                 {
-                    ctx.Properties.Set(AttemptsKey, ctx.Properties.GetValue(AttemptsKey, 0) + 1);
-                    return await state.Handler.SendCoreAsync(state.Request, ctx.CancellationToken).ConfigureAwait(ctx.ContinueOnCapturedContext);
+                    var attempt = ctx.Properties.GetValue(AttemptsKey, 0) + 1;
+                    ctx.Properties.Set(AttemptsKey, attempt);
+                    return await state.Handler.SendAttemptAsync(state.Request, attempt, ctx.Properties.GetValue(StartedKey, 0L), ctx.CancellationToken)
+                        .ConfigureAwait(ctx.ContinueOnCapturedContext);
                 },
                 context,
                 (Handler: this, Request: request)).ConfigureAwait(false);
@@ -52,7 +59,7 @@ internal sealed class ResilientHttpHandler : DelegatingHandler
         }
         catch (TimeoutRejectedException)
         {
-            throw _errors.Timeout(Attempts(context));
+            throw _errors.Timeout(Attempts(context), Stopwatch.GetElapsedTime(context.Properties.GetValue(StartedKey, 0L)));
         }
         catch (HttpRequestException e)
         {
@@ -80,7 +87,7 @@ internal sealed class ResilientHttpHandler : DelegatingHandler
                 : response.Content.Headers.ContentType?.MediaType == "text/event-stream";
             response.Content = new WrappedContent(response.Content, body =>
             {
-                Stream guarded = new IdleTimeoutStream(body, _settings.IdleTimeout, _errors.IdleTimeout);
+                Stream guarded = new IdleTimeoutStream(body, _settings.IdleTimeout, _errors.IdleTimeout, SilenceAnnouncer());
                 if (!openAI) return guarded;
                 if (events) return new OpenAIStreamRepairStream(guarded, _errors);
                 // Not an event stream: a complete answer (perhaps to a streaming request), checked before the SDK reads it.
@@ -98,13 +105,35 @@ internal sealed class ResilientHttpHandler : DelegatingHandler
 
     private static int Attempts(ResilienceContext context) => context.Properties.GetValue(AttemptsKey, 1);
 
-    private Task<HttpResponseMessage> SendCoreAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-        base.SendAsync(request, cancellationToken);
+    private async Task<HttpResponseMessage> SendAttemptAsync(HttpRequestMessage request, int attempt, long started, CancellationToken cancellationToken)
+    {
+        using var announcer = _settings.OnWaiting is { } listener
+            ? new WaitAnnouncer(_settings.WaitNoticeInterval, waited => listener(new LlmWaitNotice(
+                MidResponse: false, waited, Left(_settings, started), attempt, _settings.Retry.MaxRetries + 1)))
+            : null;
+        announcer?.Arm();
+        return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>What announces a response body's silences, when someone listens.</summary>
+    private WaitAnnouncer? SilenceAnnouncer() => _settings.OnWaiting is { } listener
+        ? new WaitAnnouncer(_settings.WaitNoticeInterval, waited => listener(new LlmWaitNotice(
+            MidResponse: true, waited, _settings.IdleTimeout > waited ? _settings.IdleTimeout - waited : TimeSpan.Zero)))
+        : null;
+
+    /// <summary>What remains of the deadline of a request that started at <paramref name="started"/>.</summary>
+    private static TimeSpan Left(ProviderSettings settings, long started)
+    {
+        var left = settings.RequestDeadline - Stopwatch.GetElapsedTime(started);
+        return left > TimeSpan.Zero ? left : TimeSpan.Zero;
+    }
 
     private static ResiliencePipeline<HttpResponseMessage> BuildPipeline(ProviderSettings settings)
     {
         var retry = settings.Retry;
-        var builder = new ResiliencePipelineBuilder<HttpResponseMessage>();
+        // Outermost: one deadline for every attempt and every pause between them.
+        var builder = new ResiliencePipelineBuilder<HttpResponseMessage>()
+            .AddTimeout(new TimeoutStrategyOptions { Timeout = settings.RequestDeadline });
         if (retry.MaxRetries > 0)
         {
             builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
@@ -114,7 +143,8 @@ internal sealed class ResilientHttpHandler : DelegatingHandler
                 UseJitter = retry.UseJitter,
                 Delay = retry.BaseDelay,
                 MaxDelay = retry.MaxDelay,
-                ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, retry)),
+                ShouldHandle = args => ValueTask.FromResult(
+                    ShouldRetry(args.Outcome, retry) && !OutlastsDeadline(args.Outcome, Left(settings, args.Context.Properties.GetValue(StartedKey, 0L)))),
                 DelayGenerator = args => ValueTask.FromResult(
                     args.Outcome.Result is { } response ? ProviderErrors.RetryAfter(response.Headers) : null),
                 OnRetry = args =>
@@ -125,7 +155,8 @@ internal sealed class ResilientHttpHandler : DelegatingHandler
                         args.RetryDelay,
                         Reason(args.Outcome),
                         response is null ? null : (int)response.StatusCode,
-                        response is not null && ProviderErrors.RetryAfter(response.Headers) is not null));
+                        response is not null && ProviderErrors.RetryAfter(response.Headers) is not null,
+                        Left(settings, args.Context.Properties.GetValue(StartedKey, 0L))));
                     response?.Dispose();
                     return default;
                 },
@@ -142,6 +173,10 @@ internal sealed class ResilientHttpHandler : DelegatingHandler
         { Result: { } response } => IsRetryableStatus(response.StatusCode) && ServerAllowsRetry(response) && !RetryAfterTooLong(response, retry),
         _ => false,
     };
+
+    /// <summary>A server asking to wait past the deadline is not waited for: the error is reported at once.</summary>
+    private static bool OutlastsDeadline(Outcome<HttpResponseMessage> outcome, TimeSpan left) =>
+        outcome.Result is { } response && ProviderErrors.RetryAfter(response.Headers) is { } wait && wait >= left;
 
     private static bool IsRetryableStatus(HttpStatusCode status) =>
         (int)status is 408 or 429 or 500 or 502 or 503 or 504 or 529;

@@ -39,5 +39,11 @@ public sealed record RetrySettings
 }
 
 /// <summary>A retry about to happen: the <paramref name="Retry"/>-th retry, after <paramref name="Delay"/>,
-/// because of <paramref name="Reason"/>; <paramref name="DelayFromServer"/> when the server set the delay.</summary>
-public sealed record LlmRetryNotice(int Retry, TimeSpan Delay, LlmErrorKind Reason, int? StatusCode, bool DelayFromServer);
+/// because of <paramref name="Reason"/>; <paramref name="DelayFromServer"/> when the server set the delay;
+/// <paramref name="Left"/> is what remains of the request's deadline.</summary>
+public sealed record LlmRetryNotice(int Retry, TimeSpan Delay, LlmErrorKind Reason, int? StatusCode, bool DelayFromServer, TimeSpan? Left = null);
+
+/// <summary>A request still waiting: for its response to begin (<paramref name="MidResponse"/> false; attempt
+/// <paramref name="Attempt"/> of <paramref name="Attempts"/>), or for the next bytes of a response that has begun.
+/// <paramref name="Waited"/> so far; <paramref name="Left"/> until it is given up.</summary>
+public sealed record LlmWaitNotice(bool MidResponse, TimeSpan Waited, TimeSpan Left, int Attempt = 1, int Attempts = 1);

@@ -78,6 +78,7 @@ internal static unsafe partial class LuaNative
     [LibraryImport(Library)] public static partial int lua_pcallk(nint L, int nargs, int nresults, int messageHandler, nint context, nint continuation);
     [LibraryImport(Library)] public static partial int luaL_loadbufferx(nint L, byte* buffer, nuint size, byte* name, byte* mode);
     [LibraryImport(Library)] public static partial byte* lua_setupvalue(nint L, int funcIndex, int n);
+    [LibraryImport(Library)] public static partial int lua_dump(nint L, nint writer, void* data, int strip);
 
     [LibraryImport(Library)] public static partial void lua_sethook(nint L, nint hook, int mask, int count);
     [LibraryImport(Library)] public static partial int lua_gethookcount(nint L);

@@ -48,7 +48,7 @@ internal sealed class LuaEntryFunction : PreparedFunction
 
     public override Task<FunctionResult> InvokeAsync(JsonNode arguments, long startedAt, CancellationToken cancellationToken)
     {
-        if (_pool is null || _pool.IsDisposed) _pool = _runtime.PoolFor(_function);
+        if (_pool is null || _pool.IsEvicted) _pool = _runtime.PoolFor(_function);
         return Task.FromResult(_runtime.Run(_pool, arguments, _runtime.Options.Limits, cancellationToken, startedAt));
     }
 }

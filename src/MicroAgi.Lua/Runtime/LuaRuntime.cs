@@ -14,13 +14,17 @@ namespace MicroAgi.Lua.Runtime;
 /// <summary>
 /// Runs Lua functions in the sandbox (docs/lua-sandbox.md). Compiled tools are cached by content —
 /// source, method, modules and name — so an entry that changed in any of them gets a new compiled
-/// tool, never a stale one. Thread-safe: calls in parallel use separate Lua states.
+/// tool, never a stale one. Two tiers: up to <see cref="LuaRuntimeOptions.MaxCompiledTools"/> tools keep
+/// their compiled chunk, and up to <see cref="LuaRuntimeOptions.MaxCachedTools"/> of them also keep
+/// prepared states; a call of a tool without one pays for a new state and loading the compiled chunk,
+/// never for compiling again. Thread-safe: calls in parallel use separate Lua states.
 /// </summary>
 /// <remarks>Lua runs synchronously on the calling thread; the returned tasks are already complete.</remarks>
 public sealed class LuaRuntime : IFunctionKind, IDisposable
 {
     private readonly ConcurrentDictionary<string, ToolPool> _pools = new(StringComparer.Ordinal);
     private readonly ConditionalWeakTable<LuaFunctionSource, string> _keys = new();
+    private readonly ResidentPools _resident;
     private readonly LuaServices _services;
     private bool _disposed;
 
@@ -29,7 +33,9 @@ public sealed class LuaRuntime : IFunctionKind, IDisposable
         Options = options ?? LuaRuntimeOptions.Default;
         Options.Limits.Validate();
         if (Options.MaxCachedTools < 1) throw new ArgumentException("MaxCachedTools must be at least 1", nameof(options));
+        if (Options.MaxCompiledTools < Options.MaxCachedTools) throw new ArgumentException("MaxCompiledTools must be at least MaxCachedTools", nameof(options));
         if (Options.MaxIdleStatesPerTool < 0) throw new ArgumentException("MaxIdleStatesPerTool must not be negative", nameof(options));
+        _resident = new ResidentPools(Options.MaxCachedTools);
         _ = new AddressPolicy(Options.Http); // reject a malformed allow-list now, not at the first request
         _services = new LuaServices(Options.Http);
     }
@@ -52,6 +58,9 @@ public sealed class LuaRuntime : IFunctionKind, IDisposable
     /// <summary>Compiled tools currently cached.</summary>
     public int CachedToolCount => _pools.Count;
 
+    /// <summary>Tools currently keeping prepared Lua states (at most <see cref="LuaRuntimeOptions.MaxCachedTools"/>).</summary>
+    public int ToolsWithStates => _resident.Count;
+
     /// <summary>
     /// The compile check of create_tool: the modules exist, the source compiles (errors carry the Lua
     /// line), and running the chunk returns a table exporting <see cref="LuaFunctionSource.Method"/>.
@@ -72,7 +81,7 @@ public sealed class LuaRuntime : IFunctionKind, IDisposable
         }
         finally
         {
-            pool.Return(sandbox);
+            Return(pool, sandbox);
         }
         return result.IsSuccess ? LuaCheckResult.Valid : LuaCheckResult.Invalid(result.Error!, function.Name);
     }
@@ -121,8 +130,13 @@ public sealed class LuaRuntime : IFunctionKind, IDisposable
         }
         finally
         {
-            pool.Return(sandbox);
+            Return(pool, sandbox);
         }
+    }
+
+    internal void Return(ToolPool pool, LuaSandbox sandbox)
+    {
+        if (pool.Return(sandbox)) _resident.Admit(pool);
     }
 
     internal static string? UnknownModules(LuaFunctionSource function)
@@ -137,16 +151,19 @@ public sealed class LuaRuntime : IFunctionKind, IDisposable
         var key = _keys.GetValue(function, KeyOf);
         if (_pools.TryGetValue(key, out var pool)) return pool;
         pool = _pools.GetOrAdd(key, _ => new ToolPool(function, _services, Options.MaxIdleStatesPerTool));
-        if (_pools.Count > Options.MaxCachedTools) EvictLeastRecentlyUsed();
+        if (_pools.Count > Options.MaxCompiledTools) EvictLeastRecentlyUsed();
         return pool;
     }
 
+    /// <summary>Drops whole tools (compiled chunk included). Linear in the cache size, but only when a tool is seen for the first time.</summary>
     private void EvictLeastRecentlyUsed()
     {
-        while (_pools.Count > Options.MaxCachedTools)
+        while (_pools.Count > Options.MaxCompiledTools)
         {
             var oldest = _pools.MinBy(p => p.Value.LastUsed);
-            if (_pools.TryRemove(oldest.Key, out var pool)) pool.Dispose();
+            if (!_pools.TryRemove(oldest.Key, out var pool)) continue;
+            _resident.Forget(pool);
+            pool.Evict();
         }
     }
 
@@ -161,7 +178,7 @@ public sealed class LuaRuntime : IFunctionKind, IDisposable
     {
         if (_disposed) return;
         _disposed = true;
-        foreach (var pool in _pools.Values) pool.Dispose();
+        foreach (var pool in _pools.Values) pool.Evict();
         _pools.Clear();
         _services.Dispose();
     }

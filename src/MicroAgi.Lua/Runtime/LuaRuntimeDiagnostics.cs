@@ -25,7 +25,7 @@ public static class LuaRuntimeDiagnostics
         }
         finally
         {
-            pool.Return(sandbox);
+            runtime.Return(pool, sandbox);
         }
     }
 }

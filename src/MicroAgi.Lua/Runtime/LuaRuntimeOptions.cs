@@ -13,8 +13,19 @@ public sealed record LuaRuntimeOptions
     /// <summary>What http_client may reach and how much it may read.</summary>
     public HttpClientOptions Http { get; init; } = HttpClientOptions.Default;
 
-    /// <summary>Distinct compiled tools kept ready; the least recently used beyond this are dropped. Default 256.</summary>
+    /// <summary>
+    /// Tools that keep prepared Lua states (about 50 KB of Lua heap each, per idle state). Beyond this,
+    /// states of tools not used recently are released; calling such a tool again costs a new state and
+    /// loading its compiled chunk. Default 256.
+    /// </summary>
     public int MaxCachedTools { get; init; } = 256;
+
+    /// <summary>
+    /// Tools whose compiled chunk is kept (a few KB each), so a call never compiles a source twice while
+    /// fewer tools than this are in use; the least recently used beyond this are dropped. At least
+    /// <see cref="MaxCachedTools"/>. Default 4096.
+    /// </summary>
+    public int MaxCompiledTools { get; init; } = 4096;
 
     /// <summary>Idle prepared Lua states kept per tool (calls in parallel beyond this create and then drop extra states). Default 4.</summary>
     public int MaxIdleStatesPerTool { get; init; } = 4;

@@ -23,7 +23,8 @@ internal sealed unsafe class LuaSandbox : IDisposable
     private const long ShapeArray = 1;
     private const long ShapeObject = 2;
 
-    private static readonly Lazy<byte[]> PreludeSource = new(LoadPrelude);
+    /// <summary>The prelude compiled once per process: every new state loads these bytes instead of parsing the source.</summary>
+    private static readonly Lazy<byte[]> PreludeChunk = new(CompilePrelude);
 
     private readonly SandboxControl* _control;
     private GCHandle _handle;
@@ -105,14 +106,8 @@ internal sealed unsafe class LuaSandbox : IDisposable
         OpenLibrary(functions.OpenCoroutine, "coroutine");
         OpenLibrary(functions.OpenOs, "os");
 
-        var prelude = PreludeSource.Value;
-        fixed (byte* source = prelude)
-        fixed (byte* name = "=sandbox\0"u8)
-        fixed (byte* mode = "t\0"u8)
-        {
-            if (LuaNative.luaL_loadbufferx(L, source, (nuint)prelude.Length, name, mode) != LuaNative.LUA_OK)
-                throw new InvalidOperationException("the sandbox prelude does not compile: " + LuaStack.Describe(L, -1));
-        }
+        if (LuaChunk.Load(L, PreludeChunk.Value, "=sandbox", binary: true) != LuaNative.LUA_OK)
+            throw new InvalidOperationException("the compiled sandbox prelude does not load: " + LuaStack.Describe(L, -1));
         PushPrimitives();
         LuaNative.lua_createtable(L, 0, 16);
         foreach (var module in modules)
@@ -164,38 +159,49 @@ internal sealed unsafe class LuaSandbox : IDisposable
         }
     }
 
-    private static byte[] LoadPrelude()
+    private static byte[] CompilePrelude()
     {
         using var stream = typeof(LuaSandbox).Assembly.GetManifestResourceStream("MicroAgi.Lua.Prelude.lua")
             ?? throw new InvalidOperationException("the sandbox prelude resource is missing from the assembly");
         using var memory = new MemoryStream();
         stream.CopyTo(memory);
-        return memory.ToArray();
+        // A bare state (no limits: the control block is never enforcing) that only compiles.
+        var control = (SandboxControl*)NativeMemory.AllocZeroed((nuint)sizeof(SandboxControl));
+        var L = LuaNative.lua_newstate(SandboxAllocator.Pointer, control);
+        try
+        {
+            if (L == 0) throw new OutOfMemoryException("could not create a Lua state");
+            if (LuaChunk.Load(L, memory.GetBuffer().AsSpan(0, (int)memory.Length), "=sandbox", binary: false) != LuaNative.LUA_OK)
+                throw new InvalidOperationException("the sandbox prelude does not compile: " + LuaStack.Describe(L, -1));
+            return LuaChunk.Dump(L);
+        }
+        finally
+        {
+            if (L != 0) LuaNative.lua_close(L);
+            NativeMemory.Free(control);
+        }
     }
 
     // ------------------------------------------------------------------ loading
 
     /// <summary>Compiles the tool's source (text only: binary chunks are refused). Returns the Lua error message, or null when it compiled.</summary>
-    public string? Load(string source, string chunkName, LuaLimits limits)
+    public string? Load(string source, string chunkName, LuaLimits limits) => Load(LuaStack.Encode(source), chunkName, binary: false, limits);
+
+    /// <summary>Loads a chunk that <see cref="DumpChunk"/> made from source this host compiled — never bytes from anyone else.</summary>
+    public string? LoadCompiled(byte[] chunk, string chunkName, LuaLimits limits) => Load(chunk, chunkName, binary: true, limits);
+
+    private string? Load(byte[] chunk, string chunkName, bool binary, LuaLimits limits)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var L = State;
-        var bytes = LuaStack.Encode(source);
-        var name = LuaStack.Encode("=" + chunkName + "\0");
         Begin(limits, CancellationToken.None);
         try
         {
-            int status;
-            fixed (byte* text = bytes)
-            fixed (byte* namePointer = name)
-            fixed (byte* mode = "t\0"u8)
-            {
-                status = LuaNative.luaL_loadbufferx(L, text, (nuint)bytes.Length, namePointer, mode);
-            }
+            var status = LuaChunk.Load(L, chunk, "=" + chunkName, binary);
             if (status != LuaNative.LUA_OK)
             {
                 if (_control->Fatal == (int)LimitKind.Memory || status == LuaNative.LUA_ERRMEM)
-                    return $"not enough memory to compile the source (memory limit {limits.MemoryBytes} bytes)";
+                    return $"not enough memory to {(binary ? "load the compiled" : "compile the")} source (memory limit {limits.MemoryBytes} bytes)";
                 return LuaStack.Describe(L, -1);
             }
             _chunk = LuaNative.luaL_ref(L, LuaNative.LUA_REGISTRYINDEX);
@@ -204,6 +210,23 @@ internal sealed unsafe class LuaSandbox : IDisposable
         finally
         {
             End();
+        }
+    }
+
+    /// <summary>The loaded tool chunk as bytes, for other states of the same tool to load without compiling.</summary>
+    public byte[] DumpChunk()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_chunk == NoReference) throw new InvalidOperationException("no source loaded");
+        var L = State;
+        LuaNative.lua_rawgeti(L, LuaNative.LUA_REGISTRYINDEX, _chunk);
+        try
+        {
+            return LuaChunk.Dump(L);
+        }
+        finally
+        {
+            LuaNative.lua_settop(L, 0);
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using MicroAgi.Agents.Tools;
 
 namespace MicroAgi.Agents.Tests.Tools;
 
@@ -48,7 +49,50 @@ public sealed class RegistryToolsTests : InMemoryToolTests
         Assert.Equal(2, result.Value!["entries"]!.AsArray().Count);
         var total = (int)result.Value["total"]!;
         Assert.True(total > 2);
-        Assert.Equal($"{total - 2} more entries; narrow the filters or raise 'limit' (at most 500)", (string?)result.Value["note"]);
+        Assert.Equal(2, (int)result.Value["next_offset"]!);
+        Assert.Equal($"{total - 2} more entries; call again with \"offset\": 2, or narrow the filters", (string?)result.Value["note"]);
+    }
+
+    [Fact]
+    public async Task Registry_list_pages_reach_every_entry_of_a_large_registry_each_under_the_cap()
+    {
+        var longText = new string('d', 5000);
+        var changes = new Registry.ChangeSet();
+        for (var i = 0; i < 1200; i++)
+        {
+            changes.Create(Registry.Entry.Create(new Registry.EntryId("bulk", $"tool_{i:D4}"), "function.native",
+                new JsonObject { ["type"] = "tool", ["title"] = longText, ["llm_description"] = longText }));
+        }
+        await Host.Registry.ApplyAsync(changes);
+
+        var seen = new List<string>();
+        int? offset = 0;
+        var pages = 0;
+        while (offset is { } start)
+        {
+            var result = await Host.CallAsync("app.tools:registry_list", $$"""{"namespace": "bulk", "limit": 500, "offset": {{start}}}""");
+            Assert.True(result.IsSuccess, result.ToString());
+            Assert.True(result.ValueJson.Length <= DocSearchTool.MaxChars, $"a page of {result.ValueJson.Length} characters");
+            Assert.Equal(1200, (int)result.Value!["total"]!);
+            Assert.Equal(start, (int)result.Value["offset"]!);
+            var entries = result.Value["entries"]!.AsArray();
+            Assert.All(entries, e => Assert.True(((string)e!["description"]!).Length <= RegistryListTool.MaxDescriptionChars));
+            seen.AddRange(entries.Select(e => (string)e!["id"]!));
+            offset = (int?)result.Value["next_offset"];
+            pages++;
+        }
+
+        Assert.Equal(Enumerable.Range(0, 1200).Select(i => $"bulk:tool_{i:D4}"), seen);
+        Assert.True(pages > 3, $"{pages} pages");
+    }
+
+    [Fact]
+    public async Task Registry_list_past_the_end_says_how_many_entries_match()
+    {
+        var result = await Host.CallAsync("app.tools:registry_list", """{"namespace": "nowhere", "offset": 1}""");
+
+        Assert.False(result.IsSuccess);
+        Assert.Equal("offset 1 is past the end: 0 entries match; start from 0", result.Error);
     }
 
     [Theory]
@@ -64,7 +108,7 @@ public sealed class RegistryToolsTests : InMemoryToolTests
     {
         var result = await Host.CallAsync("app.tools:registry_list", """{"namespace": "nowhere"}""");
 
-        Assert.Equal("""{"count":0,"total":0,"entries":[]}""", result.Value!.ToJsonString());
+        Assert.Equal("""{"count":0,"total":0,"offset":0,"entries":[]}""", result.Value!.ToJsonString());
     }
 
     [Fact]

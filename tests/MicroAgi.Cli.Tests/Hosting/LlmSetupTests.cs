@@ -143,11 +143,24 @@ public class LlmSetupTests
         Assert.Equal(TimeSpan.FromSeconds(0.5), local.Retry.BaseDelay);
         Assert.Equal(RetrySettings.Default.MaxDelay, local.Retry.MaxDelay);
         Assert.Equal(TimeSpan.FromSeconds(600), local.RequestTimeout);
+        // No deadline set: the one long attempt still fits it.
+        Assert.Equal(TimeSpan.FromSeconds(600), local.RequestDeadline);
         Assert.Equal(TimeSpan.FromSeconds(15), local.IdleTimeout);
 
         var anthropic = providers.Single(p => p.Kind == ProviderKind.Anthropic);
         Assert.Equal(5, anthropic.Retry.MaxRetries);
         Assert.Equal(TimeSpan.FromSeconds(30), anthropic.RequestTimeout);
+        Assert.Equal(new ProviderSettings { Kind = ProviderKind.Anthropic }.RequestDeadline, anthropic.RequestDeadline);
+    }
+
+    [Fact]
+    public void The_deadline_and_the_wait_notices_are_configured_under_timeouts()
+    {
+        var provider = Assert.Single(Providers(
+            "timeouts: {request_seconds: 40, deadline_seconds: 90, notice_seconds: 5}", new() { ["OPENAI_API_KEY"] = "sk-test" }));
+
+        Assert.Equal(TimeSpan.FromSeconds(90), provider.RequestDeadline);
+        Assert.Equal(TimeSpan.FromSeconds(5), provider.WaitNoticeInterval);
     }
 
     [Fact]
@@ -159,5 +172,6 @@ public class LlmSetupTests
         Assert.Equal(RetrySettings.Default, provider.Retry);
         Assert.Equal(defaults.RequestTimeout, provider.RequestTimeout);
         Assert.Equal(defaults.IdleTimeout, provider.IdleTimeout);
+        Assert.Equal(defaults.RequestDeadline, provider.RequestDeadline);
     }
 }

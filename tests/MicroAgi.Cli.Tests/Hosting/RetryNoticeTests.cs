@@ -25,7 +25,8 @@ public class RetryNoticeTests
 
         Assert.Equal("after the wait", response.Text);
         var notice = Assert.Single(heard);
-        Assert.Equal("rate limited (429), retrying in 0.1 s (attempt 2 of 3)", notice.Describe());
+        Assert.StartsWith("rate limited (429), retrying in 0.1 s (attempt 2 of 3, ", notice.Describe(), StringComparison.Ordinal);
+        Assert.EndsWith(" s left)", notice.Describe(), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -38,6 +39,25 @@ public class RetryNoticeTests
         LlmErrorKind reason, int? status, int delayMs, int retry, int maxRetries, string expected)
     {
         var notice = new RetryNotice(new LlmRetryNotice(retry, TimeSpan.FromMilliseconds(delayMs), reason, status, DelayFromServer: false), maxRetries);
+
+        Assert.Equal(expected, notice.Describe());
+    }
+
+    [Fact]
+    public void A_notice_says_what_is_left_of_the_deadline()
+    {
+        var notice = new RetryNotice(new LlmRetryNotice(1, TimeSpan.FromSeconds(2), LlmErrorKind.Timeout, null, DelayFromServer: false, Left: TimeSpan.FromSeconds(44.6)), 3);
+
+        Assert.Equal("no answer in time, retrying in 2 s (attempt 2 of 4, 45 s left)", notice.Describe());
+    }
+
+    [Theory]
+    [InlineData(false, 10_000, 170_000, 1, 4, "waiting for the model… 10 s so far (attempt 1 of 4, 170 s left)")]
+    [InlineData(false, 2_500, 700, 2, 2, "waiting for the model… 2.5 s so far (attempt 2 of 2, 0.7 s left)")]
+    [InlineData(true, 20_000, 40_000, 1, 1, "the model has sent nothing for 20 s… (giving up in 40 s)")]
+    public void A_wait_reads_as_one_line_with_the_time_left(bool midResponse, int waitedMs, int leftMs, int attempt, int attempts, string expected)
+    {
+        var notice = new WaitNotice(new LlmWaitNotice(midResponse, TimeSpan.FromMilliseconds(waitedMs), TimeSpan.FromMilliseconds(leftMs), attempt, attempts));
 
         Assert.Equal(expected, notice.Describe());
     }
