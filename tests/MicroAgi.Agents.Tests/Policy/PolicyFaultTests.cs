@@ -129,7 +129,7 @@ public sealed class PolicyFaultTests
         var result = Filter(Rules(allow: []));
 
         Assert.Empty(result.Allowed);
-        Assert.All(result.Removed, r => Assert.Equal("the allow list is empty (test)", r.Reason));
+        Assert.All(result.Removed, r => Assert.Equal("the allow list is empty (test allow)", r.Reason));
     }
 
     [Theory]
@@ -200,7 +200,7 @@ public sealed class PolicyFaultTests
     {
         var result = Filter(Rules(deny: ["bash"]));
 
-        Assert.Equal("the tool 'exec' is not available in this session: the tool policy removed it (denied by 'bash' (test)); use one of the tools you are offered", result.Refusal("exec"));
+        Assert.Equal("the tool 'exec' is not available in this session: the tool policy removed it (denied by 'bash' (test deny)); use one of the tools you are offered", result.Refusal("exec"));
         Assert.Null(result.Refusal("read"));
     }
 }
