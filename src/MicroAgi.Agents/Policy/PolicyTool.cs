@@ -1,5 +1,5 @@
 using System.Text.Json;
-using MicroAgi.Agents.Runtime;
+using MicroAgi.Functions.Tools;
 using MicroAgi.Registry;
 
 namespace MicroAgi.Agents.Policy;
@@ -19,7 +19,7 @@ public sealed record PolicyTool(EntryId Id, string Name, IReadOnlyList<string> A
         var aliases = entry.Meta.TryGetProperty("aliases", out var list) && list.ValueKind == JsonValueKind.Array
             ? list.EnumerateArray().Where(a => a.ValueKind == JsonValueKind.String).Select(a => a.GetString()!).ToList()
             : [];
-        return new PolicyTool(entry.Id, ToolResolver.Bind(entry).LlmName, aliases);
+        return new PolicyTool(entry.Id, ToolEntry.LlmNameOf(entry), aliases);
     }
 
     /// <summary>Whether the tool answers to <paramref name="name"/> (its name or an alias, in any letter case).</summary>

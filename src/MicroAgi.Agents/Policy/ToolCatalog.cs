@@ -1,3 +1,4 @@
+using MicroAgi.Functions.Tools;
 using MicroAgi.Registry;
 
 namespace MicroAgi.Agents.Policy;
@@ -30,7 +31,7 @@ public sealed class ToolCatalog
     public static ToolCatalog FromRegistry(RegistrySnapshot registry, IEnumerable<PolicyTool>? extraTools = null)
     {
         ArgumentNullException.ThrowIfNull(registry);
-        var tools = registry.Find(EntryQuery.ByMeta("type", "tool")).Select(PolicyTool.FromEntry);
+        var tools = registry.Find(ToolEntry.Query()).Select(PolicyTool.FromEntry);
         var groups = new List<ToolGroup>();
         var problems = new List<string>();
         foreach (var entry in registry.Find(EntryQuery.ByKind(ToolGroup.Kind)).OrderBy(e => e.Id.ToString(), StringComparer.Ordinal))

@@ -39,7 +39,7 @@ internal static class ToolPolicyCommands
             var compiled = ToolPolicySetup.Compile(policy, catalog);
             foreach (var problem in compiled.Problems) cli.RawErr.WriteLine("warning: " + problem);
 
-            var (tools, unresolved) = ToolResolver.Resolve(snapshot, definition.Tools);
+            var (tools, unresolved) = ToolResolver.ResolveEntries(snapshot, definition.Tools);
             var selfOff = !settings.Tools.SelfEvolution;
             var offered = tools.Where(t => !(selfOff && t.Id == AgentSettings.SelfToolId)).Select(t => catalog.Tools.First(c => c.Id == t.Id)).ToList();
             var (providerName, why) = result.GetValue(provider) is { } given
