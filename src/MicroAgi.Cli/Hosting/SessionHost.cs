@@ -50,6 +50,9 @@ internal sealed class SessionHost : IAsyncDisposable
     /// <summary>Why commands run unconfined (no usable bubblewrap), for a warning at start; null when they are sandboxed.</summary>
     public string? SandboxWarning => _tools.Machine?.Shell.Sandbox.Warning;
 
+    /// <summary>Names in the profile's tool policy that match no tool or group (a typo), for a warning at start.</summary>
+    public IReadOnlyList<string> ToolPolicyProblems { get; private init; } = [];
+
     /// <summary>Tools the resumed conversation had loaded that the agent may no longer load, and why.</summary>
     public IReadOnlyList<string> RefusedTools { get; private init; } = [];
 
@@ -104,11 +107,15 @@ internal sealed class SessionHost : IAsyncDisposable
                 CompressionTargetCharacters = config.Loop.CompressionTargetChars ?? 4000,
                 ToolTimeout = TimeSpan.FromSeconds(config.Tools.TimeoutSeconds ?? 60),
             };
+            // The command line's rules come after the profile's: each can only narrow what the ones before allow.
+            var toolPolicy = run.ToolRules.Aggregate(Agents.Policy.ToolPolicy.Open, (policy, rules) => policy.Narrowed(rules));
+            var policyProblems = ToolPolicySetup.Compile(toolPolicy, Agents.Policy.ToolCatalog.FromRegistry(registry.Snapshot())).Problems;
+            settings = settings with { ToolPolicy = toolPolicy };
             // self is granted through app.tools:* like the others, and offered only when the user turned it on.
             if (config.Tools.SelfEvolution) settings = settings with { DisabledTools = new HashSet<EntryId>() };
             var costs = new CostTracker();
             var pool = clients;
-            var services = new AgentServices(registry, tools.Functions, pool.For, costs, settings);
+            var services = new AgentServices(registry, tools.Functions, pool.For, costs, settings) { ProviderOf = pool.ProviderOf };
 
             var sessions = Path.Combine(host.StateDirectory, "sessions");
             IReadOnlyList<ChatMessage> history = [];
@@ -123,7 +130,7 @@ internal sealed class SessionHost : IAsyncDisposable
             machine.Subagents.Attach(services, session.Context);
             var selfAudit = new SelfAuditLog(transcript);
             if (config.Tools.SelfEvolution) SelfSetup.Attach(session, services, tools, host, transcript, selfAudit, providers);
-            return new SessionHost(registry, tools, clients, transcript, session, costs, retries, selfAudit, logging, telemetry) { RefusedTools = refusedTools };
+            return new SessionHost(registry, tools, clients, transcript, session, costs, retries, selfAudit, logging, telemetry) { RefusedTools = refusedTools, ToolPolicyProblems = policyProblems };
         }
         catch
         {
@@ -159,6 +166,9 @@ internal sealed record RunSettings(string? Agent, string? Model, string? BaseUrl
 {
     /// <summary>--approval: ask, auto-edit or full-auto (else the configuration's, else ask).</summary>
     public string? Approval { get; init; }
+
+    /// <summary>--tools-allow and --tools-deny: global rule sets that narrow the profile's tool policy.</summary>
+    public IReadOnlyList<Agents.Policy.ToolRules> ToolRules { get; init; } = [];
 
     /// <summary>Who is asked before a change; null where nobody can be (then ask refuses).</summary>
     public Agents.Approval.IApprovalPrompt? ApprovalPrompt { get; init; }
