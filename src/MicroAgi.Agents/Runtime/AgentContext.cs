@@ -70,6 +70,7 @@ public sealed class AgentContext(AgentServices services, EntryId agentId)
         var model = services.Models().Resolve(ModelName(definition));
         definition = definition with
         {
+            Prompt = services.PromptContext() is { Length: > 0 } context ? definition.Prompt.TrimEnd() + "\n\n" + context : definition.Prompt,
             Temperature = Tuning.Temperature ?? definition.Temperature,
             ThinkingEffort = Tuning.ThinkingEffort ?? definition.ThinkingEffort,
         };

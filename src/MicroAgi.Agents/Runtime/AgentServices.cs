@@ -62,6 +62,12 @@ public sealed class AgentServices(
     /// </summary>
     public Func<ModelDefinition, string?> ProviderOf { get; init; } = _ => null;
 
+    /// <summary>
+    /// Text added to the agent's system prompt, read at every load of the agent: the profile's files and memory
+    /// (<see cref="Profiles.ProfilePrompt"/>); null for none.
+    /// </summary>
+    public Func<string?> PromptContext { get; init; } = () => null;
+
     /// <summary>The chat client for a model; the caller owns caching and disposal.</summary>
     public IChatClient ChatClientFor(ModelDefinition model) => chatClientFor(model);
 

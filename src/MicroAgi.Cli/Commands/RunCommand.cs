@@ -34,6 +34,7 @@ internal static class RunCommand
             result.GetValue(options.Verbose))
         {
             Approval = result.GetValue(options.Approval),
+            Profile = result.GetValue(options.Profile),
             ToolRules = ToolPolicySetup.Narrowed(Agents.Policy.ToolPolicy.Open, result, options.ToolsAllow, options.ToolsDeny).Global,
         };
         return RunAsync(cli, cli.Options.Read(result), settings, result.GetValue(options.Prompt), cancellationToken);

@@ -13,6 +13,11 @@ internal sealed class RunOptions
     {
         Description = "What may change the machine without asking: ask (default in the REPL), auto-edit (file changes) or full-auto; -p never asks, so it refuses changes unless a mode allows them",
     };
+    public Option<string?> Profile { get; } = new("--profile")
+    {
+        Description = "Run with this profile (<state dir>/profiles/<id>: tool policy, model, prompt files, memory); default: the default profile",
+    };
+
     public Option<string[]> ToolsAllow { get; } = ToolPolicySetup.NamesOption("--tools-allow",
         "Offer only these tools (names, aliases, web_*, group:fs; comma-separated or repeated); narrows the profile's policy, never widens it");
 
@@ -51,6 +56,7 @@ internal sealed class RunOptions
         command.Add(BaseUrl);
         command.Add(NoStream);
         command.Add(Approval);
+        command.Add(Profile);
         command.Add(ToolsAllow);
         command.Add(ToolsDeny);
         command.Add(Config);
