@@ -2,21 +2,21 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MicroAgi.Functions;
-using MicroAgi.Registry;
+using MicroAgi.Functions.Tools;
 using ModelContextProtocol.Protocol;
 
 namespace MicroAgi.Mcp.Serving;
 
 /// <summary>
-/// Runs an MCP <c>tools/call</c> through the same function caller as the agent loop — schema check,
+/// Runs an MCP <c>tools/call</c> through the same registry function and caller as the agent loop — schema check,
 /// Lua sandbox limits, the approval gate of the machine tools — bounded by the tool timeout. Every
 /// failure becomes a result with <c>isError</c> set, which the client's model can read.
 /// </summary>
-public sealed class McpToolInvoker(IFunctionCaller functions, TimeSpan timeout)
+public sealed class McpToolInvoker(TimeSpan timeout)
 {
     public TimeSpan Timeout { get; } = timeout;
 
-    public async Task<CallToolResult> CallAsync(EntryId tool, IDictionary<string, JsonElement>? arguments, CancellationToken cancellationToken)
+    public async Task<CallToolResult> CallAsync(RegistryToolFunction tool, IDictionary<string, JsonElement>? arguments, CancellationToken cancellationToken)
     {
         var input = new JsonObject();
         foreach (var (name, value) in arguments ?? new Dictionary<string, JsonElement>())
@@ -29,7 +29,7 @@ public sealed class McpToolInvoker(IFunctionCaller functions, TimeSpan timeout)
         FunctionResult result;
         try
         {
-            result = await functions.CallAsync(tool, input, deadline.Token).ConfigureAwait(false);
+            result = await tool.CallAsync(input, deadline.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

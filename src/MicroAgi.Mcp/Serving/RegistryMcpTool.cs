@@ -1,4 +1,4 @@
-using MicroAgi.Agents.Runtime;
+using MicroAgi.Functions.Tools;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
@@ -6,23 +6,24 @@ namespace MicroAgi.Mcp.Serving;
 
 /// <summary>
 /// One registry tool as an MCP tool: the name, description and input schema the agent loop offers its
-/// model (one reader: <see cref="ToolResolver.Bind"/>), called by entry id so the entry's newest
-/// version runs.
+/// model (one reader: <see cref="ToolEntry"/>), called by entry id so the entry's newest version runs.
+/// Not the SDK's AIFunction wrapper: a failure must reach the client as <c>isError</c>, and the call
+/// needs the tool timeout.
 /// </summary>
 public sealed class RegistryMcpTool : McpServerTool
 {
     private readonly McpToolInvoker _invoker;
 
-    public RegistryMcpTool(ToolBinding binding, McpToolInvoker invoker)
+    public RegistryMcpTool(RegistryToolFunction function, McpToolInvoker invoker)
     {
-        ArgumentNullException.ThrowIfNull(binding);
+        ArgumentNullException.ThrowIfNull(function);
         ArgumentNullException.ThrowIfNull(invoker);
-        Binding = binding;
+        Function = function;
         _invoker = invoker;
-        ProtocolTool = new Tool { Name = binding.LlmName, Description = binding.Description, InputSchema = binding.Schema };
+        ProtocolTool = new Tool { Name = function.Name, Description = function.Description, InputSchema = function.JsonSchema };
     }
 
-    public ToolBinding Binding { get; }
+    public RegistryToolFunction Function { get; }
 
     public override Tool ProtocolTool { get; }
 
@@ -31,11 +32,11 @@ public sealed class RegistryMcpTool : McpServerTool
     public override async ValueTask<CallToolResult> InvokeAsync(RequestContext<CallToolRequestParams> request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return await _invoker.CallAsync(Binding.Id, request.Params?.Arguments, cancellationToken).ConfigureAwait(false);
+        return await _invoker.CallAsync(Function, request.Params?.Arguments, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Whether the client would see a difference (a new version with the same name, text and schema is not one).</summary>
-    public bool LooksLike(ToolBinding other) =>
-        other.Id == Binding.Id && other.LlmName == Binding.LlmName && other.Description == Binding.Description
-        && other.Schema.GetRawText() == Binding.Schema.GetRawText();
+    public bool LooksLike(RegistryToolFunction other) =>
+        other.Tool.Id == Function.Tool.Id && other.Name == Function.Name && other.Description == Function.Description
+        && other.JsonSchema.GetRawText() == Function.JsonSchema.GetRawText();
 }

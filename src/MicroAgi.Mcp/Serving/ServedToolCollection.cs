@@ -1,5 +1,7 @@
 using MicroAgi.Agents.Definitions;
 using MicroAgi.Agents.Runtime;
+using MicroAgi.Functions;
+using MicroAgi.Functions.Tools;
 using MicroAgi.Registry;
 using ModelContextProtocol.Server;
 
@@ -16,22 +18,25 @@ public sealed class ServedToolCollection : IDisposable
     private readonly IRegistry _registry;
     private readonly EntryId _agent;
     private readonly McpToolInvoker _invoker;
+    private readonly IFunctionCaller _caller;
     private readonly Action<string> _warn;
     private readonly Lock _gate = new();
     private IReadOnlyList<string> _lastProblems = [];
 
     /// <param name="warn">Where a tool that cannot be served, or an agent definition that cannot be read, is reported.</param>
-    public ServedToolCollection(IRegistry registry, EntryId agent, McpToolInvoker invoker, Action<string> warn)
+    public ServedToolCollection(IRegistry registry, EntryId agent, IFunctionCaller caller, McpToolInvoker invoker, Action<string> warn)
     {
         ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(invoker);
         ArgumentNullException.ThrowIfNull(warn);
         _registry = registry;
         _agent = agent;
         _invoker = invoker;
+        _caller = caller;
         _warn = warn;
         // The first read fails loudly: a server with a missing agent should not start.
-        var (tools, problems) = ServedTools.Resolve(registry.Snapshot(), agent);
+        var (tools, problems) = ServedTools.Resolve(registry.Snapshot(), agent, caller);
         Apply(tools, problems);
         _registry.Changed += OnRegistryChanged;
     }
@@ -45,7 +50,7 @@ public sealed class ServedToolCollection : IDisposable
     {
         try
         {
-            var (tools, problems) = ServedTools.Resolve(_registry.Snapshot(), _agent);
+            var (tools, problems) = ServedTools.Resolve(_registry.Snapshot(), _agent, _caller);
             Apply(tools, problems);
         }
         catch (AgentDefinitionException ex)
@@ -55,18 +60,18 @@ public sealed class ServedToolCollection : IDisposable
         }
     }
 
-    private void Apply(IReadOnlyList<ToolBinding> bindings, IReadOnlyList<ToolResolver.Problem> problems)
+    private void Apply(IReadOnlyList<RegistryToolFunction> bindings, IReadOnlyList<ToolResolver.Problem> problems)
     {
         bool changed;
         lock (_gate)
         {
             ReportNew(problems);
-            var wanted = bindings.ToDictionary(b => b.LlmName, StringComparer.Ordinal);
+            var wanted = bindings.ToDictionary(b => b.Name, StringComparer.Ordinal);
             var stale = Tools.OfType<RegistryMcpTool>()
                 .Where(tool => !wanted.TryGetValue(tool.ProtocolTool.Name, out var binding) || !tool.LooksLike(binding))
                 .ToList();
             var current = Tools.PrimitiveNames.Except(stale.Select(t => t.ProtocolTool.Name)).ToHashSet(StringComparer.Ordinal);
-            var added = bindings.Where(b => !current.Contains(b.LlmName)).ToList();
+            var added = bindings.Where(b => !current.Contains(b.Name)).ToList();
             changed = stale.Count > 0 || added.Count > 0;
             if (!changed) return;
             // One notification for the whole change, however many tools it touched.

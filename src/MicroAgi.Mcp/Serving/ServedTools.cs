@@ -1,5 +1,7 @@
 using MicroAgi.Agents.Definitions;
 using MicroAgi.Agents.Runtime;
+using MicroAgi.Functions;
+using MicroAgi.Functions.Tools;
 using MicroAgi.Registry;
 
 namespace MicroAgi.Mcp.Serving;
@@ -25,18 +27,18 @@ public static class ServedTools
 
     /// <summary>The served tools as the registry holds them now, and the tools that cannot be served and why.</summary>
     /// <exception cref="AgentDefinitionException">The agent is missing or its definition is invalid.</exception>
-    public static (IReadOnlyList<ToolBinding> Tools, IReadOnlyList<ToolResolver.Problem> Problems) Resolve(RegistrySnapshot snapshot, EntryId agent)
+    public static (IReadOnlyList<RegistryToolFunction> Tools, IReadOnlyList<ToolResolver.Problem> Problems) Resolve(RegistrySnapshot snapshot, EntryId agent, IFunctionCaller caller)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         var entry = snapshot.Get(agent)
             ?? throw new AgentDefinitionException(agent, "not found in the registry (see 'microagi registry list --type agent.gen1'); pass --agent with an agent id");
         var definition = AgentDefinition.FromEntry(entry);
         var grant = ToolLoadGrant.Of(definition);
-        var loadable = snapshot.Find(EntryQuery.ByMeta("type", "tool"))
+        var loadable = snapshot.Find(ToolEntry.Query())
             .Where(tool => grant.Allows(tool.Id))
             .OrderBy(tool => tool.Id.ToString(), StringComparer.Ordinal)
             .Select(tool => tool.Id.ToString());
-        var (tools, problems) = ToolResolver.Resolve(snapshot, definition.Tools.Concat(loadable));
-        return (tools.Where(tool => !SessionOnly.Contains(tool.Id)).ToList(), problems);
+        var (tools, problems) = ToolResolver.Resolve(snapshot, definition.Tools.Concat(loadable), caller);
+        return (tools.Where(tool => !SessionOnly.Contains(tool.Tool.Id)).ToList(), problems);
     }
 }

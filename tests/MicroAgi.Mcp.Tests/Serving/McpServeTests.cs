@@ -200,7 +200,7 @@ public sealed class McpServeTests
     {
         using var registry = new DisposableRegistry();
         var error = Assert.Throws<Agents.Definitions.AgentDefinitionException>(
-            () => ServedTools.Resolve(registry.Registry.Snapshot(), new Registry.EntryId("app", "nobody")));
+            () => ServedTools.Resolve(registry.Registry.Snapshot(), new Registry.EntryId("app", "nobody"), new Functions.FunctionCaller(registry.Registry)));
         Assert.Contains("--agent", error.Message, StringComparison.Ordinal);
     }
 
