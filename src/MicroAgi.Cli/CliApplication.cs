@@ -91,6 +91,7 @@ internal static class CliApplication
         root.Add(ToolsCommands.Create(cli));
         root.Add(SelfCommands.Create(cli));
         root.Add(ProfileCommands.Create(cli));
+        root.Add(McpCommands.Create(cli));
         return root;
     }
 
