@@ -6,6 +6,7 @@ using MicroAgi.Agents.Sessions;
 using MicroAgi.Llm.Models;
 using MicroAgi.Llm.Providers;
 using MicroAgi.Llm.Usage;
+using MicroAgi.Mcp.Client;
 using MicroAgi.Lua.Modules;
 using MicroAgi.Registry;
 
@@ -19,6 +20,7 @@ namespace MicroAgi.Cli.Hosting;
 internal sealed class SessionHost : IAsyncDisposable
 {
     private readonly EntryRegistry _registry;
+    private readonly McpAgentTools _mcp;
     private readonly ToolHost _tools;
     private readonly ChatClientPool _clients;
     private readonly JsonlTranscript _transcript;
@@ -27,7 +29,7 @@ internal sealed class SessionHost : IAsyncDisposable
     private readonly CancellationTokenSource _stopFollowing = new();
     private readonly Task _following;
 
-    private SessionHost(EntryRegistry registry, ToolHost tools, ChatClientPool clients, JsonlTranscript transcript, AgentSession session, CostTracker costs, RetryNotices retries,
+    private SessionHost(EntryRegistry registry, McpAgentTools mcp, ToolHost tools, ChatClientPool clients, JsonlTranscript transcript, AgentSession session, CostTracker costs, RetryNotices retries,
         SelfAuditLog selfAudit, ILoggerFactory logging, SessionTelemetry telemetry)
     {
         SelfAudit = selfAudit;
@@ -35,6 +37,7 @@ internal sealed class SessionHost : IAsyncDisposable
         _telemetry = telemetry;
         Retries = retries;
         _registry = registry;
+        _mcp = mcp;
         _tools = tools;
         _clients = clients;
         _transcript = transcript;
@@ -70,6 +73,9 @@ internal sealed class SessionHost : IAsyncDisposable
     /// <summary>Why commands run unconfined (no usable bubblewrap), for a warning at start; null when they are sandboxed.</summary>
     public string? SandboxWarning => _tools.Machine?.Shell.Sandbox.Warning;
 
+    /// <summary>Names in the profile's tool policy that match no tool or group (a typo), for a warning at start.</summary>
+    public IReadOnlyList<string> ToolPolicyProblems { get; private init; } = [];
+
     /// <summary>Tools the resumed conversation had loaded that the agent may no longer load, and why.</summary>
     public IReadOnlyList<string> RefusedTools { get; private init; } = [];
 
@@ -83,8 +89,10 @@ internal sealed class SessionHost : IAsyncDisposable
     public static async Task<SessionHost> StartAsync(HostSettings host, RunSettings run, TextWriter stderr, CancellationToken cancellationToken)
     {
         var config = MicroAgiConfig.For(host, run.ConfigFile);
+        var profile = ProfileSetup.Open(host, run.Profile);
+        ProfileSetup.Apply(profile, config);
         var retries = new RetryNotices();
-        var providers = LlmSetup.Providers(config, run.BaseUrl, Environment.GetEnvironmentVariable, retries);
+        var providers = ProfileSetup.Providers(profile, LlmSetup.Providers(config, run.BaseUrl, Environment.GetEnvironmentVariable, retries));
 
         var logging = SessionLogging.Create(run.Verbose, Environment.GetEnvironmentVariable(SessionLogging.LevelVariable), host.StateDirectory, stderr);
         var telemetry = SessionTelemetry.FromEnvironment(Environment.GetEnvironmentVariable);
@@ -99,18 +107,21 @@ internal sealed class SessionHost : IAsyncDisposable
             logging.Dispose();
             throw;
         }
+        // The agent reads the registry with the tools of the MCP servers it grants (docs/mcp.md).
+        var mcp = new McpAgentTools(registry, Path.Combine(host.StateDirectory, "mcp-media"), Environment.GetEnvironmentVariable);
         ToolHost? tools = null;
         ChatClientPool? clients = null;
         JsonlTranscript? transcript = null;
         try
         {
-            var machine = MachineSetup.Create(config, host, MachineSetup.Mode(run.Approval, config), run.ApprovalPrompt);
-            tools = ToolHost.Create(registry, SandboxOptions.From(config.Sandbox), remoteDocs: config.Docs, machine: machine);
+            var machine = MachineSetup.Create(config, host, MachineSetup.Mode(run.Approval, config), run.ApprovalPrompt, profile);
+            tools = ToolHost.Create(mcp.Registry, SandboxOptions.From(config.Sandbox), remoteDocs: config.Docs, machine: machine, moreKinds: [mcp.Kind]);
             clients = new ChatClientPool(new ChatClientFactory(providers, logging));
             var agentId = EntryId.Parse(run.Agent ?? config.Agent ?? "app:dev_assistant");
             var agentEntry = registry.Get(agentId)
                 ?? throw new AgentDefinitionException(agentId, "not found in the registry (see 'microagi registry list --type agent.gen1')");
             var definition = AgentDefinition.FromEntry(agentEntry);
+            foreach (var problem in await mcp.DiscoverForAsync(definition, cancellationToken).ConfigureAwait(false)) stderr.WriteLine("warning: " + problem);
             var explicitModel = run.Model ?? NonEmpty(Environment.GetEnvironmentVariable("MICROAGI_MODEL")) ?? config.Model;
             var (modelOverride, compression) = ModelChoice.Choose(ModelCatalog.FromRegistry(registry), clients, explicitModel, definition.Model, config.CompressionModel);
 
@@ -124,11 +135,15 @@ internal sealed class SessionHost : IAsyncDisposable
                 CompressionTargetCharacters = config.Loop.CompressionTargetChars ?? 4000,
                 ToolTimeout = TimeSpan.FromSeconds(config.Tools.TimeoutSeconds ?? 60),
             };
+            // The command line's rules come after the profile's: each can only narrow what the ones before allow.
+            var toolPolicy = run.ToolRules.Aggregate(profile?.Tools ?? Agents.Policy.ToolPolicy.Open, (policy, rules) => policy.Narrowed(rules));
+            var policyProblems = ToolPolicySetup.Compile(toolPolicy, Agents.Policy.ToolCatalog.FromRegistry(mcp.Registry.Snapshot())).Problems;
+            settings = settings with { ToolPolicy = toolPolicy };
             // self is granted through app.tools:* like the others, and offered only when the user turned it on.
             if (config.Tools.SelfEvolution) settings = settings with { DisabledTools = new HashSet<EntryId>() };
             var costs = new CostTracker();
             var pool = clients;
-            var services = new AgentServices(registry, tools.Functions, pool.For, costs, settings);
+            var services = new AgentServices(mcp.Registry, tools.Functions, pool.For, costs, settings) { ProviderOf = pool.ProviderOf, PromptContext = ProfileContext(profile, machine) };
 
             var sessions = Path.Combine(host.StateDirectory, "sessions");
             IReadOnlyList<ChatMessage> history = [];
@@ -143,13 +158,14 @@ internal sealed class SessionHost : IAsyncDisposable
             machine.Subagents.Attach(services, session.Context);
             var selfAudit = new SelfAuditLog(transcript);
             if (config.Tools.SelfEvolution) SelfSetup.Attach(session, services, tools, host, transcript, selfAudit, providers);
-            return new SessionHost(registry, tools, clients, transcript, session, costs, retries, selfAudit, logging, telemetry) { RefusedTools = refusedTools };
+            return new SessionHost(registry, mcp, tools, clients, transcript, session, costs, retries, selfAudit, logging, telemetry) { RefusedTools = refusedTools, ToolPolicyProblems = policyProblems };
         }
         catch
         {
             transcript?.Dispose();
             clients?.Dispose();
             tools?.Dispose();
+            await mcp.DisposeAsync().ConfigureAwait(false);
             await registry.DisposeAsync().ConfigureAwait(false);
             telemetry.Dispose();
             logging.Dispose();
@@ -165,11 +181,16 @@ internal sealed class SessionHost : IAsyncDisposable
         _transcript.Dispose();
         _clients.Dispose();
         _tools.Dispose();
+        await _mcp.DisposeAsync().ConfigureAwait(false);
         await _registry.DisposeAsync().ConfigureAwait(false);
         // Last: flushes the spans of the whole session, and the log's final lines.
         _telemetry.Dispose();
         _logging.Dispose();
     }
+
+    /// <summary>The profile's files and memory, read again at every load of the agent (what it wrote down is known next session).</summary>
+    private static Func<string?> ProfileContext(Agents.Profiles.AgentProfile? profile, Agents.Tools.MachineAccess machine) =>
+        profile is null ? () => null : () => new Agents.Profiles.ProfilePrompt(profile, machine.Workspace.FullPath).Build();
 
     /// <summary>An exported but empty variable (<c>MICROAGI_MODEL=</c>) means "not set", as in most tools.</summary>
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
@@ -182,6 +203,12 @@ internal sealed record RunSettings(string? Agent, string? Model, string? BaseUrl
 {
     /// <summary>--approval: ask, auto-edit or full-auto (else the configuration's, else ask).</summary>
     public string? Approval { get; init; }
+
+    /// <summary>--profile: the profile to run with (default: the default profile).</summary>
+    public string? Profile { get; init; }
+
+    /// <summary>--tools-allow and --tools-deny: global rule sets that narrow the profile's tool policy.</summary>
+    public IReadOnlyList<Agents.Policy.ToolRules> ToolRules { get; init; } = [];
 
     /// <summary>Who is asked before a change; null where nobody can be (then ask refuses).</summary>
     public Agents.Approval.IApprovalPrompt? ApprovalPrompt { get; init; }
