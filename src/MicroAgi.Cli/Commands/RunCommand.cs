@@ -34,6 +34,8 @@ internal static class RunCommand
             result.GetValue(options.Verbose))
         {
             Approval = result.GetValue(options.Approval),
+            Profile = result.GetValue(options.Profile),
+            ToolRules = ToolPolicySetup.Narrowed(Agents.Policy.ToolPolicy.Open, result, options.ToolsAllow, options.ToolsDeny).Global,
         };
         return RunAsync(cli, cli.Options.Read(result), settings, result.GetValue(options.Prompt), cancellationToken);
     }
@@ -56,6 +58,7 @@ internal static class RunCommand
         {
             cli.Err.MarkupLine($"[yellow]warning:[/] tool {Markup.Escape(problem.Tool)} is not available: {Markup.Escape(problem.Reason)}");
         }
+        foreach (var problem in session.ToolPolicyProblems) cli.Err.MarkupLine($"[yellow]warning:[/] {Markup.Escape(problem)}");
         foreach (var refused in session.RefusedTools)
         {
             cli.Err.MarkupLine($"[yellow]warning:[/] a tool the resumed session had loaded stays out: {Markup.Escape(TerminalText.OneLine(refused, 200))}");
