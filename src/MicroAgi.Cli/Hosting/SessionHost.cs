@@ -157,7 +157,7 @@ internal sealed class SessionHost : IAsyncDisposable
             var session = new AgentSession(services, context, new Conversation(transcript, history));
             machine.Subagents.Attach(services, session.Context);
             var selfAudit = new SelfAuditLog(transcript);
-            if (config.Tools.SelfEvolution) SelfSetup.Attach(session, services, tools, host, transcript, selfAudit, providers);
+            if (config.Tools.SelfEvolution) SelfSetup.Attach(session, services, tools, host, transcript, selfAudit, providers, machine);
             return new SessionHost(registry, mcp, tools, clients, transcript, session, costs, retries, selfAudit, logging, telemetry) { RefusedTools = refusedTools, ToolPolicyProblems = policyProblems };
         }
         catch
