@@ -85,7 +85,7 @@ public sealed class SelfToolTests
         var result = await cli.RunAsync("-p", "inspect yourself");
 
         Assert.DoesNotContain("self", ToolNames(server.ChatRequests[0]).Split(','));
-        Assert.Contains("[self] error: unknown tool 'self'", result.Stdout);
+        Assert.Contains("[self] error: unknown tool 'self'", result.Stderr);
         var direct = await cli.RunAsync("tools", "call", "app.tools:self", """{"action":"inspect"}""");
         Assert.NotEqual(0, direct.ExitCode);
     }

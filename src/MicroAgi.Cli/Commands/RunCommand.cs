@@ -30,13 +30,18 @@ internal static class RunCommand
             !result.GetValue(options.NoStream),
             result.GetValue(options.Config)?.FullName,
             result.GetResult(options.Resume) is null ? null : result.GetValue(options.Resume) ?? "");
-        return RunAsync(cli, cli.Options.Read(result), settings, result.GetValue(options.Prompt), cancellationToken);
+        var format = result.GetValue(options.OutputFormat) ?? OutputFormat.Text;
+        if (format != OutputFormat.Text && result.GetValue(options.Prompt) is null)
+            throw new UsageException($"--output-format {format.ToString().ToLowerInvariant()} needs -p: it describes one turn (e.g. microagi -p \"...\" --output-format json)");
+        return RunAsync(cli, cli.Options.Read(result), settings, result.GetValue(options.Prompt), format, cancellationToken);
     }
 
-    private static async Task<int> RunAsync(CliContext cli, HostSettings host, RunSettings run, string? prompt, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(CliContext cli, HostSettings host, RunSettings run, string? prompt, OutputFormat format, CancellationToken cancellationToken)
     {
         await using var session = await SessionHost.StartAsync(host, run, cancellationToken).ConfigureAwait(false);
-        var observer = new ConsoleObserver(cli.Out, cli.RawOut, cli.OutIsTerminal);
+        // With -p, stdout carries the answer alone: tool lines, notices and the cost line go to stderr.
+        var status = prompt is null ? cli.Out : cli.Err;
+        var observer = new ConsoleObserver(status, cli.RawOut, showReasoning: prompt is null && cli.OutIsTerminal);
         // On stderr: what a script captures from stdout stays the answer alone.
         session.Retries.Retrying += (_, notice) => cli.Err.MarkupLine($"[dim]{Markup.Escape(notice.Describe())}[/]");
         session.SelfAudit.Recorded += (_, entry) => observer.DescribeNextCall(Agents.Self.SelfTool.HandlerName, entry.Summary);
@@ -48,7 +53,9 @@ internal static class RunCommand
             cli.Err.MarkupLine($"[yellow]warning:[/] tool {Markup.Escape(problem.Tool)} is not available: {Markup.Escape(problem.Reason)}");
         }
 
-        if (prompt is not null) return await RunTurnAsync(cli, session, observer, interrupts, prompt, survive: false, cancellationToken).ConfigureAwait(false);
+        if (prompt is not null && format != OutputFormat.Text)
+            return await RunJsonTurnAsync(cli, session, new JsonTurnObserver(cli.RawOut, format == OutputFormat.StreamJson), interrupts, prompt, cancellationToken).ConfigureAwait(false);
+        if (prompt is not null) return await RunTurnAsync(cli, session, observer, status, interrupts, prompt, survive: false, cancellationToken).ConfigureAwait(false);
 
         if (Console.IsInputRedirected)
         {
@@ -59,7 +66,7 @@ internal static class RunCommand
             {
                 if (IsQuit(line)) break;
                 if (string.IsNullOrWhiteSpace(line)) continue;
-                var turn = await RunTurnAsync(cli, session, observer, interrupts, line, survive: true, cancellationToken).ConfigureAwait(false);
+                var turn = await RunTurnAsync(cli, session, observer, status, interrupts, line, survive: true, cancellationToken).ConfigureAwait(false);
                 if (code == ExitCodes.Success) code = turn;
             }
             return code;
@@ -73,10 +80,38 @@ internal static class RunCommand
             var line = await interrupts.ReadLineAsync(cancellationToken).ConfigureAwait(false);
             if (line is null || IsQuit(line)) break;
             if (string.IsNullOrWhiteSpace(line)) continue;
-            await RunTurnAsync(cli, session, observer, interrupts, line, survive: true, cancellationToken).ConfigureAwait(false);
+            await RunTurnAsync(cli, session, observer, status, interrupts, line, survive: true, cancellationToken).ConfigureAwait(false);
         }
         cli.Out.MarkupLine($"[dim]session {Markup.Escape(session.TranscriptId)}: {Markup.Escape(session.Costs.Session.Describe())}[/]");
         return 0;
+    }
+
+    /// <summary>-p with --output-format json or stream-json: the result object is printed whatever the outcome
+    /// (with <c>error</c> when the turn failed), errors also go to stderr, and the exit code is as for text.</summary>
+    private static async Task<int> RunJsonTurnAsync(CliContext cli, SessionHost host, JsonTurnObserver observer, InterruptHandler interrupts, string prompt, CancellationToken cancellationToken)
+    {
+        using var turn = interrupts.BeginTurn(cancellationToken);
+        try
+        {
+            await host.RefreshRegistryAsync(turn.Token).ConfigureAwait(false);
+            var result = await host.Session.RunTurnAsync(prompt, observer, turn.Token).ConfigureAwait(false);
+            var outcome = result.Outcome switch
+            {
+                TurnOutcome.Answered => "answered",
+                TurnOutcome.Truncated => "truncated",
+                _ => "iteration_limit",
+            };
+            observer.Finish(host.TranscriptId, result.Usage, outcome, error: null);
+            return result.Outcome == TurnOutcome.Answered ? ExitCodes.Success : ExitCodes.Failure;
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or LlmException or Registry.RegistryStoreException)
+        {
+            var cancelled = ex is OperationCanceledException;
+            var message = cancelled ? "cancelled" : CliApplication.UserMessage(ex);
+            observer.Finish(host.TranscriptId, host.Costs.CurrentTurn, cancelled ? "cancelled" : "failed", message);
+            cli.Err.MarkupLine(cancelled ? "[yellow]cancelled[/]" : $"[red]error:[/] {Markup.Escape(cli.ShownOnErr(message))}");
+            return CliApplication.ExitCodeOf(ex);
+        }
     }
 
     private static bool IsQuit(string line) => line.Trim() is "quit" or "exit";
@@ -85,7 +120,8 @@ internal static class RunCommand
     /// loop keeps the conversation valid whatever throws, so the session is safe to go on) rather than the
     /// run (-p, where it reaches the top and exits with <see cref="ExitCodes.Internal"/>).</param>
     /// <returns>The turn's exit code (<see cref="ExitCodes"/>): the REPL goes on whatever it is; a one-shot run exits with it.</returns>
-    private static async Task<int> RunTurnAsync(CliContext cli, SessionHost host, ConsoleObserver observer, InterruptHandler interrupts, string prompt, bool survive, CancellationToken cancellationToken)
+    /// <param name="status">Where the turn's cost line goes: stdout in the REPL, stderr with -p.</param>
+    private static async Task<int> RunTurnAsync(CliContext cli, SessionHost host, ConsoleObserver observer, IAnsiConsole status, InterruptHandler interrupts, string prompt, bool survive, CancellationToken cancellationToken)
     {
         using var turn = interrupts.BeginTurn(cancellationToken);
         try
@@ -93,7 +129,7 @@ internal static class RunCommand
             await host.RefreshRegistryAsync(turn.Token).ConfigureAwait(false);
             var result = await host.Session.RunTurnAsync(prompt, observer, turn.Token).ConfigureAwait(false);
             observer.EndLine();
-            cli.Out.MarkupLine($"[dim]{Markup.Escape(result.Usage.Describe())} · session {Markup.Escape(host.Costs.Session.Describe())}[/]");
+            status.MarkupLine($"[dim]{Markup.Escape(result.Usage.Describe())} · session {Markup.Escape(host.Costs.Session.Describe())}[/]");
             return result.Outcome == TurnOutcome.Answered ? ExitCodes.Success : ExitCodes.Failure;
         }
         catch (OperationCanceledException) when (turn.Token.IsCancellationRequested)
@@ -119,6 +155,14 @@ internal static class RunCommand
             return CliApplication.ExitCodeOf(ex);
         }
     }
+}
+
+/// <summary>What -p prints on stdout: the answer as text, one JSON object, or one JSON event per line.</summary>
+internal enum OutputFormat
+{
+    Text,
+    Json,
+    StreamJson,
 }
 
 /// <summary>
@@ -184,5 +228,23 @@ internal sealed class InterruptHandler
     private sealed class Unsubscribe(Action action) : IDisposable
     {
         public void Dispose() => action();
+    }
+}
+
+/// <summary>Reads --output-format's words (stream-json has a dash, which an enum name cannot).</summary>
+internal static class OutputFormats
+{
+    public static OutputFormat? Parse(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        var word = result.Tokens.Count == 0 ? "" : result.Tokens[0].Value;
+        switch (word)
+        {
+            case "text": return OutputFormat.Text;
+            case "json": return OutputFormat.Json;
+            case "stream-json": return OutputFormat.StreamJson;
+            default:
+                result.AddError($"--output-format must be text, json or stream-json, not '{word}'");
+                return null;
+        }
     }
 }
