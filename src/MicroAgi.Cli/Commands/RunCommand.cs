@@ -1,7 +1,6 @@
 using System.CommandLine;
-using MicroAgi.Agents.Runtime;
 using MicroAgi.Cli.Hosting;
-using MicroAgi.Llm.Errors;
+using MicroAgi.Cli.Repl;
 using Spectre.Console;
 
 namespace MicroAgi.Cli.Commands;
@@ -34,16 +33,23 @@ internal static class RunCommand
             result.GetValue(options.Verbose))
         {
             Approval = result.GetValue(options.Approval),
+            MaxBudgetUsd = result.GetValue(options.MaxBudgetUsd),
         };
-        return RunAsync(cli, cli.Options.Read(result), settings, result.GetValue(options.Prompt), cancellationToken);
+        var prompt = result.GetValue(options.Prompt);
+        var format = result.GetValue(options.OutputFormat) ?? OutputFormat.Text;
+        if (format != OutputFormat.Text && prompt is null)
+            throw new UsageException($"--output-format {OutputFormats.Name(format)} needs -p: it describes one turn (e.g. microagi -p \"...\" --output-format json)");
+        return RunAsync(cli, cli.Options.Read(result), settings, prompt, format, cancellationToken);
     }
 
-    private static async Task<int> RunAsync(CliContext cli, HostSettings host, RunSettings run, string? prompt, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(CliContext cli, HostSettings host, RunSettings run, string? prompt, OutputFormat format, CancellationToken cancellationToken)
     {
         // Only someone at a terminal can answer an approval question; -p and piped input never ask.
         if (prompt is null && !Console.IsInputRedirected) run = run with { ApprovalPrompt = new ConsoleApprovalPrompt(cli.Out) };
         await using var session = await SessionHost.StartAsync(host, run, cli.RawErr, cancellationToken).ConfigureAwait(false);
-        var observer = new ConsoleObserver(cli.Out, cli.RawOut, cli.OutIsTerminal);
+        // With -p, stdout carries the answer alone: tool lines, notices and the cost line go to stderr.
+        var status = prompt is null ? cli.Out : cli.Err;
+        var observer = new ConsoleObserver(status, cli.RawOut, showReasoning: prompt is null && cli.OutIsTerminal);
         // On stderr: what a script captures from stdout stays the answer alone.
         session.Retries.Retrying += (_, notice) => cli.Err.MarkupLine($"[dim]{Markup.Escape(notice.Describe())}[/]");
         session.Retries.Waiting += (_, notice) => cli.Err.MarkupLine($"[dim]{Markup.Escape(notice.Describe())}[/]");
@@ -61,7 +67,15 @@ internal static class RunCommand
             cli.Err.MarkupLine($"[yellow]warning:[/] a tool the resumed session had loaded stays out: {Markup.Escape(TerminalText.OneLine(refused, 200))}");
         }
 
-        if (prompt is not null) return await RunTurnAsync(cli, session, observer, interrupts, prompt, survive: false, run.TurnTimeout, cancellationToken).ConfigureAwait(false);
+        var turns = new TurnRunner(cli, session, interrupts, run.TurnTimeout);
+        if (prompt is not null && format != OutputFormat.Text)
+        {
+            var json = new JsonTurnObserver(cli.Out.Profile.Out.Writer, format == OutputFormat.StreamJson, observer);
+            var end = await turns.RunAsync(prompt, json, survive: false, cancellationToken).ConfigureAwait(false);
+            json.Finish(session.TranscriptId, end);
+            return end.ExitCode;
+        }
+        if (prompt is not null) return await RunTextTurnAsync(turns, session, observer, status, prompt, survive: false, cancellationToken).ConfigureAwait(false);
 
         if (Console.IsInputRedirected)
         {
@@ -72,7 +86,7 @@ internal static class RunCommand
             {
                 if (IsQuit(line)) break;
                 if (string.IsNullOrWhiteSpace(line)) continue;
-                var turn = await RunTurnAsync(cli, session, observer, interrupts, line, survive: true, run.TurnTimeout, cancellationToken).ConfigureAwait(false);
+                var turn = await RunTextTurnAsync(turns, session, observer, status, line, survive: true, cancellationToken).ConfigureAwait(false);
                 if (code == ExitCodes.Success) code = turn;
             }
             return code;
@@ -86,7 +100,7 @@ internal static class RunCommand
             var line = await interrupts.ReadLineAsync(cancellationToken).ConfigureAwait(false);
             if (line is null || IsQuit(line)) break;
             if (string.IsNullOrWhiteSpace(line)) continue;
-            await RunTurnAsync(cli, session, observer, interrupts, line, survive: true, run.TurnTimeout, cancellationToken).ConfigureAwait(false);
+            await RunTextTurnAsync(turns, session, observer, status, line, survive: true, cancellationToken).ConfigureAwait(false);
         }
         cli.Out.MarkupLine($"[dim]session {Markup.Escape(session.TranscriptId)}: {Markup.Escape(session.Costs.Session.Describe())}[/]");
         return 0;
@@ -94,118 +108,12 @@ internal static class RunCommand
 
     private static bool IsQuit(string line) => line.Trim() is "quit" or "exit";
 
-    /// <param name="survive">Whether an unexpected exception ends only the turn (the REPL and piped lines: the
-    /// loop keeps the conversation valid whatever throws, so the session is safe to go on) rather than the
-    /// run (-p, where it reaches the top and exits with <see cref="ExitCodes.Internal"/>).</param>
-    /// <param name="timeout">How long the whole turn may take (--timeout); null for no limit.</param>
+    /// <param name="status">Where the turn's cost line goes: stdout in the REPL, stderr with -p.</param>
     /// <returns>The turn's exit code (<see cref="ExitCodes"/>): the REPL goes on whatever it is; a one-shot run exits with it.</returns>
-    private static async Task<int> RunTurnAsync(CliContext cli, SessionHost host, ConsoleObserver observer, InterruptHandler interrupts, string prompt, bool survive, TimeSpan? timeout, CancellationToken cancellationToken)
+    private static async Task<int> RunTextTurnAsync(TurnRunner turns, SessionHost host, ConsoleObserver observer, IAnsiConsole status, string prompt, bool survive, CancellationToken cancellationToken)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        if (timeout is { } limit) deadline.CancelAfter(limit);
-        using var turn = interrupts.BeginTurn(deadline.Token);
-        try
-        {
-            await host.RefreshRegistryAsync(turn.Token).ConfigureAwait(false);
-            var result = await host.Session.RunTurnAsync(prompt, observer, turn.Token).ConfigureAwait(false);
-            observer.EndLine();
-            cli.Out.MarkupLine($"[dim]{Markup.Escape(result.Usage.Describe())} · session {Markup.Escape(host.Costs.Session.Describe())}[/]");
-            return result.Outcome == TurnOutcome.Answered ? ExitCodes.Success : ExitCodes.Failure;
-        }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            observer.EndLine();
-            cli.Err.MarkupLine($"[red]error:[/] the turn took longer than --timeout {ConfigSeconds.Text(timeout!.Value.TotalSeconds)} s and was stopped; "
-                + "the conversation keeps the request (raise --timeout for longer work)");
-            return ExitCodes.Failure;
-        }
-        catch (OperationCanceledException) when (turn.Token.IsCancellationRequested)
-        {
-            observer.EndLine();
-            cli.Err.MarkupLine("[yellow]cancelled[/]");
-            return ExitCodes.Cancelled;
-        }
-        catch (Exception ex) when (ex is LlmException or Registry.RegistryStoreException)
-        {
-            // The turn failed, the session did not: the conversation keeps the request for a retry.
-            observer.EndLine();
-            cli.Err.MarkupLine($"[red]error:[/] {Markup.Escape(cli.ShownOnErr(ex.Message))}");
-            return CliApplication.ExitCodeOf(ex);
-        }
-#pragma warning disable CA1031 // An unplanned failure in one turn must not take the conversation with it.
-        catch (Exception ex) when (survive && ex is not OperationCanceledException)
-#pragma warning restore CA1031
-        {
-            observer.EndLine();
-            cli.Err.MarkupLine($"[red]error:[/] {Markup.Escape(cli.ShownOnErr(CliApplication.UserMessage(ex)))}");
-            cli.Err.MarkupLine("[dim]the turn ended, the session goes on with its conversation; if this was not a setting of yours, it is a bug in MicroAgi: please report it[/]");
-            return CliApplication.ExitCodeOf(ex);
-        }
-    }
-}
-
-/// <summary>
-/// Ctrl+C during a turn cancels that turn; at the prompt it reminds how to leave. A second Ctrl+C
-/// within two seconds of the first leaves, wherever it comes.
-/// </summary>
-internal sealed class InterruptHandler
-{
-    private readonly Lock _gate = new();
-    private CancellationTokenSource? _turn;
-    private DateTimeOffset _lastInterrupt = DateTimeOffset.MinValue;
-    private readonly CancellationTokenSource _exit = new();
-
-    public IDisposable Install()
-    {
-        ConsoleCancelEventHandler handler = OnCancel;
-        Console.CancelKeyPress += handler;
-        return new Unsubscribe(() => Console.CancelKeyPress -= handler);
-    }
-
-    public CancellationTokenSource BeginTurn(CancellationToken outer)
-    {
-        lock (_gate)
-        {
-            _turn = CancellationTokenSource.CreateLinkedTokenSource(outer, _exit.Token);
-            return _turn;
-        }
-    }
-
-    public async Task<string?> ReadLineAsync(CancellationToken cancellationToken)
-    {
-        lock (_gate) _turn = null;
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _exit.Token);
-        try
-        {
-            // Console reads block their thread and ignore cancellation: read on the pool and abandon the read on exit.
-            return await Task.Run(Console.In.ReadLine, CancellationToken.None).WaitAsync(linked.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            return null;
-        }
-    }
-
-    private void OnCancel(object? sender, ConsoleCancelEventArgs e)
-    {
-        e.Cancel = true;
-        lock (_gate)
-        {
-            var now = DateTimeOffset.UtcNow;
-            var secondPress = now - _lastInterrupt < TimeSpan.FromSeconds(2);
-            _lastInterrupt = now;
-            if (secondPress)
-            {
-                _exit.Cancel();
-                return;
-            }
-            if (_turn is { IsCancellationRequested: false } turn) turn.Cancel();
-            else Console.Error.WriteLine("\n(press Ctrl+C again to exit, or type quit)");
-        }
-    }
-
-    private sealed class Unsubscribe(Action action) : IDisposable
-    {
-        public void Dispose() => action();
+        var end = await turns.RunAsync(prompt, observer, survive, cancellationToken).ConfigureAwait(false);
+        if (end.Result is not null) status.MarkupLine($"[dim]{Markup.Escape(end.Usage.Describe())} · session {Markup.Escape(host.Costs.Session.Describe())}[/]");
+        return end.ExitCode;
     }
 }

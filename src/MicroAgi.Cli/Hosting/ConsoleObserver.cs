@@ -11,7 +11,7 @@ namespace MicroAgi.Cli.Hosting;
 /// <param name="console">Where status lines go, styled.</param>
 /// <param name="answer">Where the answer goes as the model wrote it: the plain writer behind <paramref name="console"/>,
 /// which shows control characters as text on a terminal (<see cref="TerminalText"/>) and passes them when piped.</param>
-internal sealed class ConsoleObserver(IAnsiConsole console, TextWriter answer, bool showReasoning = false) : IAgentObserver
+internal sealed class ConsoleObserver(IAnsiConsole console, TextWriter answer, bool showReasoning = false) : Repl.ITurnView
 {
     private const int MaxErrorLength = 200;
 
@@ -82,9 +82,16 @@ internal sealed class ConsoleObserver(IAnsiConsole console, TextWriter answer, b
     /// <summary>Ends the streamed answer's line, so whatever follows starts at the left margin.</summary>
     public void EndLine()
     {
+        var inReasoning = _inReasoning;
         _inReasoning = false;
         if (!_midLine) return;
-        console.WriteLine();
+        // The answer's last line ends where the answer goes (stdout, with -p), the reasoning's on the console.
+        if (inReasoning) console.WriteLine();
+        else
+        {
+            answer.WriteLine();
+            answer.Flush();
+        }
         _midLine = false;
     }
 

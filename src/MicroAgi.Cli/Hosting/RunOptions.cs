@@ -14,6 +14,12 @@ internal sealed class RunOptions
         Description = "What may change the machine without asking: ask (default in the REPL), auto-edit (file changes) or full-auto; -p never asks, so it refuses changes unless a mode allows them",
     };
     public Option<FileInfo?> Config { get; } = new("--config") { Description = "A microagi.yaml to use instead of the one in the state directory" };
+    public Option<Repl.OutputFormat?> OutputFormat { get; } = new("--output-format")
+    {
+        Description = "With -p: text (the answer alone; progress and cost on stderr), json (one object: answer, tool_calls, usage, cost_usd, session_id) or stream-json (one JSON event per line, then that object)",
+        CustomParser = Repl.OutputFormats.Parse,
+    };
+
     public Option<string?> Resume { get; } = new("--resume")
     {
         Description = "Continue a saved session: its id, or nothing for the newest",
@@ -38,6 +44,18 @@ internal sealed class RunOptions
         },
     };
 
+    public Option<decimal?> MaxBudgetUsd { get; } = new("--max-budget-usd")
+    {
+        Description = "Stop making model requests once the session has spent this many US dollars (overrides budget.session_usd)",
+        Validators =
+        {
+            result =>
+            {
+                if (BudgetConfig.UsdProblem("--max-budget-usd", result.GetValueOrDefault<decimal?>()) is { } problem) result.AddError(problem);
+            },
+        },
+    };
+
     public void AddTo(Command command)
     {
         command.Add(Verbose);
@@ -49,5 +67,7 @@ internal sealed class RunOptions
         command.Add(Config);
         command.Add(Resume);
         command.Add(Timeout);
+        command.Add(OutputFormat);
+        command.Add(MaxBudgetUsd);
     }
 }

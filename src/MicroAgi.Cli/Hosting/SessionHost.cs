@@ -119,6 +119,7 @@ internal sealed class SessionHost : IAsyncDisposable
             var refusedTools = ResumedTools.Restore(context, history);
             var session = new AgentSession(services, context, new Conversation(transcript, history));
             machine.Subagents.Attach(services, session.Context);
+            session.AddGuard(new Repl.BudgetGuard(costs, run.MaxBudgetUsd ?? config.Budget.SessionUsd, config.Budget.TurnUsd));
             var selfAudit = new SelfAuditLog(transcript);
             if (config.Tools.SelfEvolution) SelfSetup.Attach(session, services, tools, host, transcript, selfAudit, providers);
             return new SessionHost(registry, tools, clients, transcript, session, costs, retries, selfAudit, logging, telemetry) { RefusedTools = refusedTools };
@@ -157,6 +158,9 @@ internal sealed record RunSettings(string? Agent, string? Model, string? BaseUrl
 {
     /// <summary>--approval: ask, auto-edit or full-auto (else the configuration's, else ask).</summary>
     public string? Approval { get; init; }
+
+    /// <summary>--max-budget-usd: the most the session may spend, over the configuration's budget.session_usd.</summary>
+    public decimal? MaxBudgetUsd { get; init; }
 
     /// <summary>Who is asked before a change; null where nobody can be (then ask refuses).</summary>
     public Agents.Approval.IApprovalPrompt? ApprovalPrompt { get; init; }
