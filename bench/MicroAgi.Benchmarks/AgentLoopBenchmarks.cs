@@ -48,7 +48,7 @@ public class AgentLoopBenchmarks
         _bareMessages = [new ChatMessage(ChatRole.System, "You are a benchmark."), new ChatMessage(ChatRole.User, "hello")];
         _session = new AgentSession(_services, new AgentContext(_services, EntryId.Parse("app:bench_agent")), new Conversation());
         // The baseline sends the same tools, so the comparison isolates what the loop itself adds.
-        _bareOptions = new ChatOptions { Tools = _session.Runner.Tools.Select(AITool (t) => t.ToDeclaration()).ToList() };
+        _bareOptions = new ChatOptions { Tools = [.. _session.Runner.Tools] };
     }
 
     [GlobalCleanup]

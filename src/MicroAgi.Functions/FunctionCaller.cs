@@ -39,6 +39,9 @@ public sealed class FunctionCaller : IFunctionCaller
             : CallAsync(entry, arguments, cancellationToken);
     }
 
+    /// <summary>The bounds every call's arguments are checked within.</summary>
+    public CallLimits Limits { get; init; } = CallLimits.Default;
+
     /// <summary>Calls a given entry (for example one read from a snapshot) without looking it up.</summary>
     public Task<FunctionResult> CallAsync(Entry entry, JsonNode? arguments, CancellationToken cancellationToken = default)
     {
@@ -48,9 +51,14 @@ public sealed class FunctionCaller : IFunctionCaller
         arguments ??= new JsonObject();
         // The call's clock starts here: checking the arguments (a schema pattern may be slow) is part of it.
         var startedAt = Stopwatch.GetTimestamp();
+        var size = JsonSerializer.SerializeToUtf8Bytes(arguments).Length;
+        if (size > Limits.MaxArgumentBytes)
+            return Task.FromResult(FunctionResult.Failure(FunctionErrorKind.InvalidArguments,
+                string.Create(System.Globalization.CultureInfo.InvariantCulture, $"invalid arguments: {size} bytes of JSON, at most {Limits.MaxArgumentBytes} are allowed; send less")));
         if (prepared.Schema is not null)
         {
-            var errors = prepared.Function!.TimeLimit is { } limit ? prepared.Schema.Validate(arguments, limit) : prepared.Schema.Validate(arguments);
+            var timeout = prepared.Function!.TimeLimit is { } limit && limit < Limits.ValidationTimeout ? limit : Limits.ValidationTimeout;
+            var errors = prepared.Schema.Validate(arguments, timeout: timeout, cancellationToken: cancellationToken);
             if (errors.Count > 0)
                 return Task.FromResult(FunctionResult.Failure(FunctionErrorKind.InvalidArguments, "invalid arguments: " + string.Join("; ", errors)));
         }

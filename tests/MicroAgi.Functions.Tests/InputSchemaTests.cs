@@ -3,90 +3,116 @@ using MicroAgi.Functions.Schema;
 
 namespace MicroAgi.Functions.Tests;
 
+/// <summary>Tool input schemas: one case per JSON Schema (2020-12) keyword, each error naming the JSON pointer of the bad value.</summary>
 public sealed class InputSchemaTests
 {
     private static IReadOnlyList<string> Validate(string schema, string value) =>
         InputSchema.Compile(JsonNode.Parse(schema)).Validate(JsonNode.Parse(value));
 
-    [Fact]
-    public void A_conforming_value_has_no_errors()
+    private static string CompileError(string schema) =>
+        Assert.Throws<InputSchemaException>(() => InputSchema.Compile(JsonNode.Parse(schema))).Message;
+
+    [Theory]
+    [InlineData("type", """{"type": "integer"}""", "1.5", """(arguments): Value is "number" but should be "integer" (type)""")]
+    [InlineData("type list", """{"type": ["string", "null"]}""", "null", null)]
+    [InlineData("properties", """{"properties": {"n": {"type": "string"}}}""", """{"n": 3}""", """/n: Value is "integer" but should be "string" (type)""")]
+    [InlineData("required", """{"required": ["n"]}""", "{}", """(arguments): Required properties ["n"] are not present (required)""")]
+    [InlineData("additionalProperties false", """{"properties": {"a": {}}, "additionalProperties": false}""", """{"b": 1}""", "/b: is not allowed (the schema has no such property)")]
+    [InlineData("additionalProperties schema", """{"additionalProperties": {"type": "string"}}""", """{"b": 1}""", """/b: Value is "integer" but should be "string" (type)""")]
+    [InlineData("items", """{"items": {"type": "string"}}""", """["a", 2]""", """/1: Value is "integer" but should be "string" (type)""")]
+    [InlineData("prefixItems", """{"prefixItems": [{"type": "string"}]}""", "[2]", """/0: Value is "integer" but should be "string" (type)""")]
+    [InlineData("minItems", """{"minItems": 2}""", "[1]", "(arguments): Value should have at least 2 items (minItems)")]
+    [InlineData("maxItems", """{"maxItems": 1}""", "[1, 2]", "(arguments): Value should have at most 1 items (maxItems)")]
+    [InlineData("uniqueItems", """{"uniqueItems": true}""", "[1, 1]", "(uniqueItems)")]
+    [InlineData("contains", """{"contains": {"const": 3}}""", "[1]", "(contains)")]
+    [InlineData("enum", """{"enum": ["a", "b"]}""", "\"c\"", "(arguments): must be one of \"a\", \"b\" (enum)")]
+    [InlineData("const", """{"const": 7}""", "8", "(arguments): Expected \"7\" (const)")]
+    [InlineData("minimum", """{"minimum": 2}""", "1", "(arguments): 1 should be at least 2 (minimum)")]
+    [InlineData("maximum", """{"maximum": 5}""", "6", "(arguments): 6 should be at most 5 (maximum)")]
+    [InlineData("exclusiveMinimum", """{"exclusiveMinimum": 2}""", "2", "(exclusiveMinimum)")]
+    [InlineData("exclusiveMaximum", """{"exclusiveMaximum": 2}""", "2", "(exclusiveMaximum)")]
+    [InlineData("multipleOf", """{"multipleOf": 3}""", "4", "(multipleOf)")]
+    [InlineData("minLength", """{"minLength": 3}""", "\"ab\"", "(minLength)")]
+    [InlineData("maxLength", """{"maxLength": 1}""", "\"ab\"", "(maxLength)")]
+    [InlineData("pattern", """{"pattern": "^[a-z]+$"}""", "\"A1\"", "(arguments): must match the pattern ^[a-z]+$ (pattern)")]
+    [InlineData("format email", """{"format": "email"}""", "\"nope\"", """(arguments): Value does not match format "email" (format)""")]
+    [InlineData("format date-time", """{"format": "date-time"}""", "\"yesterday\"", """(arguments): Value does not match format "date-time" (format)""")]
+    [InlineData("format uuid", """{"format": "uuid"}""", "\"x\"", """(arguments): Value does not match format "uuid" (format)""")]
+    [InlineData("format ipv4", """{"format": "ipv4"}""", "\"1.2.3\"", """(arguments): Value does not match format "ipv4" (format)""")]
+    [InlineData("$ref", """{"$defs": {"n": {"type": "integer", "minimum": 3}}, "properties": {"x": {"$ref": "#/$defs/n"}}}""", """{"x": 1}""", "/x: 1 should be at least 3 (minimum)")]
+    [InlineData("anyOf", """{"anyOf": [{"type": "string"}, {"type": "integer"}]}""", "true", """(arguments): Value is "boolean" but should be "string" (type)""")]
+    [InlineData("oneOf", """{"properties": {"x": {"oneOf": [{"type": "number"}, {"type": "integer"}]}}}""", """{"x": 1}""", "/x: does not satisfy the schema at /properties/x (a oneOf matching more than one choice, or a not that matches)")]
+    [InlineData("allOf", """{"allOf": [{"type": "string"}, {"minLength": 2}]}""", "\"a\"", "(minLength)")]
+    [InlineData("not", """{"not": {"type": "string"}}""", "\"a\"", "(arguments): does not satisfy the schema at its root")]
+    [InlineData("if/then", """{"if": {"properties": {"k": {"const": "n"}}}, "then": {"required": ["v"]}}""", """{"k": "n"}""", """Required properties ["v"] are not present""")]
+    [InlineData("dependentRequired", """{"dependentRequired": {"a": ["b"]}}""", """{"a": 1}""", "(dependentRequired)")]
+    [InlineData("propertyNames", """{"propertyNames": {"pattern": "^[a-z]+$"}}""", """{"B": 1}""", "must match the pattern ^[a-z]+$ (pattern)")]
+    [InlineData("nullable (OpenAPI)", """{"type": "string", "nullable": true}""", "null", null)]
+    [InlineData("an optional member sent as null is absent", """{"properties": {"o": {"type": "string"}}}""", """{"o": null}""", null)]
+    [InlineData("a required member sent as null is not", """{"properties": {"o": {"type": "string"}}, "required": ["o"]}""", """{"o": null}""", """/o: Value is "null" but should be "string" (type)""")]
+    public void Each_keyword_is_checked_and_named_with_the_pointer_of_the_bad_value(string keyword, string schema, string value, string? expected)
     {
-        const string schema = """
-            {"type": "object", "required": ["items"], "properties": {
-              "items": {"type": "array", "minItems": 1, "items": {"type": "object", "required": ["name"], "properties": {
-                "name": {"type": "string"}, "qty": {"type": "integer", "minimum": 1}}}},
-              "mode": {"enum": ["fast", "slow"]}}}
-            """;
-        Assert.Empty(Validate(schema, """{"items": [{"name": "a", "qty": 2}], "mode": "fast"}"""));
+        var errors = Validate(schema, value);
+        if (expected is null) Assert.True(errors.Count == 0, $"{keyword}: expected no errors, got {string.Join("; ", errors)}");
+        else Assert.Contains(errors, e => e.Contains(expected, StringComparison.Ordinal));
     }
 
     [Fact]
-    public void Errors_name_the_path_of_the_bad_value()
+    public void Errors_point_into_nested_values()
     {
         const string schema = """
             {"type": "object", "properties": {"items": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}}}}}}
             """;
-        Assert.Equal(["items[2].name: expected string, got integer"], Validate(schema, """{"items": [{"name": "a"}, {}, {"name": 3}]}"""));
-    }
-
-    [Theory]
-    [InlineData("""{"type": "integer"}""", "1.5", "arguments: expected integer, got number")]
-    [InlineData("""{"type": "number"}""", "3", null)]
-    [InlineData("""{"type": ["string", "null"]}""", "null", null)]
-    [InlineData("""{"type": "string", "nullable": true}""", "null", null)]
-    [InlineData("""{"type": "string"}""", "null", "arguments: expected string, got null")]
-    [InlineData("""{"enum": ["a", "b"]}""", "\"c\"", "arguments: must be one of \"a\", \"b\"")]
-    [InlineData("""{"const": 7}""", "8", "arguments: must be 7")]
-    [InlineData("""{"minimum": 2, "maximum": 5}""", "6", "arguments: must be at most 5")]
-    [InlineData("""{"minimum": 2}""", "1", "arguments: must be at least 2")]
-    [InlineData("""{"exclusiveMinimum": 0}""", "0", "arguments: must be greater than 0")]
-    [InlineData("""{"exclusiveMaximum": 10}""", "10", "arguments: must be less than 10")]
-    [InlineData("""{"minLength": 2}""", "\"é\"", "arguments: must be at least 2 characters long")]
-    [InlineData("""{"maxLength": 3}""", "\"abcd\"", "arguments: must be at most 3 characters long")]
-    [InlineData("""{"pattern": "^[a-z]+$"}""", "\"abc1\"", "arguments: must match the pattern ^[a-z]+$")]
-    [InlineData("""{"maxItems": 1}""", "[1, 2]", "arguments: must have at most 1 items, has 2")]
-    [InlineData("""{"minItems": 1}""", "[]", "arguments: must have at least 1 items, has 0")]
-    [InlineData("""{"required": ["a"]}""", "{}", "a: is required")]
-    [InlineData("""{"properties": {"a": {"type": "string"}}}""", """{"a": null}""", null)]
-    [InlineData("""{"properties": {"a": {"type": "string"}}, "required": ["a"]}""", """{"a": null}""", "a: expected string, got null")]
-    [InlineData("""{"properties": {"a": {}}, "additionalProperties": false}""", """{"b": null}""", "b: is not allowed (allowed: a)")]
-    [InlineData("""{"properties": {"a": {}}, "additionalProperties": false}""", """{"b": 1}""", "b: is not allowed (allowed: a)")]
-    [InlineData("""{"additionalProperties": {"type": "number"}}""", """{"b": "x"}""", "b: expected number, got string")]
-    [InlineData("""{"properties": {"a": {"properties": {"odd key": {"type": "string"}}}}}""", """{"a": {"odd key": 1}}""", "a[\"odd key\"]: expected string, got integer")]
-    public void Each_keyword_is_checked(string schema, string value, string? error)
-    {
-        var errors = Validate(schema, value);
-        if (error is null) Assert.Empty(errors);
-        else Assert.Equal([error], errors);
+        Assert.Equal(["""/items/2/name: Value is "integer" but should be "string" (type)"""], Validate(schema, """{"items": [{"name": "a"}, {}, {"name": 3}]}"""));
     }
 
     [Fact]
-    public void Unknown_keywords_such_as_descriptions_are_ignored()
+    public void A_catastrophic_pattern_runs_in_linear_time()
     {
-        Assert.Empty(Validate("""{"type": "object", "description": "x", "title": "t", "examples": [1], "$schema": "s"}""", "{}"));
-    }
-
-    [Theory]
-    [InlineData("[]", "input_schema must be a JSON object (a JSON Schema)")]
-    [InlineData("""{"type": "strng"}""", "input_schema.type unknown type 'strng' (use one of string, number, integer, boolean, object, array, null)")]
-    [InlineData("""{"properties": []}""", "input_schema.properties must be an object mapping names to schemas")]
-    [InlineData("""{"properties": {"a": {"minimum": "x"}}}""", "input_schema.properties.a.minimum must be a number")]
-    [InlineData("""{"required": "a"}""", "input_schema.required must be a list of property names")]
-    [InlineData("""{"pattern": "("}""", "input_schema.pattern is not a valid regular expression")]
-    [InlineData("""{"enum": []}""", "input_schema.enum must be a non-empty list of values")]
-    [InlineData("""{"minLength": -1}""", "input_schema.minLength must be a non-negative integer")]
-    public void Malformed_schemas_are_refused_with_the_keyword_named(string schema, string error)
-    {
-        Assert.False(InputSchema.TryCompile(JsonNode.Parse(schema), out _, out var message));
-        Assert.StartsWith(error, message);
+        var errors = Validate("""{"properties": {"x": {"pattern": "^(a+)+$"}}}""", """{"x": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!"}""");
+        Assert.Equal(["/x: must match the pattern ^(a+)+$ (pattern)"], errors);
     }
 
     [Fact]
-    public void Numbers_built_in_code_validate_like_parsed_ones()
+    public void Validation_stops_when_its_budget_is_spent()
     {
-        var schema = InputSchema.Compile(JsonNode.Parse("""{"type": "object", "properties": {"n": {"type": "integer", "maximum": 5}}}"""));
-        Assert.Empty(schema.Validate(new JsonObject { ["n"] = 4L }));
-        Assert.Equal(["n: must be at most 5"], schema.Validate(new JsonObject { ["n"] = 6 }));
-        Assert.Equal(["n: expected integer, got number"], schema.Validate(new JsonObject { ["n"] = 2.5 }));
+        var schema = InputSchema.Compile(JsonNode.Parse("""{"items": {"pattern": "^(a+)+$"}}"""));
+        var values = new JsonArray([.. Enumerable.Repeat(0, 50).Select(_ => (JsonNode)"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!")]);
+        Assert.Equal(["the arguments could not be validated within the call's time limit (0 ms); send smaller arguments"], schema.Validate(values, limit: 100, timeout: TimeSpan.Zero));
+    }
+
+    [Fact]
+    public void A_cancelled_call_stops_validating()
+    {
+        var schema = InputSchema.Compile(JsonNode.Parse("""{"pattern": "^a$"}"""));
+        Assert.Equal(["validation was cancelled"], schema.Validate("b", cancellationToken: new CancellationToken(true)));
+    }
+
+    [Theory]
+    [InlineData("""{"type": "strnig"}""", "input_schema does not follow the JSON Schema (draft 2020-12) meta-schema: /type: ")]
+    [InlineData("""{"properties": {"a": {"minLength": -1}}}""", "meta-schema: /properties/a/minLength: -1 should be at least 0")]
+    [InlineData("""{"pattern": "(("}""", "input_schema is not a usable JSON Schema (draft 2020-12): 'pattern' is not a valid regular expression")]
+    [InlineData("""{"patternProperties": {"^a": {}}}""", "'patternProperties' is not supported (its regular expressions cannot be bounded in time)")]
+    [InlineData("""{"$ref": "https://example.com/schema.json"}""", "input_schema has a $ref that cannot be resolved: https://example.com/schema.json (only references inside the schema")]
+    [InlineData("""{"$ref": "#/$defs/missing"}""", "input_schema has a $ref that cannot be resolved: #/$defs/missing")]
+    [InlineData("[1]", "input_schema must be a JSON object (a JSON Schema)")]
+    public void A_schema_that_cannot_be_used_is_refused_with_the_reason(string schema, string expected) =>
+        Assert.Contains(expected, CompileError(schema), StringComparison.Ordinal);
+
+    [Fact]
+    public void Other_drafts_are_read_as_2020_12_and_unknown_keywords_are_allowed()
+    {
+        var schema = """{"$schema": "http://json-schema.org/draft-07/schema#", "x-note": 1, "properties": {"x": {"pattern": "^(a+)+$"}}}""";
+        Assert.Equal(["/x: must match the pattern ^(a+)+$ (pattern)"], Validate(schema, """{"x": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!"}"""));
+    }
+
+    [Fact]
+    public void The_true_schema_accepts_anything() => Assert.Empty(Validate("true", """{"a": [1]}"""));
+
+    [Fact]
+    public void A_schema_stored_as_a_json_string_is_read()
+    {
+        var element = System.Text.Json.JsonSerializer.SerializeToElement("""{"required": ["a"]}""");
+        Assert.Single(InputSchema.Compile(element).Validate(new JsonObject()));
     }
 }

@@ -51,9 +51,9 @@ public sealed class FunctionCallerTests : IDisposable
         var caller = Caller(LuaTool(Greet, GreetSource, GreetSchema));
         var missing = await caller.CallAsync(Greet, new JsonObject());
         Assert.Equal(FunctionErrorKind.InvalidArguments, missing.ErrorKind);
-        Assert.Equal("invalid arguments: name: is required", missing.Error);
+        Assert.Equal("invalid arguments: (arguments): Required properties [\"name\"] are not present (required)", missing.Error);
         var wrong = await caller.CallAsync(Greet, JsonNode.Parse("""{"name": 5, "extra": true}"""));
-        Assert.Equal("invalid arguments: name: expected string, got integer; extra: is not allowed (allowed: name)", wrong.Error);
+        Assert.Equal("invalid arguments: /name: Value is \"integer\" but should be \"string\" (type); /extra: is not allowed (the schema has no such property)", wrong.Error);
     }
 
     [Fact]
@@ -68,7 +68,7 @@ public sealed class FunctionCallerTests : IDisposable
         Assert.Equal("""{"greeting":"bonjour ada"}""", (await caller.CallAsync(Greet, args)).ValueJson);
 
         await registry.ApplyAsync(new ChangeSet().Update(LuaTool(Greet, GreetSource, new JsonObject { ["type"] = "object", ["required"] = new JsonArray("nickname") })));
-        Assert.Equal("invalid arguments: nickname: is required", (await caller.CallAsync(Greet, args)).Error);
+        Assert.Equal("invalid arguments: (arguments): Required properties [\"nickname\"] are not present (required)", (await caller.CallAsync(Greet, args)).Error);
     }
 
     [Fact]
@@ -101,7 +101,7 @@ public sealed class FunctionCallerTests : IDisposable
             new JsonObject { ["input_schema"] = GreetSchema.ToJsonString() },
             new JsonObject { ["source"] = GreetSource });
         var result = await Caller(entry).CallAsync(Greet, new JsonObject());
-        Assert.Equal("invalid arguments: name: is required", result.Error);
+        Assert.Equal("invalid arguments: (arguments): Required properties [\"name\"] are not present (required)", result.Error);
     }
 
     [Theory]
@@ -124,7 +124,7 @@ public sealed class FunctionCallerTests : IDisposable
     {
         var result = await Caller(LuaTool(Greet, GreetSource, new JsonObject { ["type"] = "strng" })).CallAsync(Greet, new JsonObject());
         Assert.Equal(FunctionErrorKind.NotCallable, result.ErrorKind);
-        Assert.StartsWith("app.generated:greet: meta.input_schema.type unknown type 'strng'", result.Error);
+        Assert.StartsWith("app.generated:greet: meta.input_schema does not follow the JSON Schema (draft 2020-12) meta-schema: ", result.Error);
     }
 
     [Fact]
@@ -165,7 +165,7 @@ public sealed class FunctionCallerTests : IDisposable
         _natives.Register("needs_name", (call, _) => Task.FromResult(FunctionResult.Success(call.Arguments?["name"]?.DeepClone())));
         var entry = Entry.Create(EntryId.Parse("app.tools:needs_name"), FunctionKinds.Native, new JsonObject { ["input_schema"] = GreetSchema.DeepClone() }, new JsonObject { ["handler"] = "needs_name" });
         var result = await Caller(entry).CallAsync(entry.Id, new JsonObject { ["name"] = 3 });
-        Assert.Equal("invalid arguments: name: expected string, got integer", result.Error);
+        Assert.Equal("invalid arguments: /name: Value is \"integer\" but should be \"string\" (type)", result.Error);
     }
 
     [Fact]

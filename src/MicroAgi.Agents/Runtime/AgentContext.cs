@@ -1,4 +1,5 @@
 using MicroAgi.Agents.Definitions;
+using MicroAgi.Functions.Tools;
 using MicroAgi.Registry;
 
 namespace MicroAgi.Agents.Runtime;
@@ -22,7 +23,7 @@ public sealed class AgentContext(AgentServices services, EntryId agentId)
     public IReadOnlyList<EntryId> AddedTools => _addedTools;
 
     /// <summary>Which of the resolved tools this context may offer (a subagent's narrower grant); all when null.</summary>
-    public Func<ToolBinding, bool>? ToolFilter { get; init; }
+    public Func<RegistryToolFunction, bool>? ToolFilter { get; init; }
 
     /// <summary>Adds tools by id (load_tool). Schemas are checked at the next <see cref="LoadAgent"/>.</summary>
     /// <exception cref="ToolNotLoadableException">The agent's grant does not cover one of them; none is added.</exception>
@@ -68,7 +69,7 @@ public sealed class AgentContext(AgentServices services, EntryId agentId)
             Temperature = Tuning.Temperature ?? definition.Temperature,
             ThinkingEffort = Tuning.ThinkingEffort ?? definition.ThinkingEffort,
         };
-        var offered = tools.Where(t => !Tuning.IsUnregistered(t.Id)).ToList();
+        var offered = tools.Where(t => !Tuning.IsUnregistered(t.Tool.Id)).ToList();
         return new AgentRunner(definition, model, services.ChatClientFor(model), offered, problems, services.Settings.Stream);
     }
 
@@ -76,15 +77,15 @@ public sealed class AgentContext(AgentServices services, EntryId agentId)
     /// The definition as the registry holds it now and the tools it grants: its own and those added at runtime,
     /// without the ones the configuration disabled, with those unregistered at runtime (the runner leaves them out).
     /// </summary>
-    public (AgentDefinition Definition, IReadOnlyList<ToolBinding> Tools, IReadOnlyList<ToolResolver.Problem> Problems) Resolve()
+    public (AgentDefinition Definition, IReadOnlyList<RegistryToolFunction> Tools, IReadOnlyList<ToolResolver.Problem> Problems) Resolve()
     {
         var snapshot = services.Registry.Snapshot();
         var definition = ReadDefinition(snapshot);
         var grant = ToolLoadGrant.Of(definition);
-        var (tools, problems) = ToolResolver.Resolve(snapshot, definition.Tools.Concat(_addedTools.Where(grant.Allows).Select(id => id.ToString())));
+        var (tools, problems) = ToolResolver.Resolve(snapshot, definition.Tools.Concat(_addedTools.Where(grant.Allows).Select(id => id.ToString())), services.Tools);
         if (ToolFilter is { } allowed) tools = tools.Where(allowed).ToList();
         var refused = _addedTools.Where(id => !grant.Allows(id)).Select(id => new ToolResolver.Problem(id.ToString(), grant.Refusal(id)!));
-        return (definition, tools.Where(t => !services.Settings.DisabledTools.Contains(t.Id)).ToList(), [.. problems, .. refused]);
+        return (definition, tools.Where(t => !services.Settings.DisabledTools.Contains(t.Tool.Id)).ToList(), [.. problems, .. refused]);
     }
 
     /// <summary>The agent's definition as the registry holds it, before the session's tuning is applied.</summary>

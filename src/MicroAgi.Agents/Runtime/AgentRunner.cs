@@ -1,4 +1,5 @@
 using Microsoft.Extensions.AI;
+using MicroAgi.Functions.Tools;
 using MicroAgi.Agents.Definitions;
 using MicroAgi.Llm.Models;
 
@@ -24,14 +25,14 @@ public sealed class AgentRunner
     private readonly IChatClient _client;
     private readonly ChatOptions _options;
     private readonly ChatMessage _systemPrompt;
-    private readonly Dictionary<string, ToolBinding> _toolsByName;
+    private readonly Dictionary<string, RegistryToolFunction> _toolsByName;
     private readonly bool _stream;
 
     public AgentRunner(
         AgentDefinition definition,
         ModelDefinition model,
         IChatClient client,
-        IReadOnlyList<ToolBinding> tools,
+        IReadOnlyList<RegistryToolFunction> tools,
         IReadOnlyList<ToolResolver.Problem> problems,
         bool stream)
     {
@@ -44,13 +45,13 @@ public sealed class AgentRunner
         _client = client;
         _stream = stream;
         _systemPrompt = new ChatMessage(ChatRole.System, definition.Prompt);
-        _toolsByName = tools.ToDictionary(t => t.LlmName, StringComparer.Ordinal);
+        _toolsByName = tools.ToDictionary(t => t.Name, StringComparer.Ordinal);
         _options = new ChatOptions
         {
             ModelId = model.Name,
             MaxOutputTokens = definition.MaxTokens,
             Temperature = (float?)definition.Temperature,
-            Tools = tools.Select(AITool (t) => t.ToDeclaration()).ToList(),
+            Tools = [.. tools],
         };
         if (definition.ThinkingEffort is { } effort)
         {
@@ -60,12 +61,12 @@ public sealed class AgentRunner
 
     public AgentDefinition Definition { get; }
     public ModelDefinition Model { get; }
-    public IReadOnlyList<ToolBinding> Tools { get; }
+    public IReadOnlyList<RegistryToolFunction> Tools { get; }
 
     /// <summary>Tools the definition names that could not be bound, with the reason.</summary>
     public IReadOnlyList<ToolResolver.Problem> Problems { get; }
 
-    public ToolBinding? FindTool(string llmName) => _toolsByName.GetValueOrDefault(llmName);
+    public RegistryToolFunction? FindTool(string llmName) => _toolsByName.GetValueOrDefault(llmName);
 
     public async Task<StepResult> StepAsync(Conversation conversation, IAgentObserver observer, CancellationToken cancellationToken)
     {

@@ -40,7 +40,7 @@ public sealed class AgentSession
         _services = services;
         Context = context;
         Conversation = conversation;
-        _executor = new ToolCallExecutor(services.Tools, () => context.Tuning.ToolTimeout ?? services.Settings.ToolTimeout);
+        _executor = new ToolCallExecutor(() => context.Tuning.ToolTimeout ?? services.Settings.ToolTimeout);
         _compressor = new ContextCompressor(services);
         Runner = context.LoadAgent();
         _runnerTuning = context.Tuning.Version;
@@ -164,14 +164,16 @@ public sealed class AgentSession
     }
 
     /// <summary>
-    /// Adds a tool that load_tool found, if the agent's grant covers it, and reloads the runner, so the rest of this step and the
-    /// next one can call it. A tool the runner cannot bind (its name clashes, its schema is unusable)
-    /// is taken back out, and the model reads why instead of a success it cannot act on.
+    /// Adds a tool that load_tool found, or that create_tool wrote, if the agent's grant covers it, and
+    /// reloads the runner, so the rest of this step and the next one can call it (a model that creates
+    /// and calls a tool in one reply saves a request). A tool the runner cannot bind (its name clashes,
+    /// its schema is unusable, the grant refuses it) is taken back out, and the model reads why instead
+    /// of a success it cannot act on. A tool that was already in the agent is not announced again.
     /// </summary>
     private ToolCallOutcome JoinLoadedTool(FunctionCallContent call, ToolCallOutcome outcome, Registry.EntryId id)
     {
-        // A tool the definition already gives the agent needs no grant to load.
-        if (Runner.Tools.Any(t => t.Id == id)) return outcome;
+        // A tool the agent already has (from its definition or an earlier load) needs no grant and no announcement.
+        if (!outcome.Created && Runner.Tools.Any(t => t.Tool.Id == id)) return outcome with { LoadedTool = null };
         var alreadyAdded = Context.AddedTools.Contains(id);
         try
         {
@@ -179,17 +181,19 @@ public sealed class AgentSession
         }
         catch (Definitions.ToolNotLoadableException refused)
         {
-            return ToolCallExecutor.Failed(call, refused.Message);
+            return outcome.Created ? ToolCallExecutor.WithLoadNote(outcome, refused.Message) : ToolCallExecutor.Failed(call, refused.Message);
         }
         var runner = Context.LoadAgent();
         var problem = runner.Problems.FirstOrDefault(p => p.Tool == id.ToString());
         if (problem is null)
         {
             Runner = runner;
-            return outcome;
+            if (outcome.Created) outcome = ToolCallExecutor.WithLoadNote(outcome, null);
+            return alreadyAdded ? outcome with { LoadedTool = null } : outcome;
         }
         if (!alreadyAdded) Context.RemoveTool(id);
-        return ToolCallExecutor.Failed(call, $"{id} cannot be used: {problem.Reason}");
+        var reason = $"{id} cannot be used: {problem.Reason}";
+        return outcome.Created ? ToolCallExecutor.WithLoadNote(outcome, reason) : ToolCallExecutor.Failed(call, reason);
     }
 
     /// <summary>

@@ -8,20 +8,29 @@ using MicroAgi.Telemetry;
 
 namespace MicroAgi.Agents.Runtime;
 
-/// <summary>What one tool call produced: the result the model reads, and what the loop must act on.</summary>
-public sealed record ToolCallOutcome(FunctionResultContent Result, string ToolName, string? Error, EntryId? LoadedTool);
+/// <summary>
+/// What one tool call produced: the result the model reads, and what the loop must act on — a tool to
+/// add to the agent (<see cref="LoadedTool"/>), written by create_tool when <see cref="Created"/>.
+/// </summary>
+public sealed record ToolCallOutcome(FunctionResultContent Result, string ToolName, string? Error, EntryId? LoadedTool)
+{
+    public bool Created { get; init; }
+}
 
 /// <summary>
 /// Runs the model's tool calls. Each call is isolated: an unknown tool, arguments that are not a
 /// JSON object, a tool that fails, throws or overruns its time all become error results the model
 /// can read — never an exception that ends the turn.
 /// </summary>
-public sealed class ToolCallExecutor(IFunctionCaller functions, Func<TimeSpan> timeout)
+public sealed class ToolCallExecutor(Func<TimeSpan> timeout)
 {
-    public ToolCallExecutor(IFunctionCaller functions, TimeSpan timeout) : this(functions, () => timeout) { }
+    public ToolCallExecutor(TimeSpan timeout) : this(() => timeout) { }
 
     /// <summary>The built-in tool whose <c>loaded = true</c> result adds a tool to the agent.</summary>
     public static readonly EntryId LoadToolId = new("app.tools", "load_tool");
+
+    /// <summary>The built-in tool whose success adds the tool it wrote to the agent, so the model can call it in the same reply.</summary>
+    public static readonly EntryId CreateToolId = new("app.tools", "create_tool");
 
     /// <summary>Twice the longest valid tool name: enough to recognise a misspelt one.</summary>
     private const int MaxQuotedNameLength = 128;
@@ -39,10 +48,10 @@ public sealed class ToolCallExecutor(IFunctionCaller functions, Func<TimeSpan> t
 
     private async Task<ToolCallOutcome> ExecuteUntracedAsync(AgentRunner runner, FunctionCallContent call, CancellationToken cancellationToken)
     {
-        var binding = runner.FindTool(call.Name);
-        if (binding is null)
+        var function = runner.FindTool(call.Name);
+        if (function is null)
         {
-            var known = string.Join(", ", runner.Tools.Select(t => t.LlmName));
+            var known = string.Join(", ", runner.Tools.Select(t => t.Name));
             return Failed(call, string.IsNullOrEmpty(call.Name)
                 ? $"the tool call has no name; name one of the tools you can call: {known}"
                 : $"unknown tool '{Shortened(call.Name)}'; the tools you can call are: {known}");
@@ -68,7 +77,7 @@ public sealed class ToolCallExecutor(IFunctionCaller functions, Func<TimeSpan> t
         FunctionResult result;
         try
         {
-            result = await functions.CallAsync(binding.Id, arguments, deadline.Token).ConfigureAwait(false);
+            result = await function.CallAsync(arguments, deadline.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -89,7 +98,10 @@ public sealed class ToolCallExecutor(IFunctionCaller functions, Func<TimeSpan> t
         var json = result.ValueJson;
         // Tools may also report a failure as {error: "..."} (the seed's convention); show it as one.
         var reported = value is JsonObject obj && obj["error"] is JsonValue error && error.TryGetValue<string>(out var text) ? text : null;
-        return new ToolCallOutcome(new FunctionResultContent(call.CallId, json), call.Name, reported, LoadedToolOf(binding.Id, value));
+        return new ToolCallOutcome(new FunctionResultContent(call.CallId, json), call.Name, reported, LoadedToolOf(function.Tool.Id, value))
+        {
+            Created = function.Tool.Id == CreateToolId,
+        };
     }
 
     /// <summary>The result recorded for a call that never ran because the turn was cancelled.</summary>
@@ -106,6 +118,29 @@ public sealed class ToolCallExecutor(IFunctionCaller functions, Func<TimeSpan> t
     private static string Shortened(string name) =>
         name.Length <= MaxQuotedNameLength ? name : string.Concat(name.AsSpan(0, MaxQuotedNameLength), "…");
 
-    private static EntryId? LoadedToolOf(EntryId tool, JsonNode? value) =>
-        tool == LoadToolId ? LoadToolResult.LoadedId(value) : null;
+    /// <summary>
+    /// create_tool's result once the loop has tried to load what it wrote: loaded, the model may call the
+    /// tool at once; not loadable, the model reads why (the tool is written all the same).
+    /// </summary>
+    public static ToolCallOutcome WithLoadNote(ToolCallOutcome outcome, string? problem)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        if (outcome.Result.Result is not string text || JsonNode.Parse(text) is not JsonObject result) return outcome;
+        result["loaded"] = problem is null;
+        result["next"] = problem is null
+            ? $"it is loaded: call {(string?)result["alias"]} now, in this reply if you like"
+            : $"it was written but cannot be called in this session: {problem}";
+        return outcome with
+        {
+            Result = new FunctionResultContent(outcome.Result.CallId, result.ToJsonString(ReadableJson.Compact)),
+            LoadedTool = problem is null ? outcome.LoadedTool : null,
+        };
+    }
+
+    private static EntryId? LoadedToolOf(EntryId tool, JsonNode? value)
+    {
+        if (tool == CreateToolId)
+            return value is JsonObject result && result["id"] is JsonValue written && written.TryGetValue<string>(out var created) && EntryId.TryParse(created, out var createdId) ? createdId : null;
+        return tool == LoadToolId ? LoadToolResult.LoadedId(value) : null;
+    }
 }

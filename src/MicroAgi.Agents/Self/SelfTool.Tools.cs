@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using MicroAgi.Agents.Runtime;
+using MicroAgi.Functions.Tools;
 using MicroAgi.Registry;
 
 namespace MicroAgi.Agents.Self;
@@ -23,7 +24,7 @@ public sealed partial class SelfTool
     {
         var subject = $"{manageAction} {name}".Trim();
         if (name is null) return SelfOutcome.Fail("manage_tool", subject, "manage_tool needs 'name' (a tool name from list_tools) and 'manage_action' (register or unregister)");
-        var granted = _session.Context.Resolve().Tools;
+        var granted = _session.Context.Resolve().Tools.Select(f => f.Tool).ToList();
         switch (manageAction)
         {
             case "unregister":
@@ -57,7 +58,7 @@ public sealed partial class SelfTool
         }
     }
 
-    private static bool Names(ToolBinding tool, string name) =>
+    private static bool Names(ToolEntry tool, string name) =>
         string.Equals(tool.LlmName, name, StringComparison.Ordinal) || tool.Id.ToString() == name;
 
     private static string FirstLine(string text)

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using MicroAgi.Agents.Definitions;
 using MicroAgi.Agents.Runtime;
+using MicroAgi.Functions.Tools;
 using MicroAgi.Llm.Models;
 using MicroAgi.Llm.Usage;
 
@@ -127,8 +128,8 @@ public static class SessionSurface
     }
 
     /// <summary>The tools the next step will offer: granted, not disabled, not unregistered.</summary>
-    internal static IReadOnlyList<ToolBinding> Offered(AgentSession session) =>
-        [.. session.Context.Resolve().Tools.Where(t => !session.Context.Tuning.IsUnregistered(t.Id))];
+    internal static IReadOnlyList<ToolEntry> Offered(AgentSession session) =>
+        [.. session.Context.Resolve().Tools.Select(f => f.Tool).Where(t => !session.Context.Tuning.IsUnregistered(t.Id))];
 
     private static void PublishContext(SurfaceNode context, AgentSession session)
     {

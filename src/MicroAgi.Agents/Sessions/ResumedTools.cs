@@ -20,9 +20,9 @@ public static class ResumedTools
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(history);
         if (history.Count == 0) return [];
-        var loadTool = context.LoadAgent().Tools.FirstOrDefault(t => t.Id == ToolCallExecutor.LoadToolId);
+        var loadTool = context.LoadAgent().Tools.FirstOrDefault(t => t.Tool.Id == ToolCallExecutor.LoadToolId);
         if (loadTool is null) return [];
-        return context.RestoreTools(Loaded(history, loadTool.LlmName));
+        return context.RestoreTools(Loaded(history, loadTool.Name));
     }
 
     /// <summary>The ids of the tools that calls named <paramref name="loadToolName"/> loaded, in order.</summary>

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using MicroAgi.Agents.Tools.Generated;
 using MicroAgi.Functions;
+using MicroAgi.Functions.Tools;
 using MicroAgi.Registry;
 using MicroAgi.Telemetry;
 
@@ -40,13 +41,13 @@ internal sealed class LoadToolTool(IRegistry registry)
         span?.SetTag(MicroAgiTelemetry.Attributes.EntryId, id.ToString());
         var entry = registry.Get(id);
         if (entry is null) return ToolResults.Error($"not found: {id}");
-        if (entry.MetaString("type") != "tool") return ToolResults.Error($"not a tool (meta.type != 'tool'): {id}");
+        if (ToolEntry.From(entry) is not { } tool) return ToolResults.Error($"not a tool (meta.type != 'tool'): {id}");
         return ToolResults.Ok(new JsonObject
         {
             ["loaded"] = true,
             ["id"] = id.ToString(),
-            ["alias"] = entry.MetaString("llm_alias") is { Length: > 0 } alias ? alias : id.Name,
-            ["description"] = entry.MetaString("llm_description") ?? "",
+            ["alias"] = tool.LlmName,
+            ["description"] = tool.Description,
         });
     }
 }

@@ -1,118 +1,62 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Diagnostics;
+using Json.Schema;
 
 namespace MicroAgi.Functions.Schema;
 
 /// <summary>
-/// A compiled JSON Schema, limited to the subset tools use: <c>type</c> (one or a list),
-/// <c>properties</c>, <c>required</c>, <c>additionalProperties</c> (boolean or schema), <c>items</c>,
-/// <c>minItems</c>/<c>maxItems</c>, <c>enum</c>, <c>const</c>, <c>minimum</c>/<c>maximum</c>,
-/// <c>exclusiveMinimum</c>/<c>exclusiveMaximum</c>, <c>minLength</c>/<c>maxLength</c>, <c>pattern</c>
-/// and <c>nullable</c> (OpenAPI style). Other keywords (<c>description</c>, <c>title</c>,
-/// <c>default</c>, <c>examples</c>, <c>$schema</c>…) are ignored. Errors name the path of the bad
-/// value: <c>items[2].name: expected string, got number</c>.
+/// A tool's input schema, compiled: JSON Schema draft 2020-12 through JsonSchema.Net — <c>$ref</c>/<c>$defs</c>,
+/// <c>anyOf</c>/<c>oneOf</c>/<c>allOf</c>/<c>not</c>, <c>enum</c>, <c>const</c>, <c>format</c> (asserted),
+/// <c>additionalProperties</c>, <c>pattern</c> (bounded in time) and the rest. Two habits of tool schemas are kept:
+/// OpenAPI's <c>nullable: true</c> adds <c>null</c> to the type, and a declared optional member sent as
+/// <c>null</c> counts as absent (OpenAI's strict mode sends them). <c>$schema</c> is ignored: every schema is
+/// read as 2020-12. Unknown keywords are allowed; no <c>$ref</c> leaves the schema (nothing is fetched).
+/// Errors name the JSON pointer of the bad value: <c>/items/2/name: Value is "integer" but should be "string"</c>.
 /// </summary>
 public sealed class InputSchema
 {
-    /// <summary>How long checking a value may take when the caller gives no time limit.</summary>
-    private static readonly TimeSpan DefaultTimeLimit = TimeSpan.FromSeconds(1);
-    private static readonly string[] KnownTypes = ["string", "number", "integer", "boolean", "object", "array", "null"];
+    /// <summary>The longest one validation may run (regex matches included) before it gives up.</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(1);
 
-    private readonly string[]? _types;
-    private readonly bool _nullable;
-    private readonly IReadOnlyDictionary<string, InputSchema>? _properties;
-    private readonly string[] _required = [];
-    private readonly bool _additionalAllowed = true;
-    private readonly InputSchema? _additionalSchema;
-    private readonly InputSchema? _items;
-    private readonly int? _minItems;
-    private readonly int? _maxItems;
-    private readonly JsonNode?[]? _enum;
-    private readonly JsonNode? _const;
-    private readonly bool _hasConst;
-    private readonly double? _minimum;
-    private readonly double? _maximum;
-    private readonly double? _exclusiveMinimum;
-    private readonly double? _exclusiveMaximum;
-    private readonly int? _minLength;
-    private readonly int? _maxLength;
-    private readonly SchemaPattern? _pattern;
+    /// <summary>The keywords whose values are data, not schemas: the normalisation walk does not enter them.</summary>
+    private static readonly string[] DataKeywords = ["enum", "const", "default", "examples"];
 
-    private InputSchema(JsonObject schema, string path)
+    private static readonly Dialect ToolDialect = Dialect.Draft202012
+        .With([BoundedPatternKeyword.Instance, RefusedPatternPropertiesKeyword.Instance], null, null, true);
+
+    private readonly JsonSchema _schema;
+    private readonly JsonObject? _shape;
+
+    private InputSchema(JsonSchema schema, JsonObject? shape)
     {
-        foreach (var (keyword, value) in schema)
-        {
-            var at = $"{path}.{keyword}";
-            switch (keyword)
-            {
-                case "type":
-                    _types = value switch
-                    {
-                        JsonValue single when single.TryGetValue<string>(out var name) => [name],
-                        JsonArray list => list.Select(t => t is JsonValue v && v.TryGetValue<string>(out var n) ? n : throw Bad(at, "must be a type name or a list of them")).ToArray(),
-                        _ => throw Bad(at, "must be a type name or a list of them"),
-                    };
-                    foreach (var type in _types)
-                        if (!KnownTypes.Contains(type)) throw Bad(at, $"unknown type '{type}' (use one of {string.Join(", ", KnownTypes)})");
-                    break;
-                case "nullable":
-                    _nullable = value is JsonValue n && n.TryGetValue<bool>(out var nullable) ? nullable : throw Bad(at, "must be true or false");
-                    break;
-                case "properties":
-                    if (value is not JsonObject properties) throw Bad(at, "must be an object mapping names to schemas");
-                    _properties = properties.ToDictionary(p => p.Key, p => Compile(p.Value, $"{at}.{p.Key}"), StringComparer.Ordinal);
-                    break;
-                case "required":
-                    _required = value is JsonArray names
-                        ? names.Select(r => r is JsonValue v && v.TryGetValue<string>(out var s) ? s : throw Bad(at, "must be a list of property names")).ToArray()
-                        : throw Bad(at, "must be a list of property names");
-                    break;
-                case "additionalProperties":
-                    if (value is JsonValue flag && flag.TryGetValue<bool>(out var allowed)) _additionalAllowed = allowed;
-                    else _additionalSchema = Compile(value, at);
-                    break;
-                case "items":
-                    _items = Compile(value, at);
-                    break;
-                case "minItems": _minItems = Count(value, at); break;
-                case "maxItems": _maxItems = Count(value, at); break;
-                case "minLength": _minLength = Count(value, at); break;
-                case "maxLength": _maxLength = Count(value, at); break;
-                case "minimum": _minimum = Number(value, at); break;
-                case "maximum": _maximum = Number(value, at); break;
-                case "exclusiveMinimum": _exclusiveMinimum = Number(value, at); break;
-                case "exclusiveMaximum": _exclusiveMaximum = Number(value, at); break;
-                case "enum":
-                    _enum = value is JsonArray options && options.Count > 0 ? options.Select(o => o?.DeepClone()).ToArray() : throw Bad(at, "must be a non-empty list of values");
-                    break;
-                case "const":
-                    _const = value?.DeepClone();
-                    _hasConst = true;
-                    break;
-                case "pattern":
-                    var text = value is JsonValue p && p.TryGetValue<string>(out var s) ? s : throw Bad(at, "must be a regular expression string");
-                    try
-                    {
-                        _pattern = new SchemaPattern(text);
-                    }
-                    catch (ArgumentException e)
-                    {
-                        throw Bad(at, $"is not a valid regular expression: {e.Message}");
-                    }
-                    break;
-            }
-        }
+        _schema = schema;
+        _shape = shape;
     }
 
     /// <summary>Compiles <paramref name="schema"/>; throws <see cref="InputSchemaException"/> naming what is wrong.</summary>
-    public static InputSchema Compile(JsonNode? schema, string path = "input_schema") => schema switch
+    public static InputSchema Compile(JsonNode? schema, string path = "input_schema")
     {
-        JsonObject obj => new InputSchema(obj, path),
-        JsonValue v when v.TryGetValue<bool>(out var b) && b => new InputSchema([], path),
-        _ => throw Bad(path, "must be a JSON object (a JSON Schema)"),
-    };
+        var normalized = schema switch
+        {
+            JsonObject obj => Normalize(obj.DeepClone()),
+            JsonValue v when v.TryGetValue<bool>(out var b) => v.DeepClone(),
+            _ => throw Bad(path, "must be a JSON object (a JSON Schema)"),
+        };
+        if (MetaSchemaProblem(normalized) is { } problem) throw Bad(path, problem);
+        if (normalized is JsonObject root && UnresolvableReference(root, root) is { } reference)
+            throw Bad(path, $"has a $ref that cannot be resolved: {reference} (only references inside the schema, such as #/$defs/name, are followed; nothing is fetched)");
+        try
+        {
+            // A registry of its own per schema: two tools may use the same $id, and nothing is kept globally.
+            var options = new BuildOptions { Dialect = ToolDialect, SchemaRegistry = new SchemaRegistry() };
+            var built = JsonSchema.Build(JsonSerializer.SerializeToElement(normalized), options);
+            return new InputSchema(built, normalized as JsonObject);
+        }
+        catch (Exception e) when (e is JsonSchemaException or RefResolutionException or ArgumentException or FormatException or InvalidOperationException or JsonException)
+        {
+            throw Bad(path, $"is not a usable JSON Schema (draft 2020-12): {e.Message}");
+        }
+    }
 
     /// <summary>Compiles a schema held in an entry's meta (a JSON object, or a string containing one).</summary>
     public static InputSchema Compile(JsonElement schema, string path = "input_schema")
@@ -133,11 +77,11 @@ public sealed class InputSchema
         return Compile(JsonSerializer.SerializeToNode(schema), path);
     }
 
-    public static bool TryCompile(JsonNode? schema, out InputSchema? compiled, out string? error)
+    public static bool TryCompile(JsonNode? schema, out InputSchema? compiled, out string? error, string path = "input_schema")
     {
         try
         {
-            compiled = Compile(schema);
+            compiled = Compile(schema, path);
             error = null;
             return true;
         }
@@ -149,136 +93,203 @@ public sealed class InputSchema
         }
     }
 
-    /// <summary>Every way <paramref name="value"/> breaks the schema (empty when it conforms), at most <paramref name="limit"/>.</summary>
-    public IReadOnlyList<string> Validate(JsonNode? value, int limit = 20) => Validate(value, DefaultTimeLimit, limit);
-
     /// <summary>
-    /// As <see cref="Validate(JsonNode?, int)"/>, with all <c>pattern</c> checks together given at most
-    /// <paramref name="timeLimit"/> (the call's own deadline, when a call is being checked).
+    /// Every way <paramref name="value"/> breaks the schema (empty when it conforms), at most
+    /// <paramref name="limit"/>, each as <c>pointer: problem</c>. Stops within <paramref name="timeout"/>
+    /// (default <see cref="DefaultTimeout"/>) or when <paramref name="cancellationToken"/> fires.
     /// </summary>
-    public IReadOnlyList<string> Validate(JsonNode? value, TimeSpan timeLimit, int limit = 20)
+    public IReadOnlyList<string> Validate(JsonNode? value, int limit = 20, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
+        var instance = JsonSerializer.SerializeToElement(WithoutOptionalNulls(value, _shape));
+        var options = ValidationBudget.Start(timeout ?? DefaultTimeout, cancellationToken);
+        EvaluationResults results;
+        try
+        {
+            results = _schema.Evaluate(instance, options);
+        }
+        catch (RefResolutionException e)
+        {
+            return [$"the tool's schema cannot be used: {e.Message}"];
+        }
+        if (results.IsValid) return [];
+        var spent = ValidationBudget.Of(options)?.Spent;
         var errors = new List<string>();
-        var deadline = Stopwatch.GetTimestamp() + (long)(timeLimit.TotalSeconds * Stopwatch.Frequency);
-        Check(value, "arguments", errors, limit, deadline);
+        var failed = Relevant(results).ToList();
+        foreach (var node in failed)
+        {
+            foreach (var (keyword, message) in node.Errors ?? [])
+            {
+                if (errors.Count >= limit) return errors;
+                if (message != spent) errors.Add($"{Where(node.InstanceLocation.ToString())}: {Explain(keyword, message, node)}");
+            }
+        }
+        // Some keywords (a oneOf that matches twice, a not that matches) fail without a message: name the deepest schema that failed.
+        if (errors.Count == 0 && spent is null)
+        {
+            var deepest = failed.Where(n => !failed.Any(o => o != n && o.EvaluationPath.ToString().StartsWith(n.EvaluationPath + "/", StringComparison.Ordinal)));
+            foreach (var node in deepest.DefaultIfEmpty(results).Take(limit))
+            {
+                var at = node.EvaluationPath.ToString();
+                errors.Add($"{Where(node.InstanceLocation.ToString())}: does not satisfy the schema at {(at.Length == 0 ? "its root" : at)} (a oneOf matching more than one choice, or a not that matches)");
+            }
+        }
+        if (spent is not null) errors.Add(spent);
         return errors;
     }
 
-    private void Check(JsonNode? value, string path, List<string> errors, int limit, long deadline)
+    /// <summary>
+    /// The nodes that failed and matter: a failure inside a branch that an enclosing schema, at the same
+    /// value, did not need (an <c>anyOf</c> that another branch satisfied) is noise, and is left out.
+    /// </summary>
+    private static IEnumerable<EvaluationResults> Relevant(EvaluationResults results)
     {
-        if (errors.Count >= limit) return;
-        var kind = KindOf(value);
-        if (kind == "null" && _nullable) return;
-        if (_types is not null && !_types.Any(t => t == kind || (t == "number" && kind == "integer")))
-        {
-            errors.Add($"{path}: expected {string.Join(" or ", _types)}, got {kind}");
-            return;
-        }
-        if (_hasConst && !JsonNode.DeepEquals(value, _const))
-            errors.Add($"{path}: must be {_const?.ToJsonString(MicroAgi.Registry.ReadableJson.Compact) ?? "null"}");
-        if (_enum is not null && !_enum.Any(option => JsonNode.DeepEquals(option, value)))
-            errors.Add($"{path}: must be one of {string.Join(", ", _enum.Select(o => o?.ToJsonString(MicroAgi.Registry.ReadableJson.Compact) ?? "null"))}");
-        switch (value)
+        var nodes = results.Details ?? [];
+        var passed = nodes.Where(n => n.IsValid).Select(n => (At: n.InstanceLocation.ToString(), Path: n.EvaluationPath + "/")).ToList();
+        return nodes.Where(n => !n.IsValid && !passed.Any(p =>
+            p.Path.Length > 1 && p.At == n.InstanceLocation.ToString() && (n.EvaluationPath + "/").StartsWith(p.Path, StringComparison.Ordinal)));
+    }
+
+    /// <summary>What the draft 2020-12 meta-schema says is wrong with <paramref name="schema"/>, with the pointer of each problem.</summary>
+    private static string? MetaSchemaProblem(JsonNode schema)
+    {
+        var results = MetaSchemas.Draft202012.Evaluate(JsonSerializer.SerializeToElement(schema), new EvaluationOptions { OutputFormat = OutputFormat.List });
+        if (results.IsValid) return null;
+        var problems = Relevant(results).SelectMany(n => (n.Errors ?? []).Select(e => $"{Where(n.InstanceLocation.ToString())}: {e.Value}"))
+            .Distinct().Take(5).ToList();
+        return $"does not follow the JSON Schema (draft 2020-12) meta-schema: {(problems.Count == 0 ? "it is not a valid schema" : string.Join("; ", problems))}";
+    }
+
+    /// <summary>The first <c>$ref</c> that does not point inside <paramref name="root"/>, if any.</summary>
+    private static string? UnresolvableReference(JsonNode? node, JsonObject root)
+    {
+        switch (node)
         {
             case JsonObject obj:
-                CheckObject(obj, path, errors, limit, deadline);
-                break;
+                foreach (var (key, child) in obj)
+                {
+                    if (key == "$ref" && child is JsonValue v && v.TryGetValue<string>(out var reference))
+                    {
+                        if (!Resolves(reference, root)) return reference;
+                    }
+                    else if (!DataKeywords.Contains(key) && UnresolvableReference(child, root) is { } bad) return bad;
+                }
+                return null;
             case JsonArray array:
-                CheckArray(array, path, errors, limit, deadline);
-                break;
-            case JsonValue scalar when kind is "number" or "integer":
-                CheckNumber(NumberOf(scalar), path, errors);
-                break;
-            case JsonValue scalar when kind == "string":
-                CheckString(scalar.GetValue<string>(), path, errors, deadline);
-                break;
+                return array.Select(item => UnresolvableReference(item, root)).FirstOrDefault(r => r is not null);
+            default:
+                return null;
         }
     }
 
-    private void CheckObject(JsonObject obj, string path, List<string> errors, int limit, long deadline)
+    /// <summary>Whether a reference is <c>#</c> or a JSON pointer <c>#/a/b</c> into the schema itself.</summary>
+    private static bool Resolves(string reference, JsonObject root)
     {
-        foreach (var name in _required)
-            if (!obj.ContainsKey(name)) errors.Add($"{Join(path, name)}: is required");
-        foreach (var (name, member) in obj)
+        if (reference == "#") return true;
+        if (!reference.StartsWith("#/", StringComparison.Ordinal)) return false;
+        JsonNode? at = root;
+        foreach (var raw in reference[2..].Split('/'))
         {
-            // Models (OpenAI strict mode above all) send null for an optional argument they leave out;
-            // the handler sees nil either way, so a declared optional member that is null is simply absent.
-            if (member is null && _properties?.ContainsKey(name) == true && !_required.Contains(name)) continue;
-            if (_properties is not null && _properties.TryGetValue(name, out var schema)) schema.Check(member, Join(path, name), errors, limit, deadline);
-            else if (_additionalSchema is not null) _additionalSchema.Check(member, Join(path, name), errors, limit, deadline);
-            else if (!_additionalAllowed)
-                errors.Add($"{Join(path, name)}: is not allowed (allowed: {string.Join(", ", _properties?.Keys ?? [])})");
+            var token = Uri.UnescapeDataString(raw).Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal);
+            at = at switch
+            {
+                JsonObject obj => obj.TryGetPropertyValue(token, out var next) ? next : null,
+                JsonArray list when int.TryParse(token, System.Globalization.CultureInfo.InvariantCulture, out var i) && i >= 0 && i < list.Count => list[i],
+                _ => null,
+            };
+            if (at is null) return false;
         }
+        return true;
     }
 
-    private void CheckArray(JsonArray array, string path, List<string> errors, int limit, long deadline)
-    {
-        if (_minItems is { } min && array.Count < min) errors.Add($"{path}: must have at least {min} items, has {array.Count}");
-        if (_maxItems is { } max && array.Count > max) errors.Add($"{path}: must have at most {max} items, has {array.Count}");
-        if (_items is null) return;
-        for (var i = 0; i < array.Count; i++) _items.Check(array[i], $"{path}[{i}]", errors, limit, deadline);
-    }
+    private static string Where(string pointer) => pointer.Length == 0 ? "(arguments)" : pointer;
 
-    private void CheckNumber(double number, string path, List<string> errors)
+    private string Explain(string keyword, string message, EvaluationResults node) => keyword switch
     {
-        if (_minimum is { } min && number < min) errors.Add($"{path}: must be at least {Format(min)}");
-        if (_maximum is { } max && number > max) errors.Add($"{path}: must be at most {Format(max)}");
-        if (_exclusiveMinimum is { } emin && number <= emin) errors.Add($"{path}: must be greater than {Format(emin)}");
-        if (_exclusiveMaximum is { } emax && number >= emax) errors.Add($"{path}: must be less than {Format(emax)}");
-    }
-
-    private void CheckString(string text, string path, List<string> errors, long deadline)
-    {
-        var length = text.EnumerateRunes().Count();
-        if (_minLength is { } min && length < min) errors.Add($"{path}: must be at least {min} characters long");
-        if (_maxLength is { } max && length > max) errors.Add($"{path}: must be at most {max} characters long");
-        if (_pattern?.Check(text, deadline) is { } problem) errors.Add($"{path}: {problem}");
-    }
-
-    private static string KindOf(JsonNode? value) => value switch
-    {
-        null => "null",
-        JsonObject => "object",
-        JsonArray => "array",
-        JsonValue v => v.GetValueKind() switch
-        {
-            JsonValueKind.String => "string",
-            JsonValueKind.True or JsonValueKind.False => "boolean",
-            JsonValueKind.Number => IsInteger(v) ? "integer" : "number",
-            JsonValueKind.Null => "null",
-            _ => "unknown",
-        },
-        _ => "unknown",
+        "enum" when EnumAt(node.EvaluationPath.ToString()) is { } choices => $"must be one of {choices} (enum)",
+        "" when node.EvaluationPath.ToString().EndsWith("/additionalProperties", StringComparison.Ordinal) => "is not allowed (the schema has no such property)",
+        "" => $"is not allowed here ({node.EvaluationPath} is false)",
+        _ => $"{message} ({keyword})",
     };
 
-    private static bool IsInteger(JsonValue value)
+    /// <summary>The values of the <c>enum</c> of the schema at <paramref name="evaluationPath"/> (a path through no <c>$ref</c>), as JSON, or null.</summary>
+    private string? EnumAt(string evaluationPath)
     {
-        if (value.TryGetValue<long>(out _) || value.TryGetValue<int>(out _)) return true;
-        var number = NumberOf(value);
-        return double.IsFinite(number) && Math.Floor(number) == number;
+        JsonNode? at = _shape;
+        foreach (var segment in evaluationPath.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var token = segment.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal);
+            at = at switch
+            {
+                JsonObject obj => obj[token],
+                JsonArray list when int.TryParse(token, System.Globalization.CultureInfo.InvariantCulture, out var i) && i >= 0 && i < list.Count => list[i],
+                _ => null,
+            };
+        }
+        return at is JsonObject schema && schema["enum"] is JsonArray choices ? string.Join(", ", choices.Select(c => c?.ToJsonString() ?? "null")) : null;
     }
 
-    /// <summary>The number in a JsonValue, whether it was parsed (JsonElement) or built from a .NET number.</summary>
-    private static double NumberOf(JsonValue value)
+    /// <summary>
+    /// The schema as it is compiled: <c>$schema</c> dropped (every schema is read as 2020-12, so none can
+    /// switch to a dialect with an unbounded <c>pattern</c>) and <c>nullable: true</c> turned into a null type.
+    /// </summary>
+    private static JsonNode Normalize(JsonNode schema)
     {
-        if (value.TryGetValue<double>(out var d)) return d;
-        if (value.TryGetValue<long>(out var l)) return l;
-        if (value.TryGetValue<int>(out var i)) return i;
-        if (value.TryGetValue<decimal>(out var m)) return (double)m;
-        if (value.TryGetValue<float>(out var f)) return f;
-        return double.Parse(value.ToJsonString(), CultureInfo.InvariantCulture);
+        if (schema is JsonObject obj)
+        {
+            obj.Remove("$schema");
+            if (obj["nullable"] is JsonValue n && n.TryGetValue<bool>(out var nullable) && nullable && obj["type"] is { } type)
+            {
+                if (type is JsonValue single && single.TryGetValue<string>(out var name) && name != "null") obj["type"] = new JsonArray(name, "null");
+                else if (type is JsonArray list && !list.Any(t => t?.GetValue<string>() == "null")) list.Add("null");
+            }
+            foreach (var (key, child) in obj.ToList())
+            {
+                if (child is not null && !DataKeywords.Contains(key)) Normalize(child);
+            }
+        }
+        else if (schema is JsonArray array)
+        {
+            foreach (var item in array)
+            {
+                if (item is not null) Normalize(item);
+            }
+        }
+        return schema;
     }
 
-    private static string Join(string path, string name) =>
-        path == "arguments" ? name : name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_') ? $"{path}.{name}" : $"{path}[\"{name}\"]";
+    /// <summary>
+    /// The arguments without members that are null where the schema declares them optional (following
+    /// <c>properties</c> and <c>items</c>): the handler sees nil either way, and strict providers send them.
+    /// </summary>
+    private static JsonNode? WithoutOptionalNulls(JsonNode? value, JsonObject? shape)
+    {
+        if (shape is null || !HasOptionalNull(value, shape)) return value;
+        if (value is JsonObject obj && shape["properties"] is JsonObject properties)
+        {
+            var copy = new JsonObject();
+            foreach (var (key, member) in obj)
+            {
+                if (member is null && IsOptional(key, properties, shape)) continue;
+                copy[key] = WithoutOptionalNulls(member?.DeepClone(), properties[key] as JsonObject);
+            }
+            return copy;
+        }
+        if (value is JsonArray array && shape["items"] is JsonObject itemShape)
+            return new JsonArray([.. array.Select(item => WithoutOptionalNulls(item?.DeepClone(), itemShape))]);
+        return value;
+    }
 
-    private static string Format(double value) => value.ToString(CultureInfo.InvariantCulture);
+    private static bool HasOptionalNull(JsonNode? value, JsonObject? shape)
+    {
+        if (shape is null) return false;
+        if (value is JsonObject obj && shape["properties"] is JsonObject properties)
+            return obj.Any(p => p.Value is null ? IsOptional(p.Key, properties, shape) : HasOptionalNull(p.Value, properties[p.Key] as JsonObject));
+        return value is JsonArray array && shape["items"] is JsonObject itemShape && array.Any(item => HasOptionalNull(item, itemShape));
+    }
 
-    private static int Count(JsonNode? value, string path) =>
-        value is JsonValue v && v.GetValueKind() == JsonValueKind.Number && NumberOf(v) is var d && d >= 0 && Math.Floor(d) == d && d <= int.MaxValue ? (int)d : throw Bad(path, "must be a non-negative integer");
-
-    private static double Number(JsonNode? value, string path) =>
-        value is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? NumberOf(v) : throw Bad(path, "must be a number");
+    private static bool IsOptional(string name, JsonObject properties, JsonObject shape) =>
+        properties.ContainsKey(name)
+        && !(shape["required"] is JsonArray required && required.Any(r => r?.GetValueKind() == JsonValueKind.String && r.GetValue<string>() == name));
 
     private static InputSchemaException Bad(string path, string problem) => new($"{path} {problem}");
 }

@@ -158,7 +158,7 @@ public class AgentLoopTests
             FakeReply.Say("It shouted HEY"));
         var observer = new RecordingObserver();
         var session = fx.NewSession();
-        Assert.DoesNotContain(session.Runner.Tools, t => t.LlmName == "shout");
+        Assert.DoesNotContain(session.Runner.Tools, t => t.Name == "shout");
 
         var result = await session.RunTurnAsync("shout", observer);
 
@@ -225,7 +225,7 @@ public class AgentLoopTests
 
         var runner = session.Context.LoadAgent();
 
-        Assert.True(runner.FindTool("echo")!.Schema.GetProperty("properties").TryGetProperty("loud", out _));
+        Assert.True(runner.FindTool("echo")!.JsonSchema.GetProperty("properties").TryGetProperty("loud", out _));
     }
 
     [Fact]

@@ -36,7 +36,7 @@ public class ToolLoadGrantTests
         Assert.Equal("[load_tool] error: not loadable by app:tester: ops.secret:admin_tool", events[0]);
         Assert.StartsWith("[admin_tool] error: unknown tool 'admin_tool'", events[1], StringComparison.Ordinal);
         Assert.Empty(session.Context.AddedTools);
-        Assert.DoesNotContain(session.Runner.Tools, t => t.Id == AdminTool.Id);
+        Assert.DoesNotContain(session.Runner.Tools, t => t.Tool.Id == AdminTool.Id);
         var secondTools = fx.Server.ChatRequests[1].Json!["tools"]!.AsArray().Select(t => (string?)t!["function"]!["name"]);
         Assert.DoesNotContain("admin_tool", secondTools);
         var sentResult = fx.Server.ChatRequests[1].Json!["messages"]!.AsArray().Last()!;
@@ -79,12 +79,12 @@ public class ToolLoadGrantTests
         await using var fx = new LoopFixture(null, 100_000, Shout);
         var context = fx.NewSession().Context;
         context.AddTools(Shout.Id);
-        Assert.Contains(context.LoadAgent().Tools, t => t.Id == Shout.Id);
+        Assert.Contains(context.LoadAgent().Tools, t => t.Tool.Id == Shout.Id);
 
         await GrantAsync(fx, "app.generated:other");
         var runner = context.LoadAgent();
 
-        Assert.DoesNotContain(runner.Tools, t => t.Id == Shout.Id);
+        Assert.DoesNotContain(runner.Tools, t => t.Tool.Id == Shout.Id);
         Assert.Contains(runner.Problems, p => p.Tool == "app.generated:shout" && p.Reason == "not loadable by app:tester: app.generated:shout");
     }
 
@@ -111,8 +111,8 @@ public class ToolLoadGrantTests
         Assert.Equal(["not loadable by app:tester: ops.secret:admin_tool"], refused);
         Assert.Equal([Shout.Id], context.AddedTools);
         var session = new AgentSession(fx.Services, context, new Conversation(history: history));
-        Assert.Contains(session.Runner.Tools, t => t.LlmName == "shout");
-        Assert.DoesNotContain(session.Runner.Tools, t => t.LlmName == "admin_tool");
+        Assert.Contains(session.Runner.Tools, t => t.Name == "shout");
+        Assert.DoesNotContain(session.Runner.Tools, t => t.Name == "admin_tool");
     }
 
     [Fact]

@@ -163,7 +163,7 @@ public sealed class CreateToolTests : InMemoryToolTests
 
     [Theory]
     [InlineData("""{"type": "string"}""", "schema.type must be \"object\"")]
-    [InlineData("""{"type": "object", "properties": {"x": {"type": "strnig"}}}""", "schema is not a usable JSON Schema: ")]
+    [InlineData("""{"type": "object", "properties": {"x": {"type": "strnig"}}}""", "schema does not follow the JSON Schema (draft 2020-12) meta-schema: /properties/x/type")]
     [InlineData("[1, 2]", "schema must be a JSON Schema object")]
     public async Task A_schema_that_is_not_an_object_schema_is_refused(string schemaJson, string expected)
     {
@@ -192,9 +192,9 @@ public sealed class CreateToolTests : InMemoryToolTests
     [Fact]
     public async Task Missing_or_mistyped_arguments_are_named()
     {
-        AssertRefused(await Host.CallAsync("app.tools:create_tool", """{"name": "x"}"""), "source: is required");
-        AssertRefused(await Host.CallAsync("app.tools:create_tool", """{"name": "x", "source": 5}"""), "source: expected string, got integer");
-        AssertRefused(await Host.CallAsync("app.tools:create_tool", """{"name": "x", "source": "return {}", "modules": [1]}"""), "modules[0]: expected string");
+        AssertRefused(await Host.CallAsync("app.tools:create_tool", """{"name": "x"}"""), "(arguments): Required properties [\"source\"] are not present");
+        AssertRefused(await Host.CallAsync("app.tools:create_tool", """{"name": "x", "source": 5}"""), "/source: Value is \"integer\" but should be \"string\"");
+        AssertRefused(await Host.CallAsync("app.tools:create_tool", """{"name": "x", "source": "return {}", "modules": [1]}"""), "/modules/0: Value is \"integer\" but should be \"string\"");
     }
 
     [Theory]
@@ -262,7 +262,7 @@ public sealed class CreateToolTests : InMemoryToolTests
         AssertRefused(result, "3 of 4 tests failed, nothing was written:\n");
         var lines = result.Error!.Split('\n');
         Assert.Equal("test 2 (input {\"text\":\"ab\"}): expected {\"echo\":\"AB\",\"length\":2}, got {\"echo\":\"ab\",\"length\":2}", lines[1]);
-        Assert.StartsWith("test 3 (input {\"text\":7}): the input does not match the schema: text: expected string", lines[2], StringComparison.Ordinal);
+        Assert.StartsWith("test 3 (input {\"text\":7}): the input does not match the schema: /text: Value is \"integer\" but should be \"string\"", lines[2], StringComparison.Ordinal);
         Assert.Equal("test 4 (input {\"text\":\"ok\"}): expected an error containing 'boom', got {\"echo\":\"ok\",\"length\":2}", lines[3]);
         Assert.Equal(version, Host.Registry.Version);
         Assert.Null(Host.Registry.Get(EntryId.Parse("app.generated:echo_text")));

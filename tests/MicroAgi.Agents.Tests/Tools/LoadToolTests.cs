@@ -52,7 +52,7 @@ public sealed class LoadToolTests : InMemoryToolTests
     }
 
     [Theory]
-    [InlineData("{}", "id: is required")]
+    [InlineData("{}", "(arguments): Required properties [\"id\"] are not present")]
     [InlineData("""{"id": ""}""", "'id' is required")]
     [InlineData("""{"id": ":x"}""", "has an empty namespace")]
     [InlineData("""{"id": "Not A Name"}""", "not found: Not A Name (give the full id, namespace:name)")]

@@ -21,7 +21,7 @@ public sealed class RegistryToolsTests : InMemoryToolTests
         var docSearch = result.Value["entries"]!.AsArray().Single(e => (string?)e!["id"] == "app.tools:doc_search")!;
         Assert.Equal("function.native", (string?)docSearch["kind"]);
         Assert.Equal("tool", (string?)docSearch["type"]);
-        Assert.StartsWith("Search MicroAgi's documentation", (string?)docSearch["description"], StringComparison.Ordinal);
+        Assert.StartsWith("Search the Lua tool API docs", (string?)docSearch["description"], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -96,8 +96,8 @@ public sealed class RegistryToolsTests : InMemoryToolTests
     }
 
     [Theory]
-    [InlineData("""{"limit": 0}""", "limit: must be at least 1")]
-    [InlineData("""{"namespace": 3}""", "namespace: expected string")]
+    [InlineData("""{"limit": 0}""", "/limit: 0 should be at least 1")]
+    [InlineData("""{"namespace": 3}""", "/namespace: Value is \"integer\" but should be \"string\"")]
     public async Task Registry_list_explains_bad_filters(string arguments, string expected)
     {
         CreateToolTests.AssertRefused(await Host.CallAsync("app.tools:registry_list", arguments), expected);
@@ -139,7 +139,7 @@ public sealed class RegistryToolsTests : InMemoryToolTests
     [Theory]
     [InlineData("""{"id": "app.generated:ghost"}""", "not found: app.generated:ghost")]
     [InlineData("""{"id": "ghost"}""", "entry id 'ghost' has no ':'; write it as 'namespace:name'")]
-    [InlineData("{}", "id: is required")]
+    [InlineData("{}", "(arguments): Required properties [\"id\"] are not present")]
     public async Task Registry_read_explains_missing_entries_and_bad_ids(string arguments, string expected)
     {
         CreateToolTests.AssertRefused(await Host.CallAsync("app.tools:registry_read", arguments), expected);

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using MicroAgi.Functions;
 using MicroAgi.Lua.Runtime;
 using MicroAgi.Functions.Schema;
+using MicroAgi.Functions.Tools;
 using MicroAgi.Registry;
 using MicroAgi.Security;
 
@@ -112,7 +113,7 @@ public sealed class GeneratedToolWriter
         var description = request.Description ?? "";
         var meta = new JsonObject
         {
-            ["type"] = "tool",
+            ["type"] = ToolEntry.MetaType,
             ["title"] = request.Name,
             ["comment"] = description,
             ["input_schema"] = schema,
@@ -214,9 +215,9 @@ public sealed class GeneratedToolWriter
             problem = $"schema.type must be \"object\" (a tool's input is an object of named arguments), not {type.ToJsonString()}";
             return [];
         }
-        if (!InputSchema.TryCompile(schema, out compiled, out var error))
+        if (!InputSchema.TryCompile(schema, out compiled, out var error, "schema"))
         {
-            problem = $"schema is not a usable JSON Schema: {error}";
+            problem = error;
             return [];
         }
         return schema;
@@ -225,10 +226,10 @@ public sealed class GeneratedToolWriter
     /// <summary>A tool outside app.generated that the LLM would know under the same name, if any.</summary>
     private static EntryId? NameTakenBy(RegistrySnapshot snapshot, string name)
     {
-        foreach (var tool in snapshot.Find(EntryQuery.ByMeta("type", "tool")))
+        foreach (var tool in snapshot.Find(ToolEntry.Query()))
         {
             if (tool.Id.Namespace == Namespace) continue;
-            if ((tool.MetaString("llm_alias") ?? tool.Id.Name) == name) return tool.Id;
+            if (ToolEntry.LlmNameOf(tool) == name) return tool.Id;
         }
         return null;
     }
@@ -259,7 +260,7 @@ public sealed class GeneratedToolWriter
         {
             var test = tests[i];
             var label = Invariant($"test {i + 1} (input {Shorten(test.Input.ToJsonString())})");
-            var inputErrors = schema.Validate(test.Input);
+            var inputErrors = schema.Validate(test.Input, cancellationToken: cancellationToken);
             if (inputErrors.Count > 0)
             {
                 failures.Add($"{label}: the input does not match the schema: {string.Join("; ", inputErrors)}");

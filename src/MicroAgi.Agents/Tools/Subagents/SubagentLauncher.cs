@@ -67,7 +67,7 @@ public sealed class SubagentLauncher(SubagentOptions options)
     {
         if (_services is null || _parent is null) return new Outcome("", null, "sessions_spawn works only inside an agent session (microagi run)");
         var parentRunner = _parent.LoadAgent();
-        var parentTools = parentRunner.Tools.Select(t => t.LlmName).Where(n => n != ToolName).ToHashSet(StringComparer.Ordinal);
+        var parentTools = parentRunner.Tools.Select(t => t.Name).Where(n => n != ToolName).ToHashSet(StringComparer.Ordinal);
         if (tools is not null)
         {
             var refused = tools.Where(t => !parentTools.Contains(t)).ToList();
@@ -93,7 +93,7 @@ public sealed class SubagentLauncher(SubagentOptions options)
         {
             var services = new AgentServices(_services.Registry, _services.Tools, _services.ChatClientFor, costs, _services.Settings);
             var allowed = parentTools;
-            var context = new AgentContext(services, _parent.AgentId) { ToolFilter = binding => allowed.Contains(binding.LlmName) };
+            var context = new AgentContext(services, _parent.AgentId) { ToolFilter = function => allowed.Contains(function.Name) };
             context.AddTools(_parent.AddedTools);
             var session = new AgentSession(services, context, new Conversation());
             var result = await session.RunTurnAsync(task, SilentObserver.Instance, stop.Token).ConfigureAwait(false);
