@@ -44,15 +44,17 @@ internal static class RunCommand
 
     private static async Task<int> RunAsync(CliContext cli, HostSettings host, RunSettings run, string? prompt, OutputFormat format, CancellationToken cancellationToken)
     {
+        // The spinner is for a person at the terminal: never in -p output, which programs read.
+        using var progress = new ProgressLine(cli.Out.Profile.Out.Writer, enabled: prompt is null && cli.OutIsTerminal);
         // Only someone at a terminal can answer an approval question; -p and piped input never ask.
-        if (prompt is null && !Console.IsInputRedirected) run = run with { ApprovalPrompt = new ConsoleApprovalPrompt(cli.Out) };
+        if (prompt is null && !Console.IsInputRedirected) run = run with { ApprovalPrompt = new ConsoleApprovalPrompt(cli.Out, progress) };
         await using var session = await SessionHost.StartAsync(host, run, cli.RawErr, cancellationToken).ConfigureAwait(false);
         // With -p, stdout carries the answer alone: tool lines, notices and the cost line go to stderr.
         var status = prompt is null ? cli.Out : cli.Err;
-        var observer = new ConsoleObserver(status, cli.RawOut, showReasoning: prompt is null && cli.OutIsTerminal);
+        var observer = new ConsoleObserver(status, cli.RawOut, showReasoning: prompt is null && cli.OutIsTerminal, progress);
         // On stderr: what a script captures from stdout stays the answer alone.
-        session.Retries.Retrying += (_, notice) => cli.Err.MarkupLine($"[dim]{Markup.Escape(notice.Describe())}[/]");
-        session.Retries.Waiting += (_, notice) => cli.Err.MarkupLine($"[dim]{Markup.Escape(notice.Describe())}[/]");
+        session.Retries.Retrying += (_, notice) => progress.Interrupt(() => cli.Err.MarkupLine($"[dim]{Markup.Escape(notice.Describe())}[/]"));
+        session.Retries.Waiting += (_, notice) => progress.Interrupt(() => cli.Err.MarkupLine($"[dim]{Markup.Escape(notice.Describe())}[/]"));
         session.SelfAudit.Recorded += (_, entry) => observer.DescribeNextCall(Agents.Self.SelfTool.HandlerName, entry.Summary);
         var interrupts = new InterruptHandler();
         using var _ = interrupts.Install();
@@ -75,45 +77,19 @@ internal static class RunCommand
             json.Finish(session.TranscriptId, end);
             return end.ExitCode;
         }
-        if (prompt is not null) return await RunTextTurnAsync(turns, session, observer, status, prompt, survive: false, cancellationToken).ConfigureAwait(false);
+        if (prompt is not null)
+        {
+            var end = await turns.RunAsync(prompt, observer, survive: false, cancellationToken).ConfigureAwait(false);
+            if (end.Result is not null) status.MarkupLine($"[dim]{Markup.Escape(ReplLoop.Describe(end, session))}[/]");
+            return end.ExitCode;
+        }
 
         if (Console.IsInputRedirected)
-        {
-            // Scripts pipe prompts in: every non-empty line is one turn, up to a quit line or the end.
-            // The exit code is the first failed turn's, so a script learns what went wrong first.
-            var code = ExitCodes.Success;
-            while (await Console.In.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
-            {
-                if (IsQuit(line)) break;
-                if (string.IsNullOrWhiteSpace(line)) continue;
-                var turn = await RunTextTurnAsync(turns, session, observer, status, line, survive: true, cancellationToken).ConfigureAwait(false);
-                if (code == ExitCodes.Success) code = turn;
-            }
-            return code;
-        }
-
-        cli.Out.MarkupLine($"{Markup.Escape(session.Session.Context.AgentId.Name.Replace('_', ' '))} (quit to exit)");
-        cli.Out.MarkupLine($"[dim]model {Markup.Escape(session.Session.Runner.Model.Name)} · session {Markup.Escape(session.TranscriptId)}[/]");
-        while (true)
+            return await new ReplLoop(cli, session, turns, observer, ct => Console.In.ReadLineAsync(ct).AsTask()).RunPipedAsync(cancellationToken).ConfigureAwait(false);
+        return await new ReplLoop(cli, session, turns, observer, ct =>
         {
             cli.Out.Markup("> ");
-            var line = await interrupts.ReadLineAsync(cancellationToken).ConfigureAwait(false);
-            if (line is null || IsQuit(line)) break;
-            if (string.IsNullOrWhiteSpace(line)) continue;
-            await RunTextTurnAsync(turns, session, observer, status, line, survive: true, cancellationToken).ConfigureAwait(false);
-        }
-        cli.Out.MarkupLine($"[dim]session {Markup.Escape(session.TranscriptId)}: {Markup.Escape(session.Costs.Session.Describe())}[/]");
-        return 0;
-    }
-
-    private static bool IsQuit(string line) => line.Trim() is "quit" or "exit";
-
-    /// <param name="status">Where the turn's cost line goes: stdout in the REPL, stderr with -p.</param>
-    /// <returns>The turn's exit code (<see cref="ExitCodes"/>): the REPL goes on whatever it is; a one-shot run exits with it.</returns>
-    private static async Task<int> RunTextTurnAsync(TurnRunner turns, SessionHost host, ConsoleObserver observer, IAnsiConsole status, string prompt, bool survive, CancellationToken cancellationToken)
-    {
-        var end = await turns.RunAsync(prompt, observer, survive, cancellationToken).ConfigureAwait(false);
-        if (end.Result is not null) status.MarkupLine($"[dim]{Markup.Escape(end.Usage.Describe())} · session {Markup.Escape(host.Costs.Session.Describe())}[/]");
-        return end.ExitCode;
+            return interrupts.ReadLineAsync(ct);
+        }).RunInteractiveAsync(cancellationToken).ConfigureAwait(false);
     }
 }

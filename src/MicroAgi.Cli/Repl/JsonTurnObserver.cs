@@ -18,6 +18,8 @@ internal sealed class JsonTurnObserver(TextWriter output, bool stream, ITurnView
     private readonly System.Text.StringBuilder _answer = new();
     private readonly JsonArray _toolCalls = [];
 
+    public void Begin() => progress.Begin();
+
     public void TextDelta(string text)
     {
         _answer.Append(text);

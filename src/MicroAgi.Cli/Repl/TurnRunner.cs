@@ -10,13 +10,20 @@ namespace MicroAgi.Cli.Repl;
 /// <summary>What a turn shows as it runs, and the line it ends before anything else is printed.</summary>
 internal interface ITurnView : IAgentObserver
 {
+    /// <summary>The turn starts (the progress display starts counting).</summary>
+    void Begin();
+
     /// <summary>Ends the streamed answer's line (and stops any progress display), so what follows starts at the left margin.</summary>
     void EndLine();
 }
 
 /// <summary>How a turn ended: its exit code, a word for programs, what it spent, and the error when it failed.</summary>
 /// <param name="Result">The loop's result; null when the turn failed or was cancelled.</param>
-internal sealed record TurnEnd(int ExitCode, string Outcome, UsageReport Usage, string? Error, TurnResult? Result);
+internal sealed record TurnEnd(int ExitCode, string Outcome, UsageReport Usage, string? Error, TurnResult? Result)
+{
+    /// <summary>How long the turn took, from the prompt to its last word.</summary>
+    public TimeSpan Elapsed { get; init; }
+}
 
 /// <summary>
 /// Runs one user turn for every front end (REPL, piped lines, -p, JSON output): the --timeout deadline, Ctrl+C,
@@ -29,9 +36,18 @@ internal sealed class TurnRunner(CliContext cli, SessionHost host, InterruptHand
     /// run (-p, where it reaches the top and exits with <see cref="ExitCodes.Internal"/>).</param>
     public async Task<TurnEnd> RunAsync(string prompt, ITurnView view, bool survive, CancellationToken cancellationToken)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var end = await RunUnrecordedAsync(prompt, view, survive, cancellationToken).ConfigureAwait(false);
+        if (end.Usage.Requests > 0) host.RecordTurn(end.Usage);
+        return end with { Elapsed = clock.Elapsed };
+    }
+
+    private async Task<TurnEnd> RunUnrecordedAsync(string prompt, ITurnView view, bool survive, CancellationToken cancellationToken)
+    {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (timeout is { } limit) deadline.CancelAfter(limit);
         using var turn = interrupts.BeginTurn(deadline.Token);
+        view.Begin();
         try
         {
             await host.RefreshRegistryAsync(turn.Token).ConfigureAwait(false);
