@@ -118,3 +118,74 @@ internal static class RegistryFixture
         return registry;
     }
 }
+
+/// <summary>
+/// Issue 15's figures: what commands and sessions cost at 1,000, 10,000 and 100,000 stored entries
+/// (target: show and a one-entry apply at 100k within 1.5× of 1k; history's first page and a
+/// session's start-up reads independent of the number of entries).
+/// </summary>
+[MemoryDiagnoser]
+[MedianColumn]
+public class RegistryScaleBenchmarks
+{
+    private HostSettings _settings = null!;
+    private EntryRegistry _registry = null!;
+    private int _counter;
+
+    [Params(1_000, 10_000, 100_000)]
+    public int Entries { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "microagi-bench-" + Guid.NewGuid().ToString("N"));
+        _settings = new HostSettings(directory, AppDirectory: null, Ephemeral: false);
+        RegistryFixture.OpenWithEntries(StateDirectory.RegistryDatabase(directory), Entries).DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _registry = RegistryHost.OpenAsync(_settings, CancellationToken.None).GetAwaiter().GetResult();
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _registry.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        Directory.Delete(_settings.StateDirectory, recursive: true);
+    }
+
+    [Benchmark(Description = "registry show: open as the CLI does, read one stored entry")]
+    public string? Show()
+    {
+        var registry = RegistryHost.OpenForReadingAsync(_settings, CancellationToken.None).GetAwaiter().GetResult();
+        var entry = registry.Get(new EntryId("app.generated", "tool_" + (Entries / 2).ToString(CultureInfo.InvariantCulture)));
+        registry.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        return entry?.Kind;
+    }
+
+    [Benchmark(Description = "apply+persist a one-entry changeset")]
+    public long ApplyOneEntry()
+    {
+        var id = new EntryId("app.bench", string.Create(CultureInfo.InvariantCulture, $"applied_{_counter++}"));
+        return _registry.ApplyAsync(new ChangeSet().Create(RegistryFixture.Tool(id, _counter))).GetAwaiter().GetResult().Number;
+    }
+
+    [Benchmark(Description = "registry history: open, read the first page (50 versions)")]
+    public int HistoryFirstPage()
+    {
+        var registry = RegistryHost.OpenForReadingAsync(_settings, CancellationToken.None).GetAwaiter().GetResult();
+        var page = registry.HistoryPageAsync(new HistoryQuery(50)).GetAwaiter().GetResult();
+        registry.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        return page.Count;
+    }
+
+    /// <summary>What a session reads before its first turn: the agent, the policies, the models, the agent's tools.</summary>
+    [Benchmark(Description = "session start-up: open + agent, policies, models, tools")]
+    public int SessionStartupReads()
+    {
+        var registry = RegistryHost.OpenAsync(_settings, CancellationToken.None).GetAwaiter().GetResult();
+        var found = registry.Get(EntryId.Parse("app:dev_assistant")) is null ? 0 : 1;
+        found += registry.Find(EntryQuery.ByKind("security.policy")).Count;
+        found += registry.Find(EntryQuery.ByKind("registry.entry").WithMeta("type", "llm.model")).Count;
+        found += registry.Find(EntryQuery.ByNamespace("app.tools").WithMeta("type", "tool")).Count;
+        registry.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        return found;
+    }
+}

@@ -31,6 +31,17 @@ public sealed class ChangeSet
 
     public IReadOnlyList<ChangeOperation> Operations => _operations;
 
+    /// <summary>Who writes this changeset, over the registry's own author (set an agent, say); null: the registry's.</summary>
+    public VersionAuthor? Author { get; private set; }
+
+    /// <summary>Records <paramref name="author"/>'s known parts as the version's author.</summary>
+    public ChangeSet By(VersionAuthor author)
+    {
+        ArgumentNullException.ThrowIfNull(author);
+        Author = author;
+        return this;
+    }
+
     public ChangeSet Create(Entry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);

@@ -27,6 +27,9 @@ public sealed class EntryRegistry : IRegistry, IAsyncDisposable
 
     public event EventHandler<RegistryChangedEventArgs>? Changed;
 
+    /// <summary>Who the versions this registry writes are recorded as by default; a changeset's own author fills in over it.</summary>
+    public VersionAuthor Author { get; set; } = VersionAuthor.OfProcess();
+
     public long Version => _current.Version;
 
     /// <summary>Opens a registry whose runtime changes live in <paramref name="store"/>.</summary>
@@ -38,15 +41,11 @@ public sealed class EntryRegistry : IRegistry, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(baseEntries);
-        var overlay = await store.LoadAsync(cancellationToken).ConfigureAwait(false);
         var appEntries = AppEntries(baseEntries);
-        var state = new Dictionary<EntryId, Entry>(appEntries);
-        foreach (var stored in overlay.Entries)
-        {
-            if (stored.Entry is null) state.Remove(stored.Id);
-            else state[stored.Id] = stored.Entry;
-        }
-        return new EntryRegistry(store, appEntries, RegistrySnapshot.From(state.Values, overlay.Version), validators);
+        var initial = store is IIndexedRegistryStore indexed
+            ? await OverStoreAsync(indexed, appEntries, cancellationToken).ConfigureAwait(false)
+            : await LoadedAsync(store, appEntries, cancellationToken).ConfigureAwait(false);
+        return new EntryRegistry(store, appEntries, initial, validators);
     }
 
     /// <summary>A registry that keeps its changes in memory only.</summary>
@@ -98,6 +97,24 @@ public sealed class EntryRegistry : IRegistry, IAsyncDisposable
     public Task<IReadOnlyList<RegistryVersion>> HistoryAsync(CancellationToken cancellationToken = default) =>
         _store.ReadVersionsAsync(0, cancellationToken);
 
+    /// <summary>One page of history, newest first, reading only the versions on it.</summary>
+    public Task<IReadOnlyList<RegistryVersion>> HistoryPageAsync(HistoryQuery query, CancellationToken cancellationToken = default) =>
+        _store.ReadHistoryAsync(query, cancellationToken);
+
+    /// <summary>One stored version, or null when there is no such version.</summary>
+    public async Task<RegistryVersion?> ReadVersionAsync(long number, CancellationToken cancellationToken = default)
+    {
+        if (number < 1) return null;
+        var page = await _store.ReadHistoryAsync(new HistoryQuery(1, number + 1), cancellationToken).ConfigureAwait(false);
+        return page.Count == 1 && page[0].Number == number ? page[0] : null;
+    }
+
+    /// <summary>
+    /// The newest version in the store, which other processes may have moved past <see cref="Version"/>;
+    /// <see cref="RefreshAsync"/> takes their versions in.
+    /// </summary>
+    public Task<long> ReadStoredVersionAsync(CancellationToken cancellationToken = default) => _store.ReadLatestVersionAsync(cancellationToken);
+
     public async Task<RegistryVersion> RollbackAsync(long version, CancellationToken cancellationToken = default)
     {
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -111,8 +128,12 @@ public sealed class EntryRegistry : IRegistry, IAsyncDisposable
                 throw new ArgumentException(
                     $"cannot roll back to version {version}: pick a version from 0 (the base app) to {current.Version - 1}");
             }
-            var history = await _store.ReadVersionsAsync(0, cancellationToken).ConfigureAwait(false);
-            var rollback = RollbackPlanner.Plan(current, history, version);
+            // Only what changed after the target is read, and the stored state of those ids then and now.
+            var later = await _store.ReadVersionsAsync(version, cancellationToken).ConfigureAwait(false);
+            var touched = later.SelectMany(v => v.Changes).Select(c => c.Id).ToHashSet();
+            var then = await _store.ReadStatesAsync(touched, version, cancellationToken).ConfigureAwait(false);
+            var now = await _store.ReadStatesAsync(touched, current.Version, cancellationToken).ConfigureAwait(false);
+            var rollback = RollbackPlanner.Plan(current, touched, then, now, version);
             return await ApplyLockedAsync(rollback, cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -133,7 +154,10 @@ public sealed class EntryRegistry : IRegistry, IAsyncDisposable
         {
             var current = _current;
             var entryChanges = ChangeValidator.Validate(current, changes, _validators, _appEntries);
-            var version = new RegistryVersion(current.Version + 1, DateTimeOffset.UtcNow, changes.Description, entryChanges);
+            var version = new RegistryVersion(current.Version + 1, DateTimeOffset.UtcNow, changes.Description, entryChanges)
+            {
+                Author = changes.Author?.Over(Author) ?? Author,
+            };
             try
             {
                 await _store.AppendAsync(version, cancellationToken).ConfigureAwait(false);
@@ -161,6 +185,33 @@ public sealed class EntryRegistry : IRegistry, IAsyncDisposable
         var changes = version.Changes.Select(c => c.Kind == ChangeKind.Reset ? c with { After = _appEntries.GetValueOrDefault(c.Id) } : c);
         _current = _current.With(changes, version.Number);
         Changed?.Invoke(this, new RegistryChangedEventArgs(version));
+    }
+
+    /// <summary>Reads the whole store and lays it over the app: for stores without indexes.</summary>
+    private static async Task<RegistrySnapshot> LoadedAsync(IRegistryStore store, Dictionary<EntryId, Entry> appEntries, CancellationToken cancellationToken)
+    {
+        var overlay = await store.LoadAsync(cancellationToken).ConfigureAwait(false);
+        var state = new Dictionary<EntryId, Entry>(appEntries);
+        foreach (var stored in overlay.Entries)
+        {
+            if (stored.Entry is null) state.Remove(stored.Id);
+            else state[stored.Id] = stored.Entry;
+        }
+        return RegistrySnapshot.From(state.Values, overlay.Version);
+    }
+
+    /// <summary>Reads only the stored state of the app's ids: the rest is read from the store when asked for.</summary>
+    private static async Task<RegistrySnapshot> OverStoreAsync(IIndexedRegistryStore store, Dictionary<EntryId, Entry> appEntries, CancellationToken cancellationToken)
+    {
+        var version = await store.ReadLatestVersionAsync(cancellationToken).ConfigureAwait(false);
+        var stored = await store.ReadStatesAsync(appEntries.Keys, version, cancellationToken).ConfigureAwait(false);
+        var held = new Dictionary<EntryId, Entry>(appEntries);
+        foreach (var (id, entry) in stored)
+        {
+            if (entry is null) held.Remove(id);
+            else held[id] = entry;
+        }
+        return RegistrySnapshot.OverStore(store, version, held.Values, appEntries.Keys);
     }
 
     /// <summary>The base entries by id (later duplicates replace earlier ones, as app layers do).</summary>

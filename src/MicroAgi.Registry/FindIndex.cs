@@ -63,13 +63,13 @@ internal sealed class FindIndex
                 if (before is not null)
                 {
                     keys.Clear();
-                    AddMetaValues(before, path, keys);
+                    MetaIndexKeys.AddValues(before, path, keys);
                     foreach (var key in keys) Remove(builder, key, before.Id);
                 }
                 if (after is not null)
                 {
                     keys.Clear();
-                    AddMetaValues(after, path, keys);
+                    MetaIndexKeys.AddValues(after, path, keys);
                     foreach (var key in keys) Add(builder, key, after.Id);
                 }
             }
@@ -80,12 +80,12 @@ internal sealed class FindIndex
 
     public IReadOnlyList<Entry> Find(EntryQuery query)
     {
-        var matchers = query.Meta.Select(f => new MetaFieldMatcher(f)).ToArray();
+        var matcher = new EntryQueryMatcher(query);
         var results = new List<Entry>();
         var sets = IndexedSets(query);
         if (sets is null)
         {
-            foreach (var entry in _entries.Values) AddIfMatches(entry, query, matchers, results);
+            foreach (var entry in _entries.Values) AddIfMatches(entry, matcher, results);
         }
         else
         {
@@ -95,24 +95,17 @@ internal sealed class FindIndex
             {
                 var inAll = true;
                 for (var i = 1; i < sets.Count && inAll; i++) inAll = sets[i].Contains(id);
-                if (inAll) AddIfMatches(_entries[id], query, matchers, results);
+                                // Indexed criteria are checked again: it is cheap on the narrowed set and keeps one definition of a match.
+                if (inAll) AddIfMatches(_entries[id], matcher, results);
             }
         }
         results.Sort(static (a, b) => CompareIds(a.Id, b.Id));
         return results;
     }
 
-    private static void AddIfMatches(Entry entry, EntryQuery query, MetaFieldMatcher[] matchers, List<Entry> results)
+    private static void AddIfMatches(Entry entry, EntryQueryMatcher matcher, List<Entry> results)
     {
-        // Indexed criteria are checked again: it is cheap on the narrowed set and keeps one definition of a match.
-        if (query.Kind is not null && !KindPattern.Matches(query.Kind, entry.Kind)) return;
-        if (query.Namespace is not null && !string.Equals(entry.Id.Namespace, query.Namespace, StringComparison.Ordinal)) return;
-        if (query.Name is not null && !string.Equals(entry.Id.Name, query.Name, StringComparison.Ordinal)) return;
-        foreach (var matcher in matchers)
-        {
-            if (!matcher.Matches(entry)) return;
-        }
-        results.Add(entry);
+        if (matcher.Matches(entry)) results.Add(entry);
     }
 
     /// <summary>The id sets every indexable criterion allows, or null when no criterion is indexable.</summary>
@@ -137,7 +130,7 @@ internal sealed class FindIndex
             var byValue = _byMetaValue.GetOrAdd(filter.Field, field =>
             {
                 var path = field.Split('.');
-                return Group(_entries.Values, (e, keys) => AddMetaValues(e, path, keys));
+                return Group(_entries.Values, (e, keys) => MetaIndexKeys.AddValues(e, path, keys));
             });
             sets.Add(byValue.GetValueOrDefault(filter.Value) ?? []);
         }
@@ -161,25 +154,6 @@ internal sealed class FindIndex
         return groups.ToImmutableDictionary(g => g.Key, g => g.Value.ToImmutable(), StringComparer.Ordinal);
     }
 
-    /// <summary>Adds the texts an exact meta filter on <paramref name="path"/> would match for this entry.</summary>
-    private static void AddMetaValues(Entry entry, string[] path, List<string> keys)
-    {
-        var node = entry.Meta;
-        foreach (var segment in path)
-        {
-            if (node.ValueKind != JsonValueKind.Object || !node.TryGetProperty(segment, out node)) return;
-        }
-        if (node.ValueKind != JsonValueKind.Array)
-        {
-            if (MetaFieldMatcher.ScalarText(node) is { } text) keys.Add(text);
-            return;
-        }
-        foreach (var item in node.EnumerateArray())
-        {
-            if (MetaFieldMatcher.ScalarText(item) is { } text) keys.Add(text);
-        }
-    }
-
     private static void Add(ImmutableDictionary<string, ImmutableHashSet<EntryId>>.Builder index, string key, EntryId id) =>
         index[key] = (index.GetValueOrDefault(key) ?? []).Add(id);
 
@@ -192,7 +166,7 @@ internal sealed class FindIndex
     }
 
     /// <summary>Orders ids as their text "namespace:name" sorts ordinally, without building the text.</summary>
-    private static int CompareIds(EntryId a, EntryId b)
+    internal static int CompareIds(EntryId a, EntryId b)
     {
         var shorter = Math.Min(a.Namespace.Length, b.Namespace.Length);
         var prefix = string.CompareOrdinal(a.Namespace, 0, b.Namespace, 0, shorter);

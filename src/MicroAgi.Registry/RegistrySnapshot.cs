@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using MicroAgi.Registry.Storage;
 
 namespace MicroAgi.Registry;
 
@@ -6,29 +8,51 @@ namespace MicroAgi.Registry;
 /// An immutable state of the registry at one version. Cheap to take and safe to read from any
 /// thread; applying a changeset produces a new snapshot and leaves this one untouched.
 /// </summary>
+/// <remarks>
+/// Over an <see cref="IIndexedRegistryStore"/> a snapshot holds in memory only the app's ids (their
+/// current state) and what it has been asked for; every other id is read from the store as of this
+/// snapshot's version, by id or through the store's indexes, so its costs do not grow with the store.
+/// Otherwise it holds every entry.
+/// </remarks>
 public sealed class RegistrySnapshot
 {
+    /// <summary>Entries read from the store are remembered up to this many per snapshot chain.</summary>
+    private const int MaxRemembered = 10_000;
+
+    // The entries held in memory: all of them, or (with a store) the app's ids only.
     private readonly ImmutableDictionary<EntryId, Entry> _entries;
+    private readonly IIndexedRegistryStore? _store;
+    private readonly ImmutableHashSet<EntryId> _heldIds;
+    private readonly ConcurrentDictionary<EntryId, Entry?> _readFromStore;
     private FindIndex? _findIndex;
 
-    private RegistrySnapshot(long version, ImmutableDictionary<EntryId, Entry> entries, FindIndex? findIndex = null)
+    private RegistrySnapshot(
+        long version,
+        ImmutableDictionary<EntryId, Entry> entries,
+        FindIndex? findIndex,
+        IIndexedRegistryStore? store = null,
+        ImmutableHashSet<EntryId>? heldIds = null,
+        ConcurrentDictionary<EntryId, Entry?>? readFromStore = null)
     {
         Version = version;
         _entries = entries;
         _findIndex = findIndex;
+        _store = store;
+        _heldIds = heldIds ?? [];
+        _readFromStore = readFromStore ?? new();
     }
 
-    public static RegistrySnapshot Empty { get; } = new(0, ImmutableDictionary<EntryId, Entry>.Empty);
+    public static RegistrySnapshot Empty { get; } = new(0, ImmutableDictionary<EntryId, Entry>.Empty, null);
 
     public long Version { get; }
 
-    public int Count => _entries.Count;
+    public Entry? Get(EntryId id)
+    {
+        if (!ReadsFromStore(id)) return _entries.GetValueOrDefault(id);
+        return _readFromStore.GetOrAdd(id, static (key, self) => self._store!.TryReadState(key, self.Version, out var entry) ? entry : null, this);
+    }
 
-    public IEnumerable<Entry> Entries => _entries.Values;
-
-    public Entry? Get(EntryId id) => _entries.GetValueOrDefault(id);
-
-    public bool Contains(EntryId id) => _entries.ContainsKey(id);
+    public bool Contains(EntryId id) => Get(id) is not null;
 
     /// <summary>Starts a changeset to apply against the registry (seed style: snapshot → changes → apply).</summary>
     public ChangeSet Changes(string? description = null) => new(description);
@@ -39,7 +63,17 @@ public sealed class RegistrySnapshot
         ArgumentNullException.ThrowIfNull(query);
         // Built on the first find of a process, then carried from version to version (see With).
         var index = LazyInitializer.EnsureInitialized(ref _findIndex, () => FindIndex.Build(_entries));
-        return index.Find(query);
+        var held = index.Find(query);
+        if (_store is null) return held;
+
+        var matcher = new EntryQueryMatcher(query);
+        var results = new List<Entry>(held);
+        foreach (var candidate in _store.FindCandidates(query, Version))
+        {
+            if (!_heldIds.Contains(candidate.Id) && matcher.Matches(candidate)) results.Add(candidate);
+        }
+        results.Sort(static (a, b) => FindIndex.CompareIds(a.Id, b.Id));
+        return results;
     }
 
     /// <summary>Applies already-validated changes, producing the state of <paramref name="version"/>.</summary>
@@ -47,8 +81,14 @@ public sealed class RegistrySnapshot
     {
         var entries = _entries.ToBuilder();
         var changed = new List<(Entry? Before, Entry? After)>();
+        var readFromStore = _readFromStore.Count > MaxRemembered ? new() : new ConcurrentDictionary<EntryId, Entry?>(_readFromStore);
         foreach (var change in changes)
         {
+            if (ReadsFromStore(change.Id))
+            {
+                readFromStore[change.Id] = change.After;
+                continue;
+            }
             // Use what this state holds for the id rather than change.Before: versions synced from
             // another process were validated against that process's view.
             var before = entries.GetValueOrDefault(change.Id);
@@ -58,7 +98,7 @@ public sealed class RegistrySnapshot
         }
         var next = entries.ToImmutable();
         var index = Volatile.Read(ref _findIndex);
-        return new RegistrySnapshot(version, next, index?.With(next, changed));
+        return new RegistrySnapshot(version, next, index?.With(next, changed), _store, _heldIds, readFromStore);
     }
 
     /// <summary>A snapshot holding exactly these entries (later duplicates replace earlier ones).</summary>
@@ -66,6 +106,15 @@ public sealed class RegistrySnapshot
     {
         var builder = ImmutableDictionary.CreateBuilder<EntryId, Entry>();
         foreach (var entry in entries) builder[entry.Id] = entry;
-        return new RegistrySnapshot(version, builder.ToImmutable());
+        return new RegistrySnapshot(version, builder.ToImmutable(), null);
     }
+
+    /// <summary>
+    /// A snapshot of <paramref name="store"/> at <paramref name="version"/> that holds the ids in
+    /// <paramref name="heldIds"/> (present ones in <paramref name="held"/>) and reads every other id from the store.
+    /// </summary>
+    internal static RegistrySnapshot OverStore(IIndexedRegistryStore store, long version, IEnumerable<Entry> held, IEnumerable<EntryId> heldIds) =>
+        new(version, held.ToImmutableDictionary(e => e.Id), null, store, heldIds.ToImmutableHashSet());
+
+    private bool ReadsFromStore(EntryId id) => _store is not null && !_heldIds.Contains(id);
 }

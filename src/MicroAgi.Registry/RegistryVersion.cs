@@ -3,8 +3,12 @@ namespace MicroAgi.Registry;
 /// <summary>What one applied operation did to one entry: its state before and after (null = absent).</summary>
 public sealed record EntryChange(ChangeKind Kind, EntryId Id, Entry? Before, Entry? After);
 
-/// <summary>An applied changeset: its number, when it was applied, and what it changed.</summary>
-public sealed record RegistryVersion(long Number, DateTimeOffset AppliedAt, string? Description, IReadOnlyList<EntryChange> Changes);
+/// <summary>An applied changeset: its number, when it was applied, what it changed, and who wrote it.</summary>
+public sealed record RegistryVersion(long Number, DateTimeOffset AppliedAt, string? Description, IReadOnlyList<EntryChange> Changes)
+{
+    /// <summary>Null in versions stored before authors were recorded.</summary>
+    public VersionAuthor? Author { get; init; }
+}
 
 public sealed class RegistryChangedEventArgs(RegistryVersion version) : EventArgs
 {

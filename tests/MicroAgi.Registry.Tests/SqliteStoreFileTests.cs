@@ -65,7 +65,9 @@ public class SqliteStoreFileTests
 
         var ex = await Assert.ThrowsAsync<RegistryStoreException>(async () =>
         {
+            // Reads go by index, so damage shows when the damaged row is read: here, all of them.
             await using var registry = await EntryRegistry.OpenAsync(SqliteRegistryStore.Open(db), []);
+            registry.Find(EntryQuery.All);
             await registry.HistoryAsync();
         });
 
@@ -74,18 +76,36 @@ public class SqliteStoreFileTests
     }
 
     [Fact]
+    public async Task A_version_2_database_is_upgraded_and_its_entries_are_found_through_the_new_indexes()
+    {
+        using var dir = new TempDir();
+        var db = Path.Combine(dir.Path, "registry.db");
+        OldSchemaWithOneVersion(db, schemaVersion: 2);
+
+        await using (var registry = await EntryRegistry.OpenAsync(SqliteRegistryStore.Open(db), []))
+        {
+            var found = registry.Find(new EntryQuery { Kind = "function.lua", Namespace = "app.generated" }.WithMeta("group", "g1"));
+            Assert.Equal("app.generated:old", Assert.Single(found).Id.ToString());
+            var version = Assert.Single(await registry.HistoryAsync());
+            Assert.Null(version.Author);
+        }
+
+        Assert.Equal("3", Sql(db, "SELECT version FROM schema_info"));
+    }
+
+    [Fact]
     public async Task A_version_1_database_is_upgraded_and_keeps_its_history()
     {
         using var dir = new TempDir();
-        var db = await RegistryWithOneVersion(dir);
-        Sql(db, "UPDATE schema_info SET version = 1");
+        var db = Path.Combine(dir.Path, "registry.db");
+        OldSchemaWithOneVersion(db, schemaVersion: 1);
 
         await using (var registry = await EntryRegistry.OpenAsync(SqliteRegistryStore.Open(db), []))
         {
             Assert.Single(await registry.HistoryAsync());
         }
 
-        Assert.Equal("2", Sql(db, "SELECT version FROM schema_info"));
+        Assert.Equal("3", Sql(db, "SELECT version FROM schema_info"));
     }
 
     [Fact]
@@ -93,12 +113,26 @@ public class SqliteStoreFileTests
     {
         using var dir = new TempDir();
         var db = await RegistryWithOneVersion(dir);
-        Sql(db, "UPDATE schema_info SET version = 3");
+        Sql(db, "UPDATE schema_info SET version = 4");
 
         var ex = Assert.Throws<RegistryStoreException>(() => SqliteRegistryStore.Open(db));
 
-        Assert.Contains("has schema version 3, this MicroAgi understands 2", ex.Message);
+        Assert.Contains("has schema version 4, this MicroAgi understands 3", ex.Message);
     }
+
+    /// <summary>A file as MicroAgi wrote it with schema version 1 or 2 (the same tables), holding one version.</summary>
+    private static void OldSchemaWithOneVersion(string db, int schemaVersion) =>
+        Sql(db, $$$"""
+                CREATE TABLE schema_info (version INTEGER NOT NULL);
+                CREATE TABLE versions (number INTEGER PRIMARY KEY, applied_at TEXT NOT NULL, description TEXT);
+                CREATE TABLE changes (version INTEGER NOT NULL REFERENCES versions(number), seq INTEGER NOT NULL, op TEXT NOT NULL,
+                    id TEXT NOT NULL, before TEXT, after TEXT, PRIMARY KEY (version, seq));
+                CREATE TABLE entries (id TEXT PRIMARY KEY, state TEXT, version INTEGER NOT NULL);
+                INSERT INTO schema_info VALUES ({{{schemaVersion}}});
+                INSERT INTO versions VALUES (1, '2026-11-01T10:00:00.0000000+00:00', 'old');
+                INSERT INTO changes VALUES (1, 0, 'Create', 'app.generated:old', NULL, '{"kind":"function.lua","meta":{"type":"tool","group":"g1"},"data":{}}');
+                INSERT INTO entries VALUES ('app.generated:old', '{"kind":"function.lua","meta":{"type":"tool","group":"g1"},"data":{}}', 1);
+                """);
 
     private static async Task<string> RegistryWithOneVersion(TempDir dir)
     {

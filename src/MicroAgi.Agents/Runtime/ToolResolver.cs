@@ -17,15 +17,22 @@ public static class ToolResolver
     public static (IReadOnlyList<RegistryToolFunction> Tools, IReadOnlyList<Problem> Problems) Resolve(
         RegistrySnapshot registry, IEnumerable<string> toolReferences, IFunctionCaller caller)
     {
+        var (tools, problems) = ResolveEntries(registry, toolReferences);
+        return ([.. tools.Select(tool => new RegistryToolFunction(tool, caller))], problems);
+    }
+
+    /// <summary>The tool entries <paramref name="toolReferences"/> grant, without binding them to a caller (for listing them).</summary>
+    public static (IReadOnlyList<ToolEntry> Tools, IReadOnlyList<Problem> Problems) ResolveEntries(RegistrySnapshot registry, IEnumerable<string> toolReferences)
+    {
         ArgumentNullException.ThrowIfNull(registry);
-        var functions = new List<RegistryToolFunction>();
+        var tools = new List<ToolEntry>();
         var problems = new List<Problem>();
         var byName = new Dictionary<string, EntryId>(StringComparer.Ordinal);
         foreach (var reference in toolReferences.Distinct(StringComparer.Ordinal))
         {
             foreach (var tool in Expand(registry, reference, problems))
             {
-                if (functions.Any(f => f.Tool.Id == tool.Id)) continue;
+                if (tools.Any(t => t.Id == tool.Id)) continue;
                 if (tool.NameProblem is { } nameProblem)
                 {
                     problems.Add(new Problem(tool.Id.ToString(), nameProblem));
@@ -37,10 +44,10 @@ public static class ToolResolver
                     continue;
                 }
                 byName[tool.LlmName] = tool.Id;
-                functions.Add(new RegistryToolFunction(tool, caller));
+                tools.Add(tool);
             }
         }
-        return (functions, problems);
+        return (tools, problems);
     }
 
     private static IEnumerable<ToolEntry> Expand(RegistrySnapshot registry, string reference, List<Problem> problems)

@@ -9,7 +9,7 @@ namespace MicroAgi.Agents.Tools;
 /// <summary>
 /// <c>doc_search</c> over the embedded docs, offline. <c>{query}</c> → <c>{query, results, pages}</c>: the
 /// best passages (BM25F), each under its page path and headings; <c>{path, offset?}</c> →
-/// <c>{path, content}</c>: one page. Text is capped at <see cref="MaxChars"/> characters and a cut
+/// <c>{path, content}</c>: one page. Text is capped at <see cref="MaxSearchChars"/> (search) or <see cref="MaxChars"/> (page) characters and a cut
 /// ends with a visible <c>... (truncated …)</c> mark that says how to read on. With a configured
 /// <see cref="RemoteDocs"/> site, a query also returns that site's answer (<c>remote_results</c>, or
 /// <c>remote_error</c>), and a path the embedded docs lack is looked up there.
@@ -18,9 +18,15 @@ internal sealed class DocSearchTool
 {
     public const int MaxChars = ToolOutput.MaxChars;
     public const string TruncationMark = "... (truncated";
-    private const int MaxPassages = 6;
+    private const int MaxPassages = 4;
     private const int PassagesPerPage = 3;
-    private const int MaxPassageChars = 2500;
+    private const int MaxPassageChars = 1500;
+
+    /// <summary>
+    /// The most a search's passages take: every later request of the turn carries them again, so a search
+    /// points at pages rather than quoting them whole (a page read takes up to <see cref="MaxChars"/>).
+    /// </summary>
+    public const int MaxSearchChars = 5000;
 
     /// <summary>The most of the model's own query or path that an answer repeats: enough to recognise it.</summary>
     private const int MaxEchoChars = 200;
@@ -83,11 +89,11 @@ internal sealed class DocSearchTool
 
     private async Task<FunctionResult> QueryAsync(string query, CancellationToken cancellationToken)
     {
-        if (_remote is not { CanSearch: true }) return Query(query, MaxChars);
+        if (_remote is not { CanSearch: true }) return Query(query, MaxSearchChars);
         var remote = await _remote.SearchAsync(query, cancellationToken).ConfigureAwait(false);
         // The two answers share the cap: the site's may take up to half, and whatever the embedded passages leave.
         var reserved = remote.Text is null ? 0 : Math.Min(remote.Text.Length, MaxChars / 2);
-        var local = Query(query, MaxChars - reserved);
+        var local = Query(query, Math.Min(MaxSearchChars, MaxChars - reserved));
         if (local.Value is not JsonObject result) return local;
         if (remote.Text is null)
         {

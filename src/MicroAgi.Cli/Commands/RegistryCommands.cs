@@ -4,6 +4,7 @@ using System.Text.Json;
 using MicroAgi.Cli.Hosting;
 using MicroAgi.Registry;
 using MicroAgi.Registry.Loading;
+using MicroAgi.Registry.Storage;
 using Spectre.Console;
 
 namespace MicroAgi.Cli.Commands;
@@ -102,21 +103,34 @@ internal static class RegistryCommands
 
     private static Command History(CliContext cli)
     {
-        var command = new Command("history", "List the applied versions, newest last");
+        var limit = new Option<int>("--limit") { Description = "How many versions to show, newest ones (default 50)", DefaultValueFactory = _ => 50 };
+        var before = new Option<long?>("--before") { Description = "Show the versions older than this one (the next page)" };
+        var author = new Option<string?>("--author") { Description = "Only versions written by this user, agent, session or machine" };
+        var command = new Command("history", "List the applied versions, a page at a time, newest last") { limit, before, author };
         command.SetAction(async (result, ct) =>
         {
+            var pageSize = result.GetValue(limit);
+            if (pageSize < 1) throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"--limit must be at least 1, not {pageSize}"));
             await using var registry = await RegistryHost.OpenForReadingAsync(cli.Options.Read(result), ct);
-            var history = await registry.HistoryAsync(ct);
-            var table = new Table().Border(TableBorder.Simple).AddColumns("VERSION", "APPLIED (UTC)", "DESCRIPTION", "CHANGES");
-            foreach (var version in history)
+            var query = new HistoryQuery(pageSize, result.GetValue(before), result.GetValue(author));
+            // One page more than shown tells whether older versions remain, without counting them all.
+            var page = await registry.HistoryPageAsync(query with { Limit = pageSize + 1 }, ct);
+            var table = new Table().Border(TableBorder.Simple).AddColumns("VERSION", "APPLIED (UTC)", "AUTHOR", "DESCRIPTION", "CHANGES");
+            foreach (var version in page.Take(pageSize).Reverse())
             {
                 table.AddRow(
                     version.Number.ToString(CultureInfo.InvariantCulture),
                     version.AppliedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+                    Markup.Escape(cli.ShownOnOut(version.Author?.ToString() ?? "")),
                     Markup.Escape(cli.ShownOnOut(version.Description ?? "")),
-                    Markup.Escape(string.Join(", ", version.Changes.Select(c => $"{Op(c)} {c.Id}"))));
+                    Markup.Escape(cli.ShownOnOut(string.Join(", ", version.Changes.Select(c => $"{Op(c)} {c.Id}")))));
             }
             cli.Out.Write(table);
+            if (page.Count > pageSize)
+            {
+                var oldest = page[pageSize - 1].Number;
+                cli.Out.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[dim]older versions: microagi registry history --before {oldest}[/]"));
+            }
             cli.Out.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[dim]current version {registry.Version}; version 0 is the app as loaded from YAML[/]"));
             return 0;
         });
@@ -131,7 +145,7 @@ internal static class RegistryCommands
         {
             var wanted = result.GetValue(number);
             await using var registry = await RegistryHost.OpenForReadingAsync(cli.Options.Read(result), ct);
-            var version = (await registry.HistoryAsync(ct)).FirstOrDefault(v => v.Number == wanted);
+            var version = await registry.ReadVersionAsync(wanted, ct);
             if (version is null)
             {
                 cli.Err.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[red]error:[/] no version {wanted}; the registry is at version {registry.Version} (see 'microagi registry history')"));
@@ -139,6 +153,7 @@ internal static class RegistryCommands
             }
             var output = cli.RawOut;
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"version {version.Number}{(version.Description is null ? "" : " — " + version.Description)}"));
+            if (version.Author is not null) output.WriteLine($"by {version.Author}");
             foreach (var change in version.Changes)
             {
                 output.WriteLine($"{Op(change)} {change.Id}");

@@ -15,9 +15,11 @@ internal static class ToolsCommands
 
     public static Command Create(CliContext cli)
     {
-        var command = new Command("tools", "Call tools and write generated Lua tools (the same code path as the agent's create_tool)");
+        var command = new Command("tools", "Call tools, write generated Lua tools (the same code path as the agent's create_tool), list tools and groups as the tool policy filters them");
         command.Add(Call(cli));
         command.Add(CreateTool(cli));
+        command.Add(ToolPolicyCommands.List(cli));
+        command.Add(ToolPolicyCommands.Groups(cli));
         return command;
     }
 

@@ -147,6 +147,8 @@ internal sealed class SessionHost : IAsyncDisposable
             if (run.Resume is { } resume) (transcript, history) = JsonlTranscript.Resume(sessions, Repl.SessionSummary.Resolve(sessions, resume));
             else transcript = JsonlTranscript.Create(sessions);
 
+            // What this session's agent writes (create_tool, self) is recorded as its, in this session, in history.
+            registry.Author = VersionAuthor.OfProcess(transcript.Id) with { Agent = agentId.ToString() };
             var context = new AgentContext(services, agentId);
             var refusedTools = ResumedTools.Restore(context, history);
             var session = new AgentSession(services, context, new Conversation(transcript, history));

@@ -31,6 +31,37 @@ public sealed class MemoryRegistryStore : IRegistryStore
         }
     }
 
+    public Task<long> ReadLatestVersionAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_gate) return Task.FromResult(_versions.Count == 0 ? 0 : _versions[^1].Number);
+    }
+
+    public Task<IReadOnlyList<RegistryVersion>> ReadHistoryAsync(HistoryQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        lock (_gate)
+        {
+            IReadOnlyList<RegistryVersion> page = Enumerable.Reverse(_versions).Where(query.Includes).Take(query.Limit).ToList();
+            return Task.FromResult(page);
+        }
+    }
+
+    public Task<IReadOnlyDictionary<EntryId, Entry?>> ReadStatesAsync(IReadOnlyCollection<EntryId> ids, long atVersion, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        lock (_gate)
+        {
+            var wanted = ids.ToHashSet();
+            var states = new Dictionary<EntryId, Entry?>();
+            foreach (var change in _versions.Where(v => v.Number <= atVersion).SelectMany(v => v.Changes).Where(c => wanted.Contains(c.Id)))
+            {
+                if (change.Kind == ChangeKind.Reset) states.Remove(change.Id);
+                else states[change.Id] = change.After;
+            }
+            return Task.FromResult<IReadOnlyDictionary<EntryId, Entry?>>(states);
+        }
+    }
+
     public Task AppendAsync(RegistryVersion version, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(version);

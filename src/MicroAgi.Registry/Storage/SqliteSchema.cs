@@ -10,8 +10,11 @@ namespace MicroAgi.Registry.Storage;
 /// </summary>
 internal static class SqliteSchema
 {
-    /// <summary>2 added the <c>Reset</c> change; the tables are those of 1.</summary>
-    public const int Version = 2;
+    /// <summary>
+    /// 2 added the <c>Reset</c> change (the tables are those of 1); 3 added the authors of versions, the
+    /// indexed columns of entries, the meta table and the index of changes by id.
+    /// </summary>
+    public const int Version = 3;
 
     private static readonly string[] Tables = ["changes", "entries", "schema_info", "versions"];
 
@@ -20,7 +23,8 @@ internal static class SqliteSchema
         CREATE TABLE versions (
             number INTEGER PRIMARY KEY,
             applied_at TEXT NOT NULL,
-            description TEXT);
+            description TEXT,
+            author_user TEXT, author_agent TEXT, author_session TEXT, author_machine TEXT);
         CREATE TABLE changes (
             version INTEGER NOT NULL REFERENCES versions(number),
             seq INTEGER NOT NULL,
@@ -32,7 +36,31 @@ internal static class SqliteSchema
         CREATE TABLE entries (
             id TEXT PRIMARY KEY,
             state TEXT,
-            version INTEGER NOT NULL);
+            version INTEGER NOT NULL,
+            ns TEXT, name TEXT, kind TEXT);
+        """ + Indexes;
+
+    /// <summary>What version 3 added to the tables of versions 1 and 2 (the new columns are filled in by the upgrade).</summary>
+    private const string UpgradeTo3 = """
+        ALTER TABLE versions ADD COLUMN author_user TEXT;
+        ALTER TABLE versions ADD COLUMN author_agent TEXT;
+        ALTER TABLE versions ADD COLUMN author_session TEXT;
+        ALTER TABLE versions ADD COLUMN author_machine TEXT;
+        ALTER TABLE entries ADD COLUMN ns TEXT;
+        ALTER TABLE entries ADD COLUMN name TEXT;
+        ALTER TABLE entries ADD COLUMN kind TEXT;
+        """ + Indexes;
+
+    private const string Indexes = """
+        CREATE TABLE entry_meta (
+            id TEXT NOT NULL,
+            meta_path TEXT NOT NULL,
+            meta_value TEXT NOT NULL);
+        CREATE INDEX entry_meta_by_value ON entry_meta (meta_path, meta_value, id);
+        CREATE INDEX entry_meta_by_id ON entry_meta (id);
+        CREATE INDEX entries_by_ns ON entries (ns, name);
+        CREATE INDEX entries_by_kind ON entries (kind);
+        CREATE INDEX changes_by_id ON changes (id, version);
         """;
 
     public static void Prepare(SqliteConnection connection, string path)
@@ -72,21 +100,15 @@ internal static class SqliteSchema
                 $"registry database '{path}' is not a MicroAgi database (it holds {string.Join(", ", objects.Order(StringComparer.Ordinal))}); " +
                 "it was left untouched: move it away (MicroAgi creates a new one) or use another --state-dir");
         }
-        using var read = connection.CreateCommand();
-        read.CommandText = "SELECT version FROM schema_info";
-        var found = read.ExecuteScalar();
+        var found = SchemaVersion(connection);
         switch (found)
         {
-            case null:
-                // Versions before the schema check created the tables and this row in two steps.
-                Execute(connection, string.Create(CultureInfo.InvariantCulture, $"INSERT INTO schema_info (version) VALUES ({Version})"));
-                return;
             case long number when number == Version:
                 return;
-            case 1L:
-                // Same tables, so the upgrade is the number alone; after it, an older MicroAgi refuses the
-                // file by its version instead of failing on a Reset change it cannot read.
-                Execute(connection, string.Create(CultureInfo.InvariantCulture, $"UPDATE schema_info SET version = {Version} WHERE version = 1"));
+            case null or 1L or 2L:
+                // Versions before the schema check created the tables and no row (those are version 1's tables).
+                // After the upgrade an older MicroAgi refuses the file by its version instead of misreading it.
+                Upgrade(connection, path);
                 return;
             case long number:
                 throw new RegistryStoreException(string.Create(CultureInfo.InvariantCulture,
@@ -94,6 +116,64 @@ internal static class SqliteSchema
             default:
                 throw StoredRows.Damaged(path, "schema_info", "1", $"version is {StoredRows.Show(found)}, not a schema version number");
         }
+    }
+
+    private static object? SchemaVersion(SqliteConnection connection)
+    {
+        using var read = connection.CreateCommand();
+        read.CommandText = "SELECT version FROM schema_info";
+        return read.ExecuteScalar();
+    }
+
+    /// <summary>Brings a version 1 or 2 file to version 3 in one transaction: columns, tables, and their contents from the stored states.</summary>
+    private static void Upgrade(SqliteConnection connection, string path)
+    {
+        using var transaction = connection.BeginTransaction(deferred: false);
+        // Another process may have upgraded the file while this one waited for the lock.
+        if (SchemaVersion(connection) is long number && number == Version) return;
+        Execute(connection, UpgradeTo3);
+        var rows = new List<(string Id, string? State)>();
+        using (var read = connection.CreateCommand())
+        {
+            read.CommandText = "SELECT id, state FROM entries";
+            using var reader = read.ExecuteReader();
+            while (reader.Read()) rows.Add((reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1)));
+        }
+        using var update = connection.CreateCommand();
+        update.CommandText = "UPDATE entries SET ns = $ns, name = $name, kind = $kind WHERE id = $id";
+        using var meta = connection.CreateCommand();
+        meta.CommandText = "INSERT INTO entry_meta (id, meta_path, meta_value) VALUES ($id, $path, $value)";
+        foreach (var (text, state) in rows)
+        {
+            Entry? entry;
+            try
+            {
+                entry = EntryJson.Read(EntryId.Parse(text), state);
+            }
+            catch (Exception ex) when (ex is FormatException or ArgumentException or System.Text.Json.JsonException)
+            {
+                throw StoredRows.Damaged(path, "entries", StoredRows.Show(text), ex.Message, ex);
+            }
+            var id = EntryId.Parse(text);
+            update.Parameters.Clear();
+            update.Parameters.AddWithValue("$ns", id.Namespace);
+            update.Parameters.AddWithValue("$name", id.Name);
+            update.Parameters.AddWithValue("$kind", (object?)entry?.Kind ?? DBNull.Value);
+            update.Parameters.AddWithValue("$id", text);
+            update.ExecuteNonQuery();
+            if (entry is null) continue;
+            foreach (var (metaPath, value) in MetaIndexKeys.Of(entry))
+            {
+                meta.Parameters.Clear();
+                meta.Parameters.AddWithValue("$id", text);
+                meta.Parameters.AddWithValue("$path", metaPath);
+                meta.Parameters.AddWithValue("$value", value);
+                meta.ExecuteNonQuery();
+            }
+        }
+        Execute(connection, "DELETE FROM schema_info");
+        Execute(connection, string.Create(CultureInfo.InvariantCulture, $"INSERT INTO schema_info (version) VALUES ({Version})"));
+        transaction.Commit();
     }
 
     /// <summary>Every table, index, view and trigger in the file, by name (SQLite's own excepted).</summary>

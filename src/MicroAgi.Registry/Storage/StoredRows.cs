@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace MicroAgi.Registry.Storage;
 
@@ -10,33 +10,37 @@ namespace MicroAgi.Registry.Storage;
 /// </summary>
 internal static class StoredRows
 {
-    public static RegistryStoreException Damaged(string path, string table, string key, string problem, Exception? inner = null) =>
-        new($"registry database '{path}' is damaged: {table} row {key}: {problem}; " +
-            "restore it from a backup, or move it away (MicroAgi creates a new one) or use another --state-dir", inner);
+    /// <summary>What to do about a damaged SQLite file.</summary>
+    public const string FileAdvice = "restore it from a backup, or move it away (MicroAgi creates a new one) or use another --state-dir";
 
-    public static long Integer(SqliteDataReader reader, int ordinal) =>
+    public static RegistryStoreException Damaged(string path, string table, string key, string problem, Exception? inner = null, string advice = FileAdvice) =>
+        new($"registry database '{path}' is damaged: {table} row {key}: {problem}; {advice}", inner);
+
+    public static long Integer(DbDataReader reader, int ordinal) =>
         !reader.IsDBNull(ordinal) && reader.GetFieldType(ordinal) == typeof(long)
             ? reader.GetInt64(ordinal)
             : throw new FormatException($"{reader.GetName(ordinal)} is {Show(reader.GetValue(ordinal))}, not an integer");
 
-    public static string Text(SqliteDataReader reader, int ordinal) =>
+    public static string Text(DbDataReader reader, int ordinal) =>
         !reader.IsDBNull(ordinal) && reader.GetFieldType(ordinal) == typeof(string)
             ? reader.GetString(ordinal)
             : throw new FormatException($"{reader.GetName(ordinal)} is {Show(reader.GetValue(ordinal))}, not text");
 
-    public static string? OptionalText(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : Text(reader, ordinal);
+    public static string? OptionalText(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : Text(reader, ordinal);
 
-    public static EntryId Id(SqliteDataReader reader, int ordinal) => EntryId.Parse(Text(reader, ordinal));
+    public static EntryId Id(DbDataReader reader, int ordinal) => EntryId.Parse(Text(reader, ordinal));
 
-    public static DateTimeOffset Timestamp(SqliteDataReader reader, int ordinal)
+    public static DateTimeOffset Timestamp(DbDataReader reader, int ordinal)
     {
+        if (!reader.IsDBNull(ordinal) && reader.GetFieldType(ordinal) == typeof(DateTime))
+            return new DateTimeOffset(DateTime.SpecifyKind(reader.GetDateTime(ordinal), DateTimeKind.Utc));
         var text = Text(reader, ordinal);
         return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at)
             ? at
             : throw new FormatException($"{reader.GetName(ordinal)} {Show(text)} is not a timestamp");
     }
 
-    public static ChangeKind Op(SqliteDataReader reader, int ordinal)
+    public static ChangeKind Op(DbDataReader reader, int ordinal)
     {
         var text = Text(reader, ordinal);
         // Exact names only: Enum.Parse would also take "7" or " Create".
@@ -48,7 +52,7 @@ internal static class StoredRows
     }
 
     /// <summary>An entry state column (<see cref="EntryJson"/>); null is a deleted entry.</summary>
-    public static Entry? State(SqliteDataReader reader, int ordinal, EntryId id)
+    public static Entry? State(DbDataReader reader, int ordinal, EntryId id)
     {
         var json = OptionalText(reader, ordinal);
         try

@@ -193,7 +193,7 @@ public sealed class DocSearchTests
     }
 
     [Fact]
-    public async Task Search_results_are_capped_at_8000_characters_with_a_visible_mark()
+    public async Task Search_results_are_capped_at_5000_characters_with_a_visible_mark()
     {
         var pages = Enumerable.Range(1, 8).Select(i =>
             ($"docs/lua/p{i}.md", $"# clock page {i}\n\n" + string.Concat(Enumerable.Repeat("the clock ticks and the clock tocks. ", 60))))
@@ -204,7 +204,7 @@ public sealed class DocSearchTests
 
         var text = (string)result.Value!["results"]!;
         // The query and the page list take their share of the cap.
-        var room = 8000 - "clock".Length - result.Value["pages"]!.AsArray().Sum(p => ((string)p!).Length);
+        var room = 5000 - "clock".Length - result.Value["pages"]!.AsArray().Sum(p => ((string)p!).Length);
         var mark = text.IndexOf($"\n... (truncated: {room} of ", StringComparison.Ordinal);
         Assert.Equal(room, mark);
         Assert.EndsWith("characters; open a page with {\"path\": ...} to read it whole)", text, StringComparison.Ordinal);

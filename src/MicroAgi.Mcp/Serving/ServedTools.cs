@@ -1,0 +1,44 @@
+using MicroAgi.Agents.Definitions;
+using MicroAgi.Agents.Runtime;
+using MicroAgi.Functions;
+using MicroAgi.Functions.Tools;
+using MicroAgi.Registry;
+
+namespace MicroAgi.Mcp.Serving;
+
+/// <summary>
+/// Which registry tools <c>microagi mcp serve</c> offers: those the agent would be offered (its
+/// <c>tools</c> list) plus every tool it may load (its <c>loadable</c> patterns, by default
+/// <c>app.generated:*</c>), so a tool the agent wrote is served like a built-in one. The tools that only
+/// make sense inside an agent session are left out (see <see cref="SessionOnly"/>).
+/// </summary>
+public static class ServedTools
+{
+    /// <summary>
+    /// <c>self</c> changes a running session, <c>sessions_spawn</c> starts child agents of one, and
+    /// <c>load_tool</c> adds a tool to one — a server has no session, and serves every loadable tool anyway.
+    /// </summary>
+    public static IReadOnlySet<EntryId> SessionOnly { get; } = new HashSet<EntryId>
+    {
+        AgentSettings.SelfToolId,
+        ToolCallExecutor.LoadToolId,
+        new("app.tools", "sessions_spawn"),
+    };
+
+    /// <summary>The served tools as the registry holds them now, and the tools that cannot be served and why.</summary>
+    /// <exception cref="AgentDefinitionException">The agent is missing or its definition is invalid.</exception>
+    public static (IReadOnlyList<RegistryToolFunction> Tools, IReadOnlyList<ToolResolver.Problem> Problems) Resolve(RegistrySnapshot snapshot, EntryId agent, IFunctionCaller caller)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var entry = snapshot.Get(agent)
+            ?? throw new AgentDefinitionException(agent, "not found in the registry (see 'microagi registry list --type agent.gen1'); pass --agent with an agent id");
+        var definition = AgentDefinition.FromEntry(entry);
+        var grant = ToolLoadGrant.Of(definition);
+        var loadable = snapshot.Find(ToolEntry.Query())
+            .Where(tool => grant.Allows(tool.Id))
+            .OrderBy(tool => tool.Id.ToString(), StringComparer.Ordinal)
+            .Select(tool => tool.Id.ToString());
+        var (tools, problems) = ToolResolver.Resolve(snapshot, definition.Tools.Concat(loadable), caller);
+        return (tools.Where(tool => !SessionOnly.Contains(tool.Tool.Id)).ToList(), problems);
+    }
+}

@@ -1,0 +1,421 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+
+namespace MicroAgi.Registry.Storage;
+
+/// <summary>
+/// The SQL both durable stores share (SQLite, PostgreSQL). Tables: <c>versions</c> (one row per
+/// version, with its author), <c>changes</c> (each operation with the entry's state before and after),
+/// <c>entries</c> (every touched id's newest state, with its namespace, name and kind as indexed columns)
+/// and <c>entry_meta</c> (the indexable meta texts of those states, see <see cref="MetaIndexKeys"/>).
+/// Each version is written in one transaction that first takes the store's write lock, so versions are
+/// numbered without gaps or duplicates however many writers there are. Reads name the version they
+/// read at, so they need no transaction: rows only ever move to newer versions.
+/// </summary>
+public abstract class SqlRegistryStore : IIndexedRegistryStore
+{
+    // One connection, used by one caller at a time (ADO.NET connections are not thread-safe).
+    private readonly Lock _gate = new();
+    private readonly DbConnection _connection;
+
+    /// <param name="name">How messages name the store: a file path, or a server and database.</param>
+    protected SqlRegistryStore(DbConnection connection, string name)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        _connection = connection;
+        Name = name;
+    }
+
+    /// <summary>How messages name the store: a file path, or a server and database.</summary>
+    public string Name { get; }
+
+    /// <summary>What a user should do about a store whose rows MicroAgi could not have written.</summary>
+    protected abstract string DamagedAdvice { get; }
+
+    /// <summary>Starts the transaction a version is written in, holding the store's write lock until it ends.</summary>
+    protected abstract DbTransaction BeginWrite(DbConnection connection);
+
+    /// <summary>A read transaction in which several statements see one committed state.</summary>
+    protected abstract DbTransaction BeginRead(DbConnection connection);
+
+    /// <summary>Called inside the write transaction, after the version's rows: e.g. to notify listeners at commit.</summary>
+    protected virtual void OnWritten(DbConnection connection, DbTransaction transaction, RegistryVersion version)
+    {
+    }
+
+    /// <summary>The provider's error as a message that says what to do.</summary>
+    protected abstract RegistryStoreException Explain(DbException exception, string what);
+
+    /// <summary>Whether a write failed because another writer stored the same version number first.</summary>
+    protected abstract bool IsDuplicateVersion(DbException exception);
+
+    public Task<long> ReadLatestVersionAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult(Locked("read", () => LatestVersion(null)));
+
+    public Task<StoredOverlay> LoadAsync(CancellationToken cancellationToken = default) => Task.FromResult(Locked("read", () =>
+    {
+        // One read transaction: the entries and the version number come from the same commit.
+        using var transaction = BeginRead(_connection);
+        var entries = new List<StoredEntry>();
+        using (var command = Command("SELECT id, state FROM entries ORDER BY id", transaction))
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                entries.Add(ReadRow("entries", () => StoredRows.Show(reader.GetValue(0)), () =>
+                {
+                    var id = StoredRows.Id(reader, 0);
+                    return new StoredEntry(id, StoredRows.State(reader, 1, id));
+                }));
+            }
+        }
+        var version = LatestVersion(transaction);
+        transaction.Commit();
+        return new StoredOverlay(version, entries);
+    }));
+
+    public Task<IReadOnlyList<RegistryVersion>> ReadVersionsAsync(long afterVersion, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Locked("read", () =>
+        {
+            // Versions first, then their changes: a version read is committed with all of its changes.
+            var versions = ReadVersionRows("WHERE number > @after ORDER BY number", ("@after", afterVersion));
+            return WithChanges(versions, "version > @low", afterVersion);
+        }));
+
+    public Task<IReadOnlyList<RegistryVersion>> ReadHistoryAsync(HistoryQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (query.Limit < 1) throw new ArgumentException($"a history page holds at least 1 version, not {query.Limit}");
+        return Task.FromResult(Locked("read", () =>
+        {
+            var where = new StringBuilder("WHERE number < @before");
+            var parameters = new List<(string, object?)> { ("@before", query.Before ?? long.MaxValue), ("@limit", (long)query.Limit) };
+            if (query.Author is not null)
+            {
+                where.Append(" AND (author_user = @author OR author_agent = @author OR author_session = @author OR author_machine = @author)");
+                parameters.Add(("@author", query.Author));
+            }
+            where.Append(" ORDER BY number DESC LIMIT @limit");
+            var versions = ReadVersionRows(where.ToString(), [.. parameters]);
+            return versions.Count == 0 ? versions : WithChanges(versions, "version >= @low AND version <= @high", versions.Min(v => v.Number), versions.Max(v => v.Number));
+        }));
+    }
+
+    public Task<IReadOnlyDictionary<EntryId, Entry?>> ReadStatesAsync(IReadOnlyCollection<EntryId> ids, long atVersion, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        return Task.FromResult<IReadOnlyDictionary<EntryId, Entry?>>(Locked("read", () =>
+        {
+            var states = new Dictionary<EntryId, Entry?>();
+            using var command = StateCommand();
+            foreach (var id in ids)
+            {
+                if (ReadState(command, id, atVersion, out var entry)) states[id] = entry;
+            }
+            return states;
+        }));
+    }
+
+    public bool TryReadState(EntryId id, long atVersion, out Entry? entry)
+    {
+        Entry? found = null;
+        var stored = Locked("read", () =>
+        {
+            using var command = StateCommand();
+            return ReadState(command, id, atVersion, out found);
+        });
+        entry = found;
+        return stored;
+    }
+
+    public IReadOnlyList<Entry> FindCandidates(EntryQuery query, long atVersion)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return Locked("read", () =>
+        {
+            var found = new Dictionary<EntryId, Entry>();
+            // Entries whose newest change is at or before the version hold their state of that version...
+            var (sql, parameters) = CandidateQuery(query, atVersion);
+            using (var command = Command(sql, null, parameters))
+            using (var reader = command.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    var entry = ReadRow("entries", () => StoredRows.Show(reader.GetValue(0)), () => StoredRows.State(reader, 1, StoredRows.Id(reader, 0)));
+                    if (entry is not null) found[entry.Id] = entry;
+                }
+            }
+            // ...and the few changed since (by other processes) are read as of the version, one by one.
+            var changedSince = new List<EntryId>();
+            using (var command = Command("SELECT DISTINCT id FROM changes WHERE version > @version", null, ("@version", atVersion)))
+            using (var reader = command.ExecuteReader())
+            {
+                while (reader.Read()) changedSince.Add(ReadRow("changes", () => StoredRows.Show(reader.GetValue(0)), () => StoredRows.Id(reader, 0)));
+            }
+            using var state = StateCommand();
+            foreach (var id in changedSince)
+            {
+                if (ReadState(state, id, atVersion, out var entry) && entry is not null) found[id] = entry;
+            }
+            return (IReadOnlyList<Entry>)found.Values.ToList();
+        });
+    }
+
+    public Task AppendAsync(RegistryVersion version, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        Locked("write", () =>
+        {
+            using var transaction = BeginWrite(_connection);
+            var latest = LatestVersion(transaction);
+            if (latest != version.Number - 1) throw new StoreVersionConflictException(version.Number - 1, latest);
+            try
+            {
+                WriteVersion(transaction, version);
+            }
+            catch (DbException ex) when (IsDuplicateVersion(ex))
+            {
+                throw new StoreVersionConflictException(version.Number - 1, version.Number);
+            }
+            OnWritten(_connection, transaction, version);
+            transaction.Commit();
+            return true;
+        });
+        return Task.CompletedTask;
+    }
+
+    public virtual ValueTask DisposeAsync()
+    {
+        lock (_gate) _connection.Dispose();
+        GC.SuppressFinalize(this);
+        return ValueTask.CompletedTask;
+    }
+
+    private void WriteVersion(DbTransaction transaction, RegistryVersion version)
+    {
+        var author = version.Author;
+        using (var command = Command(
+            "INSERT INTO versions (number, applied_at, description, author_user, author_agent, author_session, author_machine) " +
+            "VALUES (@number, @at, @description, @user, @agent, @session, @machine)", transaction,
+            ("@number", version.Number), ("@at", AppliedAtValue(version.AppliedAt)), ("@description", version.Description),
+            ("@user", author?.User), ("@agent", author?.Agent), ("@session", author?.Session), ("@machine", author?.Machine)))
+        {
+            command.ExecuteNonQuery();
+        }
+
+        using var insertChange = Command(
+            "INSERT INTO changes (version, seq, op, id, before, after) VALUES (@version, @seq, @op, @id, @before, @after)", transaction,
+            ("@version", version.Number), ("@seq", 0L), ("@op", ""), ("@id", ""), ("@before", null), ("@after", null));
+        using var upsertEntry = Command("""
+            INSERT INTO entries (id, state, version, ns, name, kind) VALUES (@id, @state, @version, @ns, @name, @kind)
+            ON CONFLICT (id) DO UPDATE SET state = excluded.state, version = excluded.version, ns = excluded.ns, name = excluded.name, kind = excluded.kind
+            """, transaction, ("@id", ""), ("@state", null), ("@version", version.Number), ("@ns", ""), ("@name", ""), ("@kind", null));
+        // A reset leaves no stored state, so the app's entry shows through.
+        using var deleteEntry = Command("DELETE FROM entries WHERE id = @id", transaction, ("@id", ""));
+        using var deleteMeta = Command("DELETE FROM entry_meta WHERE id = @id", transaction, ("@id", ""));
+        using var insertMeta = Command("INSERT INTO entry_meta (id, meta_path, meta_value) VALUES (@id, @path, @value)", transaction,
+            ("@id", ""), ("@path", ""), ("@value", ""));
+
+        for (var i = 0; i < version.Changes.Count; i++)
+        {
+            var change = version.Changes[i];
+            var id = change.Id.ToString();
+            var afterJson = EntryJson.Write(change.After);
+            Set(insertChange, ("@seq", (long)i), ("@op", change.Kind.ToString()), ("@id", id), ("@before", EntryJson.Write(change.Before)), ("@after", afterJson));
+            insertChange.ExecuteNonQuery();
+
+            Set(deleteMeta, ("@id", id));
+            deleteMeta.ExecuteNonQuery();
+            if (change.Kind == ChangeKind.Reset)
+            {
+                Set(deleteEntry, ("@id", id));
+                deleteEntry.ExecuteNonQuery();
+                continue;
+            }
+            Set(upsertEntry, ("@id", id), ("@state", afterJson), ("@ns", change.Id.Namespace), ("@name", change.Id.Name), ("@kind", change.After?.Kind));
+            upsertEntry.ExecuteNonQuery();
+            if (change.After is null) continue;
+            foreach (var (path, value) in MetaIndexKeys.Of(change.After))
+            {
+                Set(insertMeta, ("@id", id), ("@path", path), ("@value", value));
+                insertMeta.ExecuteNonQuery();
+            }
+        }
+    }
+
+    /// <summary>The value the <c>applied_at</c> column takes: ISO-8601 text unless the store has a timestamp type.</summary>
+    protected virtual object AppliedAtValue(DateTimeOffset appliedAt) => appliedAt.ToString("O", CultureInfo.InvariantCulture);
+
+    /// <summary>A prefilter on the indexed columns; what it cannot narrow, the caller's match check does.</summary>
+    private static (string Sql, (string, object?)[] Parameters) CandidateQuery(EntryQuery query, long atVersion)
+    {
+        var sql = new StringBuilder("SELECT e.id, e.state FROM entries e WHERE e.version <= @version AND e.state IS NOT NULL");
+        var parameters = new List<(string, object?)> { ("@version", atVersion) };
+        if (query.Namespace is not null)
+        {
+            sql.Append(" AND e.ns = @ns");
+            parameters.Add(("@ns", query.Namespace));
+        }
+        if (query.Name is not null)
+        {
+            sql.Append(" AND e.name = @name");
+            parameters.Add(("@name", query.Name));
+        }
+        if (query.Kind is not null)
+        {
+            var star = query.Kind.IndexOf('*', StringComparison.Ordinal);
+            if (star < 0)
+            {
+                sql.Append(" AND e.kind = @kind");
+                parameters.Add(("@kind", query.Kind));
+            }
+            else if (KindRange(query.Kind[..star]) is var (low, high))
+            {
+                sql.Append(" AND e.kind >= @kindLow AND e.kind < @kindHigh");
+                parameters.Add(("@kindLow", low));
+                parameters.Add(("@kindHigh", high));
+            }
+        }
+        var n = 0;
+        foreach (var filter in query.Meta.Where(MetaIndexKeys.Indexable))
+        {
+            sql.Append(CultureInfo.InvariantCulture, $" AND e.id IN (SELECT m.id FROM entry_meta m WHERE m.meta_path = @path{n} AND m.meta_value = @value{n})");
+            parameters.Add(($"@path{n}", filter.Field));
+            parameters.Add(($"@value{n}", filter.Value));
+            n++;
+        }
+        return (sql.ToString(), [.. parameters]);
+    }
+
+    /// <summary>
+    /// The kinds starting with <paramref name="prefix"/> as a range [prefix, next) in ordinal order; null when
+    /// there is no prefix or its last character cannot be incremented safely (then kind is not narrowed).
+    /// </summary>
+    private static (string Low, string High)? KindRange(string prefix)
+    {
+        if (prefix.Length == 0) return null;
+        var last = prefix[^1];
+        if (last >= '\uD7FF') return null;
+        return (prefix, string.Concat(prefix.AsSpan(0, prefix.Length - 1), ((char)(last + 1)).ToString()));
+    }
+
+    private DbCommand StateCommand() => Command(
+        "SELECT op, after FROM changes WHERE id = @id AND version <= @version ORDER BY version DESC, seq DESC LIMIT 1", null,
+        ("@id", ""), ("@version", 0L));
+
+    /// <summary>The last change of <paramref name="id"/> at or before the version: false when none, or it was a reset.</summary>
+    private bool ReadState(DbCommand command, EntryId id, long atVersion, out Entry? entry)
+    {
+        Set(command, ("@id", id.ToString()), ("@version", atVersion));
+        using var reader = command.ExecuteReader();
+        entry = null;
+        if (!reader.Read()) return false;
+        var key = () => $"(id {StoredRows.Show(id.ToString())}, at version {atVersion.ToString(CultureInfo.InvariantCulture)})";
+        if (ReadRow("changes", key, () => StoredRows.Op(reader, 0)) == ChangeKind.Reset) return false;
+        entry = ReadRow("changes", key, () => StoredRows.State(reader, 1, id));
+        return true;
+    }
+
+    private List<RegistryVersion> ReadVersionRows(string where, params (string, object?)[] parameters)
+    {
+        var versions = new List<RegistryVersion>();
+        using var command = Command(
+            "SELECT number, applied_at, description, author_user, author_agent, author_session, author_machine FROM versions " + where, null, parameters);
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            versions.Add(ReadRow("versions", () => StoredRows.Show(reader.GetValue(0)), () =>
+            {
+                var author = new VersionAuthor(
+                    StoredRows.OptionalText(reader, 3), StoredRows.OptionalText(reader, 4), StoredRows.OptionalText(reader, 5), StoredRows.OptionalText(reader, 6));
+                return new RegistryVersion(StoredRows.Integer(reader, 0), StoredRows.Timestamp(reader, 1), StoredRows.OptionalText(reader, 2), [])
+                {
+                    Author = author == Unknown ? null : author,
+                };
+            }));
+        }
+        return versions;
+    }
+
+    private static readonly VersionAuthor Unknown = new(null);
+
+    /// <summary>Fills in each version's changes, reading only the changes <paramref name="range"/> (over @low and @high) selects.</summary>
+    private IReadOnlyList<RegistryVersion> WithChanges(List<RegistryVersion> versions, string range, long low, long high = long.MaxValue)
+    {
+        var changes = new Dictionary<long, List<EntryChange>>();
+        using (var command = Command(
+            $"SELECT version, seq, op, id, before, after FROM changes WHERE {range} ORDER BY version, seq", null, ("@low", low), ("@high", high)))
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                var (number, change) = ReadRow("changes", () => $"(version {StoredRows.Show(reader.GetValue(0))}, seq {StoredRows.Show(reader.GetValue(1))})", () =>
+                {
+                    var id = StoredRows.Id(reader, 3);
+                    var change = new EntryChange(StoredRows.Op(reader, 2), id, StoredRows.State(reader, 4, id), StoredRows.State(reader, 5, id));
+                    return (StoredRows.Integer(reader, 0), change);
+                });
+                if (!changes.TryGetValue(number, out var list)) changes[number] = list = [];
+                list.Add(change);
+            }
+        }
+        return versions.Select(v => v with { Changes = changes.GetValueOrDefault(v.Number) ?? [] }).ToList();
+    }
+
+    private long LatestVersion(DbTransaction? transaction)
+    {
+        using var command = Command("SELECT COALESCE(MAX(number), 0) FROM versions", transaction);
+        var latest = command.ExecuteScalar();
+        return latest as long? ?? throw StoredRows.Damaged(Name, "versions", StoredRows.Show(latest), "number is not an integer", advice: DamagedAdvice);
+    }
+
+    private DbCommand Command(string sql, DbTransaction? transaction, params (string Name, object? Value)[] parameters)
+    {
+        var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value ?? DBNull.Value;
+            command.Parameters.Add(parameter);
+        }
+        return command;
+    }
+
+    private static void Set(DbCommand command, params (string Name, object? Value)[] values)
+    {
+        foreach (var (name, value) in values) command.Parameters[name].Value = value ?? DBNull.Value;
+    }
+
+    /// <summary>Runs one store operation on the connection, alone, with the provider's errors explained.</summary>
+    private T Locked<T>(string what, Func<T> operation)
+    {
+        lock (_gate)
+        {
+            try
+            {
+                return operation();
+            }
+            catch (DbException ex)
+            {
+                throw Explain(ex, what);
+            }
+        }
+    }
+
+    /// <summary>Reads one row; a value MicroAgi could not have written names the store, table and row.</summary>
+    private T ReadRow<T>(string table, Func<string> key, Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (FormatException ex)
+        {
+            throw StoredRows.Damaged(Name, table, key(), ex.Message, ex, DamagedAdvice);
+        }
+    }
+}

@@ -1,0 +1,169 @@
+using System.Text.Json.Nodes;
+using MicroAgi.Registry.Storage;
+
+namespace MicroAgi.Registry.Tests.Contract;
+
+/// <summary>
+/// What every durable store must do, run against each of them (SQLite, PostgreSQL): the same
+/// registry behaviour over the same reads by id, namespace, kind and meta, versions and history.
+/// Each registry a test opens has its own store (connection), as separate processes would.
+/// </summary>
+public abstract class RegistryStoreContract
+{
+    private static readonly Entry[] App = [TestEntries.Tool("app.tools:doc_search"), TestEntries.Plain("app:dev_assistant", "agent.gen1")];
+
+    /// <summary>A new store on the test's one registry (the same database every call).</summary>
+    protected abstract IRegistryStore OpenStore();
+
+    private Task<EntryRegistry> OpenAsync(VersionAuthor? author = null) => OpenAsync(OpenStore(), author);
+
+    private static async Task<EntryRegistry> OpenAsync(IRegistryStore store, VersionAuthor? author = null)
+    {
+        var registry = await EntryRegistry.OpenAsync(store, App);
+        if (author is not null) registry.Author = author;
+        return registry;
+    }
+
+    [Fact]
+    public async Task Finds_by_namespace_kind_and_meta_go_through_the_store_and_overlay_the_app()
+    {
+        await using var registry = await OpenAsync();
+        await registry.ApplyAsync(new ChangeSet()
+            .Create(TestEntries.Plain("app.generated:a", "function.lua", new JsonObject { ["type"] = "tool", ["tags"] = new JsonArray("x", "y"), ["pricing"] = new JsonObject { ["input"] = 2.5 } }))
+            .Create(TestEntries.Plain("app.generated:b", "function.native", new JsonObject { ["type"] = "tool", ["n"] = 7 }))
+            .Create(TestEntries.Plain("app.other:c", "registry.entry", new JsonObject { ["type"] = "llm.model" }))
+            .Update(TestEntries.Tool("app.tools:doc_search", "changed"))
+            .Delete(EntryId.Parse("app:dev_assistant")));
+
+        await using var reader = await OpenAsync();
+        Assert.Equal(["app.generated:a", "app.generated:b"], Ids(reader.Find(EntryQuery.ByNamespace("app.generated"))));
+        Assert.Equal(["app.generated:a", "app.generated:b", "app.tools:doc_search"], Ids(reader.Find(EntryQuery.ByKind("function.*"))));
+        Assert.Equal(["app.generated:a"], Ids(reader.Find(EntryQuery.ByMeta("tags", "y"))));
+        Assert.Equal(["app.generated:a"], Ids(reader.Find(EntryQuery.ByMeta("pricing.input", "2.5"))));
+        Assert.Equal(["app.generated:b"], Ids(reader.Find(EntryQuery.ByMeta("n", "7"))));
+        Assert.Equal(["app.generated:a", "app.generated:b", "app.tools:doc_search"], Ids(reader.Find(EntryQuery.ByMeta("type", "tool"))));
+        Assert.Equal(["app.other:c"], Ids(reader.Find(EntryQuery.ByMeta("type", "llm", MetaMatch.Prefix))));
+        Assert.Equal("changed", Assert.Single(reader.Find(new EntryQuery { Namespace = "app.tools", Name = "doc_search" })).MetaString("comment"));
+        Assert.Null(reader.Get(EntryId.Parse("app:dev_assistant")));
+        Assert.Empty(reader.Find(EntryQuery.ByKind("agent.gen1")));
+        Assert.Equal(4, reader.Find(EntryQuery.All).Count);
+    }
+
+    [Fact]
+    public async Task A_snapshot_reads_the_store_as_of_its_version_until_it_refreshes()
+    {
+        await using var writer = await OpenAsync();
+        await using var other = await OpenAsync();
+        await writer.ApplyAsync(new ChangeSet().Create(TestEntries.Tool("app.generated:late")));
+        await writer.ApplyAsync(new ChangeSet().Delete(EntryId.Parse("app.tools:doc_search")));
+
+        Assert.Equal(0, other.Version);
+        Assert.Null(other.Get(EntryId.Parse("app.generated:late")));
+        Assert.Empty(other.Find(EntryQuery.ByNamespace("app.generated")));
+        Assert.Equal(2, await other.ReadStoredVersionAsync());
+
+        await other.RefreshAsync();
+        Assert.NotNull(other.Get(EntryId.Parse("app.generated:late")));
+        Assert.Null(other.Get(EntryId.Parse("app.tools:doc_search")));
+    }
+
+    [Fact]
+    public async Task History_is_read_a_page_at_a_time_newest_first_and_by_author()
+    {
+        await using var alice = await OpenAsync(new VersionAuthor("alice", Machine: "m1"));
+        await using var bob = await OpenAsync(new VersionAuthor("bob", Machine: "m2"));
+        for (var i = 1; i <= 6; i++)
+        {
+            var writer = i % 2 == 1 ? alice : bob;
+            await writer.RefreshAsync();
+            var changes = new ChangeSet($"v{i}").Create(TestEntries.Tool($"app.generated:t{i}"));
+            if (i == 6) changes.By(new VersionAuthor(null, Agent: "app:coder", Session: "s-6"));
+            await writer.ApplyAsync(changes);
+        }
+
+        var first = await alice.HistoryPageAsync(new HistoryQuery(Limit: 2));
+        Assert.Equal([6L, 5L], first.Select(v => v.Number));
+        Assert.Equal("create", first[0].Changes.Single().Kind.ToString().ToLowerInvariant());
+        var next = await alice.HistoryPageAsync(new HistoryQuery(Limit: 2, Before: 5));
+        Assert.Equal([4L, 3L], next.Select(v => v.Number));
+        Assert.Equal([5L, 3L, 1L], (await bob.HistoryPageAsync(new HistoryQuery(Author: "alice"))).Select(v => v.Number));
+        var byAgent = Assert.Single(await bob.HistoryPageAsync(new HistoryQuery(Author: "app:coder")));
+        Assert.Equal(new VersionAuthor("bob", "app:coder", "s-6", "m2"), byAgent.Author);
+        Assert.Equal("v4", (await alice.ReadVersionAsync(4))!.Description);
+        Assert.Null(await alice.ReadVersionAsync(7));
+    }
+
+    [Fact]
+    public async Task Rollback_restores_stored_entries_and_resets_app_ones()
+    {
+        await using var registry = await OpenAsync();
+        await registry.ApplyAsync(new ChangeSet().Create(TestEntries.Tool("app.generated:clock", "good")));
+        await registry.ApplyAsync(new ChangeSet().Update(TestEntries.Tool("app.generated:clock", "bad")).Update(TestEntries.Tool("app.tools:doc_search", "edited")));
+        await registry.RollbackAsync(1);
+
+        await using var reopened = await OpenAsync();
+        Assert.Equal(3, reopened.Version);
+        Assert.Equal("good", reopened.Get(EntryId.Parse("app.generated:clock"))!.MetaString("comment"));
+        Assert.Equal("a tool", reopened.Get(EntryId.Parse("app.tools:doc_search"))!.MetaString("comment"));
+        var rollback = (await reopened.ReadVersionAsync(3))!;
+        Assert.Contains(rollback.Changes, c => c.Kind == ChangeKind.Reset && c.Id.ToString() == "app.tools:doc_search");
+
+        await reopened.RollbackAsync(0);
+        Assert.Null(reopened.Get(EntryId.Parse("app.generated:clock")));
+    }
+
+    [Fact]
+    public async Task Concurrent_writers_number_versions_without_gaps_or_duplicates_and_lose_nothing()
+    {
+        const int Writers = 6, PerWriter = 8;
+        await using (await OpenAsync()) { }
+        await Task.WhenAll(Enumerable.Range(0, Writers).Select(w => Task.Run(async () =>
+        {
+            await using var registry = await OpenAsync();
+            for (var i = 0; i < PerWriter; i++) await registry.ApplyAsync(new ChangeSet().Create(TestEntries.Tool($"app.generated:w{w}_{i}")));
+        })));
+
+        await using var check = await OpenAsync();
+        var history = await check.HistoryAsync();
+        Assert.Equal(Enumerable.Range(1, Writers * PerWriter).Select(n => (long)n), history.Select(v => v.Number));
+        Assert.Equal(Writers * PerWriter, check.Find(EntryQuery.ByNamespace("app.generated")).Count);
+    }
+
+    [Fact]
+    public async Task Writers_racing_to_create_one_id_store_exactly_one_create()
+    {
+        const int Writers = 6;
+        await using (await OpenAsync()) { }
+        using var start = new Barrier(Writers);
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, Writers).Select(_ => Task.Run(async () =>
+        {
+            await using var registry = await OpenAsync();
+            start.SignalAndWait(TimeSpan.FromSeconds(30));
+            try
+            {
+                await registry.ApplyAsync(new ChangeSet().Create(TestEntries.Tool("app.generated:race")));
+                return true;
+            }
+            catch (ChangeSetConflictException ex) when (ex.Message.Contains("already exists", StringComparison.Ordinal))
+            {
+                return false;
+            }
+        })));
+
+        Assert.Equal(1, outcomes.Count(created => created));
+        await using var check = await OpenAsync();
+        Assert.Single(await check.HistoryAsync());
+    }
+
+    private static string[] Ids(IEnumerable<Entry> entries) => entries.Select(e => e.Id.ToString()).ToArray();
+}
+
+/// <summary>The contract on SQLite: one file per test.</summary>
+public sealed class SqliteStoreContractTests : RegistryStoreContract, IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    protected override IRegistryStore OpenStore() => SqliteRegistryStore.Open(Path.Combine(_dir.Path, "registry.db"));
+
+    public void Dispose() => _dir.Dispose();
+}
