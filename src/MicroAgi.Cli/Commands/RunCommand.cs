@@ -1,6 +1,7 @@
 using System.CommandLine;
 using MicroAgi.Cli.Hosting;
 using MicroAgi.Cli.Repl;
+using MicroAgi.Cli.Repl.Input;
 using Spectre.Console;
 
 namespace MicroAgi.Cli.Commands;
@@ -84,12 +85,10 @@ internal static class RunCommand
             return end.ExitCode;
         }
 
+        var commands = new SlashCommands(cli, session, observer);
         if (Console.IsInputRedirected)
-            return await new ReplLoop(cli, session, turns, observer, ct => Console.In.ReadLineAsync(ct).AsTask()).RunPipedAsync(cancellationToken).ConfigureAwait(false);
-        return await new ReplLoop(cli, session, turns, observer, ct =>
-        {
-            cli.Out.Markup("> ");
-            return interrupts.ReadLineAsync(ct);
-        }).RunInteractiveAsync(cancellationToken).ConfigureAwait(false);
+            return await new ReplLoop(cli, session, turns, observer, commands, ct => Console.In.ReadLineAsync(ct).AsTask()).RunPipedAsync(cancellationToken).ConfigureAwait(false);
+        var keyboard = new TerminalPrompt(cli.Out.Profile.Out.Writer, InputHistory.Load(host.StateDirectory), interrupts, commands.Complete);
+        return await new ReplLoop(cli, session, turns, observer, commands, keyboard.ReadLineAsync).RunInteractiveAsync(cancellationToken).ConfigureAwait(false);
     }
 }

@@ -42,15 +42,27 @@ internal sealed class InterruptHandler
         }
     }
 
+    /// <summary>Ctrl+C read as a key by the line editor (the terminal sends no signal then).</summary>
+    /// <returns>Whether it is the second press within two seconds, so the REPL should end.</returns>
+    public bool PressedAtPrompt()
+    {
+        lock (_gate) return SecondPress();
+    }
+
+    private bool SecondPress()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var second = now - _lastInterrupt < TimeSpan.FromSeconds(2);
+        _lastInterrupt = now;
+        return second;
+    }
+
     private void OnCancel(object? sender, ConsoleCancelEventArgs e)
     {
         e.Cancel = true;
         lock (_gate)
         {
-            var now = DateTimeOffset.UtcNow;
-            var secondPress = now - _lastInterrupt < TimeSpan.FromSeconds(2);
-            _lastInterrupt = now;
-            if (secondPress)
+            if (SecondPress())
             {
                 _exit.Cancel();
                 return;

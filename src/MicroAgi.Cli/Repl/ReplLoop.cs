@@ -9,9 +9,9 @@ namespace MicroAgi.Cli.Repl;
 /// The conversation at the keyboard (or from piped lines): each line is a slash command run here, or a prompt
 /// run as a turn, whose end is reported in one dim line (what it spent, how long it took).
 /// </summary>
-internal sealed class ReplLoop(CliContext cli, SessionHost host, TurnRunner turns, ConsoleObserver observer, Func<CancellationToken, Task<string?>> readLine)
+internal sealed class ReplLoop(CliContext cli, SessionHost host, TurnRunner turns, ConsoleObserver observer, SlashCommands commands, Func<CancellationToken, Task<string?>> readLine)
 {
-    private readonly SlashCommands _commands = new(cli, host, observer);
+    private readonly SlashCommands _commands = commands;
 
     /// <summary>Piped input: every non-empty line is one turn or command, up to a quit line or the end.</summary>
     /// <returns>The first failed turn's exit code, so a script learns what went wrong first.</returns>

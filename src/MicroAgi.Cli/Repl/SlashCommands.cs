@@ -52,8 +52,18 @@ internal sealed class SlashCommands
         ];
     }
 
-    /// <summary>The command names, for completion.</summary>
-    public IEnumerable<string> Names => _commands.Select(c => "/" + c.Name);
+    /// <summary>Tab completion: a command's name, or after <c>/model </c> a model's.</summary>
+    /// <returns>The whole lines <paramref name="typed"/> may become.</returns>
+    public IReadOnlyList<string> Complete(string typed)
+    {
+        if (typed.StartsWith("/model ", StringComparison.Ordinal))
+        {
+            var name = typed["/model ".Length..];
+            return [.. _host.Services.Models().Models.Select(m => m.Name).Where(m => m.StartsWith(name, StringComparison.OrdinalIgnoreCase)).Select(m => "/model " + m)];
+        }
+        if (!typed.StartsWith('/') || typed.Contains(' ', StringComparison.Ordinal)) return [];
+        return [.. _commands.Select(c => "/" + c.Name).Where(c => c.StartsWith(typed, StringComparison.OrdinalIgnoreCase))];
+    }
 
     /// <summary>Remembers the registry versions around a turn, for /undo.</summary>
     public void TurnWrote(long before, long after)
