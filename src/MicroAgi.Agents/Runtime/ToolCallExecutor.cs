@@ -73,7 +73,7 @@ public sealed class ToolCallExecutor(Func<TimeSpan> timeout)
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var limit = timeout();
-        deadline.CancelAfter(limit);
+        if (!function.Tool.RunsOwnDeadline) deadline.CancelAfter(limit);
         FunctionResult result;
         try
         {

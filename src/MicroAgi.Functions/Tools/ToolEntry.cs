@@ -33,6 +33,15 @@ public sealed partial class ToolEntry
 
     public EntryId Id => Entry.Id;
 
+    /// <summary>
+    /// A native tool that keeps its own clock (<c>meta.own_deadline: true</c>, e.g. sessions_spawn with its
+    /// <c>timeout</c> argument): the per-call tool timeout would cut it short. Honoured for natives only —
+    /// their handlers are the host's code and enforce their own bound; a Lua tool always runs on the call's clock.
+    /// </summary>
+    public bool RunsOwnDeadline =>
+        Entry.Kind == FunctionKinds.Native && Entry.Meta.ValueKind == JsonValueKind.Object
+        && Entry.Meta.TryGetProperty("own_deadline", out var own) && own.ValueKind == JsonValueKind.True;
+
     /// <summary>The name the model calls the tool by.</summary>
     public string LlmName { get; }
 
