@@ -101,6 +101,20 @@ public sealed class RegistrySnapshot
         return new RegistrySnapshot(version, next, index?.With(next, changed), _store, _heldIds, readFromStore);
     }
 
+    /// <summary>
+    /// This state plus entries that live outside the store (an MCP server's tools, listed from the running
+    /// server), at the same version: read like any other entry, never written.
+    /// </summary>
+    public RegistrySnapshot WithTransient(IEnumerable<Entry> entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        var list = entries.ToList();
+        if (list.Count == 0) return this;
+        // Held in memory like the app's entries: the store has never seen them, so it must not be asked.
+        var holding = _store is null ? this : new RegistrySnapshot(Version, _entries, _findIndex, _store, _heldIds.Union(list.Select(e => e.Id)), _readFromStore);
+        return holding.With(list.Select(e => new EntryChange(ChangeKind.Create, e.Id, null, e)), Version);
+    }
+
     /// <summary>A snapshot holding exactly these entries (later duplicates replace earlier ones).</summary>
     internal static RegistrySnapshot From(IEnumerable<Entry> entries, long version)
     {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using MicroAgi.Agents.Runtime;
 using MicroAgi.Cli.Hosting;
+using MicroAgi.Mcp.Client;
 using MicroAgi.Mcp.Serving;
 using MicroAgi.Registry;
 
@@ -12,8 +13,68 @@ internal static class McpCommands
 {
     public static Command Create(CliContext cli)
     {
-        var command = new Command("mcp", "Serve MicroAgi's tools to MCP clients (Claude Desktop, Claude Code, VS Code, ...)");
+        var command = new Command("mcp", "Serve MicroAgi's tools to MCP clients, and see the MCP servers whose tools agents use");
         command.Add(Serve(cli));
+        command.Add(List(cli));
+        command.Add(Tools(cli));
+        return command;
+    }
+
+    private static Command List(CliContext cli)
+    {
+        var command = new Command("list", "The MCP servers in the registry (kind mcp.server), and how each is started or reached");
+        command.SetAction(async (result, ct) =>
+        {
+            await using var registry = await RegistryHost.OpenForReadingAsync(cli.Options.Read(result), ct);
+            var servers = registry.Find(EntryQuery.ByKind(McpServerDefinition.Kind));
+            if (servers.Count == 0)
+            {
+                cli.RawErr.WriteLine("no MCP servers: add an entry of kind mcp.server (see docs/mcp.md)");
+                return ExitCodes.Success;
+            }
+            foreach (var entry in servers)
+            {
+                try
+                {
+                    var server = McpServerDefinition.FromEntry(entry, Environment.GetEnvironmentVariable);
+                    cli.RawOut.WriteLine($"{entry.Id}\t{(server.Url is null ? "stdio" : "http")}\t{server.Describe()}\ttools {McpToolEntries.Namespace(server)}:* as {server.ToolPrefix}*");
+                }
+                catch (McpServerConfigException ex)
+                {
+                    cli.RawOut.WriteLine($"{entry.Id}\tunusable\t{ex.Message}");
+                }
+            }
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command Tools(CliContext cli)
+    {
+        var server = new Argument<string>("server") { Description = "The server's entry id, e.g. app:everything" };
+        var command = new Command("tools", "Start an MCP server and list its tools as agents see them (mcp_<server>_<tool>)") { server };
+        command.SetAction(async (result, ct) =>
+        {
+            var id = CliArguments.EntryId(result.GetValue(server)!);
+            await using var registry = await RegistryHost.OpenForReadingAsync(cli.Options.Read(result), ct);
+            await using var pool = new McpServerPool(registry, Environment.GetEnvironmentVariable);
+            try
+            {
+                var connection = await pool.GetAsync(id, ct);
+                var tools = await connection.ListToolsAsync(ct);
+                foreach (var entry in McpToolEntries.For(connection.Server, tools, problem => cli.RawErr.WriteLine("warning: " + problem)))
+                {
+                    var description = entry.MetaString("llm_description") ?? "";
+                    cli.RawOut.WriteLine($"{entry.MetaString("llm_alias")}\t{entry.Id}\t{description.Split('\n')[0]}");
+                }
+                return ExitCodes.Success;
+            }
+            catch (Exception ex) when (ex is McpServerConfigException or McpServerUnavailableException)
+            {
+                cli.RawErr.WriteLine("error: " + ex.Message);
+                return ExitCodes.Failure;
+            }
+        });
         return command;
     }
 

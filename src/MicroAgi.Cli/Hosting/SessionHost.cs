@@ -6,6 +6,7 @@ using MicroAgi.Agents.Sessions;
 using MicroAgi.Llm.Models;
 using MicroAgi.Llm.Providers;
 using MicroAgi.Llm.Usage;
+using MicroAgi.Mcp.Client;
 using MicroAgi.Lua.Modules;
 using MicroAgi.Registry;
 
@@ -19,13 +20,14 @@ namespace MicroAgi.Cli.Hosting;
 internal sealed class SessionHost : IAsyncDisposable
 {
     private readonly EntryRegistry _registry;
+    private readonly McpAgentTools _mcp;
     private readonly ToolHost _tools;
     private readonly ChatClientPool _clients;
     private readonly JsonlTranscript _transcript;
     private readonly ILoggerFactory _logging;
     private readonly SessionTelemetry _telemetry;
 
-    private SessionHost(EntryRegistry registry, ToolHost tools, ChatClientPool clients, JsonlTranscript transcript, AgentSession session, CostTracker costs, RetryNotices retries,
+    private SessionHost(EntryRegistry registry, McpAgentTools mcp, ToolHost tools, ChatClientPool clients, JsonlTranscript transcript, AgentSession session, CostTracker costs, RetryNotices retries,
         SelfAuditLog selfAudit, ILoggerFactory logging, SessionTelemetry telemetry)
     {
         SelfAudit = selfAudit;
@@ -33,6 +35,7 @@ internal sealed class SessionHost : IAsyncDisposable
         _telemetry = telemetry;
         Retries = retries;
         _registry = registry;
+        _mcp = mcp;
         _tools = tools;
         _clients = clients;
         _transcript = transcript;
@@ -111,18 +114,21 @@ internal sealed class SessionHost : IAsyncDisposable
             logging.Dispose();
             throw;
         }
+        // The agent reads the registry with the tools of the MCP servers it grants (docs/mcp.md).
+        var mcp = new McpAgentTools(registry, Path.Combine(host.StateDirectory, "mcp-media"), Environment.GetEnvironmentVariable);
         ToolHost? tools = null;
         ChatClientPool? clients = null;
         JsonlTranscript? transcript = null;
         try
         {
             var machine = MachineSetup.Create(config, host, MachineSetup.Mode(run.Approval, config), run.ApprovalPrompt);
-            tools = ToolHost.Create(registry, SandboxOptions.From(config.Sandbox), remoteDocs: config.Docs, machine: machine);
+            tools = ToolHost.Create(mcp.Registry, SandboxOptions.From(config.Sandbox), remoteDocs: config.Docs, machine: machine, moreKinds: [mcp.Kind]);
             clients = new ChatClientPool(new ChatClientFactory(providers, logging));
             var agentId = EntryId.Parse(run.Agent ?? config.Agent ?? "app:dev_assistant");
             var agentEntry = registry.Get(agentId)
                 ?? throw new AgentDefinitionException(agentId, "not found in the registry (see 'microagi registry list --type agent.gen1')");
             var definition = AgentDefinition.FromEntry(agentEntry);
+            foreach (var problem in await mcp.DiscoverForAsync(definition, cancellationToken).ConfigureAwait(false)) stderr.WriteLine("warning: " + problem);
             var explicitModel = run.Model ?? NonEmpty(Environment.GetEnvironmentVariable("MICROAGI_MODEL")) ?? config.Model;
             var (modelOverride, compression) = ModelChoice.Choose(ModelCatalog.FromRegistry(registry), clients, explicitModel, definition.Model, config.CompressionModel);
 
@@ -140,7 +146,7 @@ internal sealed class SessionHost : IAsyncDisposable
             if (config.Tools.SelfEvolution) settings = settings with { DisabledTools = new HashSet<EntryId>() };
             var costs = new CostTracker();
             var pool = clients;
-            var services = new AgentServices(registry, tools.Functions, pool.For, costs, settings);
+            var services = new AgentServices(mcp.Registry, tools.Functions, pool.For, costs, settings);
 
             var sessions = Path.Combine(host.StateDirectory, "sessions");
             IReadOnlyList<ChatMessage> history = [];
@@ -157,7 +163,7 @@ internal sealed class SessionHost : IAsyncDisposable
             session.AddGuard(new Repl.BudgetGuard(costs, budget.SessionUsd, budget.TurnUsd));
             var selfAudit = new SelfAuditLog(transcript);
             if (config.Tools.SelfEvolution) SelfSetup.Attach(session, services, tools, host, transcript, selfAudit, providers);
-            return new SessionHost(registry, tools, clients, transcript, session, costs, retries, selfAudit, logging, telemetry)
+            return new SessionHost(registry, mcp, tools, clients, transcript, session, costs, retries, selfAudit, logging, telemetry)
             {
                 RefusedTools = refusedTools,
                 Services = services,
@@ -171,6 +177,7 @@ internal sealed class SessionHost : IAsyncDisposable
             transcript?.Dispose();
             clients?.Dispose();
             tools?.Dispose();
+            await mcp.DisposeAsync().ConfigureAwait(false);
             await registry.DisposeAsync().ConfigureAwait(false);
             telemetry.Dispose();
             logging.Dispose();
@@ -183,6 +190,7 @@ internal sealed class SessionHost : IAsyncDisposable
         _transcript.Dispose();
         _clients.Dispose();
         _tools.Dispose();
+        await _mcp.DisposeAsync().ConfigureAwait(false);
         await _registry.DisposeAsync().ConfigureAwait(false);
         // Last: flushes the spans of the whole session, and the log's final lines.
         _telemetry.Dispose();

@@ -20,7 +20,7 @@ internal sealed class ToolHost : IDisposable
 
     private readonly HttpClient? _remoteDocsHttp;
 
-    private ToolHost(IRegistry registry, LuaRuntime runtime, IDocsCorpus docs, DocsConfig? remoteDocs, MachineAccess? machine)
+    private ToolHost(IRegistry registry, LuaRuntime runtime, IDocsCorpus docs, DocsConfig? remoteDocs, MachineAccess? machine, IEnumerable<IFunctionKind> moreKinds)
     {
         Machine = machine;
         Registry = registry;
@@ -35,7 +35,7 @@ internal sealed class ToolHost : IDisposable
             remote = new RemoteDocs(_remoteDocsHttp, remoteDocs.SearchUrl, remoteDocs.PageUrl);
         }
         Natives = BuiltInTools.Register(new NativeFunctionCatalog(), new BuiltInToolServices(registry, Writer, docs) { RemoteDocs = remote, Machine = machine });
-        Functions = new FunctionCaller(registry, runtime, Natives);
+        Functions = new FunctionCaller(registry, [runtime, Natives, .. moreKinds]);
     }
 
     public IRegistry Registry { get; }
@@ -60,14 +60,16 @@ internal sealed class ToolHost : IDisposable
     /// <summary>
     /// A tool host over <paramref name="registry"/>, serving the docs embedded in this assembly unless others
     /// are given, and the documentation site of <paramref name="remoteDocs"/> when one is configured.
+    /// <paramref name="moreKinds"/> run further function kinds (MCP tools).
     /// </summary>
-    public static ToolHost Create(IRegistry registry, LuaRuntimeOptions? options = null, IDocsCorpus? docs = null, DocsConfig? remoteDocs = null, MachineAccess? machine = null)
+    public static ToolHost Create(IRegistry registry, LuaRuntimeOptions? options = null, IDocsCorpus? docs = null, DocsConfig? remoteDocs = null, MachineAccess? machine = null,
+        IEnumerable<IFunctionKind>? moreKinds = null)
     {
         ArgumentNullException.ThrowIfNull(registry);
         var runtime = new LuaRuntime(options);
         try
         {
-            return new ToolHost(registry, runtime, docs ?? EmbeddedDocs(), remoteDocs, machine);
+            return new ToolHost(registry, runtime, docs ?? EmbeddedDocs(), remoteDocs, machine, moreKinds ?? []);
         }
         catch
         {

@@ -1,0 +1,49 @@
+using MicroAgi.Agents.Definitions;
+using MicroAgi.Registry;
+
+namespace MicroAgi.Mcp.Client;
+
+/// <summary>
+/// What an agent session needs to use MCP servers: the server pool, the registry view that holds their
+/// tools, and the function kind that calls them. Only the servers an agent grants are started, when its
+/// session starts (<see cref="DiscoverForAsync"/>): a server no agent uses never runs.
+/// </summary>
+public sealed class McpAgentTools : IAsyncDisposable
+{
+    /// <param name="registry">The stored registry, where the <c>mcp.server</c> entries are.</param>
+    /// <param name="mediaDirectory">Where images and audio from tool results are saved for the model to refer to; null to only describe them.</param>
+    public McpAgentTools(IRegistry registry, string? mediaDirectory, Func<string, string?> environment)
+    {
+        Servers = new McpServerPool(registry, environment);
+        Registry = new McpToolRegistry(registry);
+        Kind = new McpFunctionKind(Servers, new McpResultText(mediaDirectory));
+    }
+
+    public McpServerPool Servers { get; }
+
+    /// <summary>The registry with the discovered servers' tools: give it to the tool host and the agent services.</summary>
+    public McpToolRegistry Registry { get; }
+
+    public McpFunctionKind Kind { get; }
+
+    /// <summary>Starts the servers <paramref name="agent"/> grants tools of and lists their tools.</summary>
+    /// <returns>A line for each server that could not be used.</returns>
+    public Task<IReadOnlyList<string>> DiscoverForAsync(AgentDefinition agent, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(agent);
+        return Registry.DiscoverAsync(Servers, server => Grants(agent, server), cancellationToken);
+    }
+
+    /// <summary>Whether the agent's <c>tools</c> or <c>loadable</c> name any tool of <paramref name="server"/> (<c>mcp.&lt;server&gt;:…</c>).</summary>
+    public static bool Grants(AgentDefinition agent, McpServerDefinition server)
+    {
+        ArgumentNullException.ThrowIfNull(agent);
+        var prefix = McpToolEntries.Namespace(server) + ":";
+        var grant = ToolLoadGrant.Of(agent);
+        return agent.Tools.Any(t => t.StartsWith(prefix, StringComparison.Ordinal))
+            || agent.Loadable.Any(p => p.StartsWith(prefix, StringComparison.Ordinal))
+            || grant.Allows(new EntryId(McpToolEntries.Namespace(server), "any"));
+    }
+
+    public ValueTask DisposeAsync() => Servers.DisposeAsync();
+}

@@ -1,0 +1,108 @@
+using System.Text.Json.Nodes;
+using MicroAgi.Testing.FakeLlm;
+
+namespace MicroAgi.Cli.Tests.Mcp;
+
+/// <summary><c>kind: mcp.server</c> entries: their tools as <c>mcp_&lt;server&gt;_&lt;tool&gt;</c> for agents and <c>microagi mcp tools</c>.</summary>
+public sealed class McpClientCliTests
+{
+    /// <summary>An app with MCP servers and an agent granted the tools of <paramref name="granted"/>.</summary>
+    private static string App(CliRunner cli, string servers, string granted) => Path.GetDirectoryName(cli.WriteFile("app/_index.yaml", $$"""
+        version: "1.0"
+        namespace: app.mcp
+        entries:
+        {{servers}}
+          - name: mcp_agent
+            kind: registry.entry
+            meta:
+              type: agent.gen1
+            prompt: You use MCP tools.
+            tools: ["mcp.{{granted}}:*"]
+        """))!;
+
+    /// <summary>MicroAgi's own <c>mcp serve</c> (another state directory) as a stdio server: a real MCP server with no npm.</summary>
+    private static string InnerServer(CliRunner cli) => $$"""
+          - name: inner
+            kind: mcp.server
+            command: dotnet
+            args: ["{{Path.Combine(AppContext.BaseDirectory, "microagi.dll")}}", "--state-dir", "{{cli.StateDirectory}}-inner", "mcp", "serve"]
+        """;
+
+    [Fact]
+    public async Task Mcp_list_and_mcp_tools_show_a_servers_tools_as_agents_see_them()
+    {
+        using var cli = new CliRunner();
+        var app = App(cli, InnerServer(cli), "inner");
+
+        var list = await cli.RunAsync("--app", app, "mcp", "list");
+        var tools = await cli.RunAsync("--app", app, "mcp", "tools", "app.mcp:inner");
+
+        Assert.True(list.ExitCode == 0, list.ToString());
+        Assert.Contains("app.mcp:inner\tstdio\tdotnet", list.Stdout, StringComparison.Ordinal);
+        Assert.Contains("as mcp_inner_*", list.Stdout, StringComparison.Ordinal);
+        Assert.True(tools.ExitCode == 0, tools.ToString());
+        Assert.Contains("mcp_inner_registry_read\tmcp.inner:registry_read\t", tools.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_server_that_cannot_start_is_an_error_naming_the_command_and_its_stderr()
+    {
+        using var cli = new CliRunner();
+        var app = App(cli, """
+              - name: broken
+                kind: mcp.server
+                command: sh
+                args: ["-c", "echo 'no such database: prod' >&2; exit 3"]
+            """, "broken");
+
+        var tools = await cli.RunAsync("--app", app, "mcp", "tools", "app.mcp:broken");
+
+        Assert.Equal(1, tools.ExitCode);
+        Assert.Contains("MCP server app.mcp:broken could not start: `sh -c", tools.Stderr, StringComparison.Ordinal);
+        Assert.Contains("no such database: prod", tools.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_scripted_model_calls_an_mcp_servers_tool_through_the_agent_loop()
+    {
+        await using var server = FakeOpenAIServer.Start();
+        server.Enqueue(FakeReply.Call("mcp_inner_registry_read", """{"id":"app.tools:doc_search"}""", "m1"), FakeReply.Say("read it"));
+        using var cli = CliRunner.ForOpenAI(server);
+        var app = App(cli, InnerServer(cli), "inner");
+
+        var run = await cli.RunAsync("--app", app, "run", "app.mcp:mcp_agent", "-p", "read the doc_search entry");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("[mcp_inner_registry_read] ok", run.Stdout, StringComparison.Ordinal);
+        var offered = server.ChatRequests[0].Body;
+        Assert.Contains("mcp_inner_registry_read", offered, StringComparison.Ordinal);
+        var answered = server.ChatRequests[1].Body;
+        Assert.Contains("function.native", answered, StringComparison.Ordinal); // the entry the inner server read
+    }
+
+    [NpmFact]
+    public async Task Server_everything_tools_join_the_agent_and_their_images_become_readable_content()
+    {
+        await using var server = FakeOpenAIServer.Start();
+        server.Enqueue(
+            FakeReply.CallTools(
+                new FakeToolCall("e1", "mcp_everything_echo", """{"message":"hi from the model"}"""),
+                new FakeToolCall("e2", "mcp_everything_get-tiny-image", "{}")),
+            FakeReply.Say("done"));
+        using var cli = CliRunner.ForOpenAI(server);
+        var app = App(cli, $$"""
+              - name: everything
+                kind: mcp.server
+                command: {{NpmMcp.Bin("mcp-server-everything")}}
+            """, "everything");
+
+        var run = await cli.RunAsync("--app", app, "run", "app.mcp:mcp_agent", "-p", "echo and show an image");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("[mcp_everything_echo] ok", run.Stdout, StringComparison.Ordinal);
+        var results = server.ChatRequests[1].Body;
+        Assert.Contains("hi from the model", results, StringComparison.Ordinal);
+        Assert.Contains("image/png", results, StringComparison.Ordinal);
+        Assert.Contains("saved_to", results, StringComparison.Ordinal);
+    }
+}
