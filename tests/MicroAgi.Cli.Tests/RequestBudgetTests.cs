@@ -17,7 +17,9 @@ public sealed class RequestBudgetTests
 
     // The built-in hands (files, shell, web, subagents) came after that target; measured 2026-12: 2.07k
     // with them (2.65k before their descriptions were trimmed). The bound keeps the whole fixed part from growing.
-    private const int MaxFixedTokens = 2150;
+    // The default profile's section (issue 12: its path and when to write memory) added ~110 tokens, a third of them
+    // this test's long temporary state directory path: measured 2.18k.
+    private const int MaxFixedTokens = 2250;
 
     private static readonly string[] SelfModificationTools = ["doc_search", "create_tool", "load_tool", "registry_list", "registry_read"];
 

@@ -73,3 +73,44 @@ public sealed class ToolPolicyCommandTests
         Assert.Contains("group:mcp          (no tools yet)", result.Stdout, StringComparison.Ordinal);
     }
 }
+
+/// <summary><c>microagi run --tools-allow/--tools-deny</c> against the scripted model.</summary>
+public sealed class RunToolPolicyTests
+{
+    private static List<string?> OfferedTools(MicroAgi.Testing.FakeLlm.FakeLlmServer server, int request) =>
+        [.. server.ChatRequests[request].Json!["tools"]!.AsArray().Select(t => (string?)t!["function"]!["name"])];
+
+    [Fact]
+    public async Task A_scripted_model_calling_a_denied_tool_is_refused_and_the_command_never_runs()
+    {
+        await using var server = MicroAgi.Testing.FakeLlm.FakeOpenAIServer.Start();
+        server.Enqueue(
+            MicroAgi.Testing.FakeLlm.FakeReply.Call("exec", """{"command":"touch proof.txt"}""", "e1"),
+            MicroAgi.Testing.FakeLlm.FakeReply.Say("Refused."));
+        using var cli = CliRunner.ForOpenAI(server);
+        var workspace = Path.GetDirectoryName(cli.WriteFile("workspace/.keep", ""))!;
+        var config = cli.WriteFile("microagi.yaml", $"tools:\n  workspace: {workspace}\n");
+
+        var result = await cli.RunAsync("-p", "touch it", "--config", config, "--approval", "full-auto",
+            "--tools-allow", "group:core", "--tools-deny", "bash");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("[exec] error: the tool 'exec' is not available in this session: the tool policy removed it (denied by 'bash' (--tools-deny))", result.Stdout, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(workspace, "proof.txt")));
+        var offered = OfferedTools(server, 0);
+        Assert.Equal(["edit", "glob", "process", "read", "web_fetch", "web_search", "write"], offered.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_unknown_name_in_tools_allow_stops_the_run_before_any_request()
+    {
+        await using var server = MicroAgi.Testing.FakeLlm.FakeOpenAIServer.Start();
+        using var cli = CliRunner.ForOpenAI(server);
+
+        var result = await cli.RunAsync("-p", "hi", "--tools-allow", "fs");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--tools-allow: unknown tool 'fs'; did you mean the group 'group:fs'?", result.Stderr, StringComparison.Ordinal);
+        Assert.Empty(server.ChatRequests);
+    }
+}

@@ -1,4 +1,5 @@
 using MicroAgi.Agents.Definitions;
+using MicroAgi.Agents.Policy;
 using MicroAgi.Functions.Tools;
 using MicroAgi.Registry;
 
@@ -24,6 +25,9 @@ public sealed class AgentContext(AgentServices services, EntryId agentId)
 
     /// <summary>Which of the resolved tools this context may offer (a subagent's narrower grant); all when null.</summary>
     public Func<RegistryToolFunction, bool>? ToolFilter { get; init; }
+
+    /// <summary>For a subagent, the tools its parent is offered: the tool policy's subagent layer applies. Null for a top-level agent.</summary>
+    public IReadOnlySet<EntryId>? ParentTools { get; init; }
 
     /// <summary>Adds tools by id (load_tool). Schemas are checked at the next <see cref="LoadAgent"/>.</summary>
     /// <exception cref="ToolNotLoadableException">The agent's grant does not cover one of them; none is added.</exception>
@@ -62,22 +66,35 @@ public sealed class AgentContext(AgentServices services, EntryId agentId)
 
     public AgentRunner LoadAgent()
     {
-        var (definition, tools, problems) = Resolve();
+        var (definition, tools, problems, policy) = ResolveFiltered();
         var model = services.Models().Resolve(ModelName(definition));
         definition = definition with
         {
+            Prompt = services.PromptContext() is { Length: > 0 } context ? definition.Prompt.TrimEnd() + "\n\n" + context : definition.Prompt,
             Temperature = Tuning.Temperature ?? definition.Temperature,
             ThinkingEffort = Tuning.ThinkingEffort ?? definition.ThinkingEffort,
         };
         var offered = tools.Where(t => !Tuning.IsUnregistered(t.Tool.Id)).ToList();
-        return new AgentRunner(definition, model, services.ChatClientFor(model), offered, problems, services.Settings.Stream);
+        return new AgentRunner(definition, model, services.ChatClientFor(model), offered, problems, services.Settings.Stream) { Policy = policy };
     }
 
     /// <summary>
     /// The definition as the registry holds it now and the tools it grants: its own and those added at runtime,
-    /// without the ones the configuration disabled, with those unregistered at runtime (the runner leaves them out).
+    /// without the ones the configuration disabled or the tool policy filters out, with those unregistered at
+    /// runtime (the runner leaves them out).
     /// </summary>
     public (AgentDefinition Definition, IReadOnlyList<RegistryToolFunction> Tools, IReadOnlyList<ToolResolver.Problem> Problems) Resolve()
+    {
+        var (definition, tools, problems, _) = ResolveFiltered();
+        return (definition, tools, problems);
+    }
+
+    /// <summary>
+    /// <see cref="Resolve"/> and the tool policy's verdict, for the provider the session's model runs on. A tool
+    /// added at runtime that the policy removes is a problem (load_tool reports it); one the definition lists is
+    /// simply not offered, and a call to it is refused with the reason.
+    /// </summary>
+    private (AgentDefinition Definition, IReadOnlyList<RegistryToolFunction> Tools, IReadOnlyList<ToolResolver.Problem> Problems, ToolFilterResult Policy) ResolveFiltered()
     {
         var snapshot = services.Registry.Snapshot();
         var definition = ReadDefinition(snapshot);
@@ -85,7 +102,14 @@ public sealed class AgentContext(AgentServices services, EntryId agentId)
         var (tools, problems) = ToolResolver.Resolve(snapshot, definition.Tools.Concat(_addedTools.Where(grant.Allows).Select(id => id.ToString())), services.Tools);
         if (ToolFilter is { } allowed) tools = tools.Where(allowed).ToList();
         var refused = _addedTools.Where(id => !grant.Allows(id)).Select(id => new ToolResolver.Problem(id.ToString(), grant.Refusal(id)!));
-        return (definition, tools.Where(t => !services.Settings.DisabledTools.Contains(t.Tool.Id)).ToList(), [.. problems, .. refused]);
+        tools = tools.Where(t => !services.Settings.DisabledTools.Contains(t.Tool.Id)).ToList();
+
+        var provider = services.ProviderOf(services.Models().Resolve(ModelName(definition)));
+        var policy = services.Settings.ToolPolicy.Compile(ToolCatalog.FromRegistry(snapshot))
+            .Filter(tools.Select(t => PolicyTool.FromEntry(t.Tool.Entry)), new ToolPolicyContext(provider, ParentTools));
+        var filtered = policy.Removed.Where(r => _addedTools.Contains(r.Tool.Id))
+            .Select(r => new ToolResolver.Problem(r.Tool.Id.ToString(), $"the {ToolFilterResult.Describe(r.Layer)} removes it ({r.Reason})"));
+        return (definition, tools.Where(t => policy.Allows(t.Tool.Id)).ToList(), [.. problems, .. refused, .. filtered], policy);
     }
 
     /// <summary>The agent's definition as the registry holds it, before the session's tuning is applied.</summary>

@@ -66,6 +66,9 @@ public sealed class AgentRunner
     /// <summary>Tools the definition names that could not be bound, with the reason.</summary>
     public IReadOnlyList<ToolResolver.Problem> Problems { get; }
 
+    /// <summary>What the tool policy kept and removed when this runner was built (a call to a removed tool is refused with the reason).</summary>
+    public Policy.ToolFilterResult Policy { get; init; } = new([], []);
+
     public RegistryToolFunction? FindTool(string llmName) => _toolsByName.GetValueOrDefault(llmName);
 
     public async Task<StepResult> StepAsync(Conversation conversation, IAgentObserver observer, CancellationToken cancellationToken)

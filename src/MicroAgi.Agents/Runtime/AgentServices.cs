@@ -36,6 +36,9 @@ public sealed record AgentSettings
     /// <summary>Tools never offered although the agent lists them: <c>self</c> until <c>tools.self_evolution</c> turns it on.</summary>
     public IReadOnlySet<EntryId> DisabledTools { get; init; } = new HashSet<EntryId> { SelfToolId };
 
+    /// <summary>Which tools the agent is offered, and may call: global, per-provider and subagent rules (docs/policy.md).</summary>
+    public Policy.ToolPolicy ToolPolicy { get; init; } = Policy.ToolPolicy.Open;
+
     /// <summary>The entry of the <c>self</c> tool (off by default, see <see cref="DisabledTools"/>).</summary>
     public static EntryId SelfToolId { get; } = new("app.tools", "self");
 }
@@ -52,6 +55,18 @@ public sealed class AgentServices(
     public IFunctionCaller Tools { get; } = tools;
     public CostTracker Costs { get; } = costs;
     public AgentSettings Settings { get; } = settings ?? new AgentSettings();
+
+    /// <summary>
+    /// The provider a model runs on (its configured id, else <c>openai</c>/<c>anthropic</c>), which the tool policy's
+    /// <c>byProvider</c> rules are matched against; null when it cannot be told.
+    /// </summary>
+    public Func<ModelDefinition, string?> ProviderOf { get; init; } = _ => null;
+
+    /// <summary>
+    /// Text added to the agent's system prompt, read at every load of the agent: the profile's files and memory
+    /// (<see cref="Profiles.ProfilePrompt"/>); null for none.
+    /// </summary>
+    public Func<string?> PromptContext { get; init; } = () => null;
 
     /// <summary>The chat client for a model; the caller owns caching and disposal.</summary>
     public IChatClient ChatClientFor(ModelDefinition model) => chatClientFor(model);

@@ -49,6 +49,8 @@ public sealed class ToolCallExecutor(Func<TimeSpan> timeout)
     private async Task<ToolCallOutcome> ExecuteUntracedAsync(AgentRunner runner, FunctionCallContent call, CancellationToken cancellationToken)
     {
         var function = runner.FindTool(call.Name);
+        // A tool the policy filtered out is not offered, but a model may still name it (from memory, an earlier session).
+        if (function is null && runner.Policy.Refusal(call.Name) is { } refusal) return Failed(call, refusal);
         if (function is null)
         {
             var known = string.Join(", ", runner.Tools.Select(t => t.Name));

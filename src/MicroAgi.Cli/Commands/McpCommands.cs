@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using MicroAgi.Agents.Policy;
 using MicroAgi.Agents.Runtime;
 using MicroAgi.Cli.Hosting;
 using MicroAgi.Mcp.Client;
@@ -94,9 +95,11 @@ internal static class McpCommands
             Description = "Seconds between looks for tools other processes created or changed (default 1)",
         };
         var config = new Option<FileInfo?>("--config") { Description = "A microagi.yaml to use instead of the one in the state directory" };
+        var allow = ToolPolicySetup.NamesOption("--tools-allow", "Serve only these tools (names, aliases, patterns such as web_*, groups such as group:fs); comma-separated or repeated");
+        var deny = ToolPolicySetup.NamesOption("--tools-deny", "Never serve these tools (deny wins over allow); comma-separated or repeated");
         var command = new Command("serve", "Serve the tools over MCP on stdin/stdout; tools created while it runs appear without a restart")
         {
-            agent, approval, refresh, config,
+            agent, approval, refresh, config, allow, deny,
         };
         command.SetAction(async (result, ct) =>
         {
@@ -108,12 +111,15 @@ internal static class McpCommands
             void Warn(string message) => cli.RawErr.WriteLine("warning: " + message);
 
             await using var registry = await RegistryHost.OpenAsync(host, ct);
+            var policy = ToolPolicySetup.Narrowed(ToolPolicy.Open, result, allow, deny);
+            // A misspelt tool or group is a usage error now, not a server that silently serves something else.
+            ToolPolicySetup.Compile(policy, ToolCatalog.FromRegistry(registry.Snapshot()));
             // Nobody can be asked over MCP: in ask mode a change or command is refused with a message saying how to allow it.
             var machine = MachineSetup.Create(settings, host, MachineSetup.Mode(result.GetValue(approval), settings), prompt: null);
             using var tools = ToolHost.Create(registry, SandboxOptions.From(settings.Sandbox), remoteDocs: settings.Docs, machine: machine);
             if (machine.Shell.Sandbox.Warning is { } unconfined) Warn(unconfined);
             var timeout = settings.Tools.TimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : new AgentSettings().ToolTimeout;
-            using var served = new ServedToolCollection(registry, agentId, tools.Functions, new McpToolInvoker(timeout), Warn);
+            using var served = new ServedToolCollection(registry, agentId, tools.Functions, new McpToolInvoker(timeout), Warn, policy);
 
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
             var watch = RegistryWatch.RunAsync(registry.RefreshAsync, interval, Warn, stop.Token);

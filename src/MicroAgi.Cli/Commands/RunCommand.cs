@@ -35,6 +35,8 @@ internal static class RunCommand
         {
             Approval = result.GetValue(options.Approval),
             MaxBudgetUsd = result.GetValue(options.MaxBudgetUsd),
+            Profile = result.GetValue(options.Profile),
+            ToolRules = ToolPolicySetup.Narrowed(Agents.Policy.ToolPolicy.Open, result, options.ToolsAllow, options.ToolsDeny).Global,
         };
         var prompt = result.GetValue(options.Prompt);
         var format = result.GetValue(options.OutputFormat) ?? OutputFormat.Text;
@@ -65,6 +67,7 @@ internal static class RunCommand
         {
             cli.Err.MarkupLine($"[yellow]warning:[/] tool {Markup.Escape(problem.Tool)} is not available: {Markup.Escape(problem.Reason)}");
         }
+        foreach (var problem in session.ToolPolicyProblems) cli.Err.MarkupLine($"[yellow]warning:[/] {Markup.Escape(problem)}");
         foreach (var refused in session.RefusedTools)
         {
             cli.Err.MarkupLine($"[yellow]warning:[/] a tool the resumed session had loaded stays out: {Markup.Escape(TerminalText.OneLine(refused, 200))}");

@@ -21,21 +21,24 @@ internal static class ToolPolicyCommands
         var subagent = new Option<bool>("--subagent") { Description = "Show what a subagent of this agent gets (never sessions_spawn, nothing the parent lacks)" };
         var agent = new Option<string?>("--agent") { Description = "The agent whose tools to list (default app:dev_assistant)" };
         var config = new Option<FileInfo?>("--config") { Description = "A microagi.yaml to use instead of the one in the state directory" };
+        var profileId = new Option<string?>("--profile") { Description = "Start from this profile's tool policy (--allow/--deny narrow it); default: no profile rules" };
         var command = new Command("list", "List the tools an agent is offered and those the tool policy filters out, with the layer and reason")
         {
-            allow, deny, provider, subagent, agent, config,
+            allow, deny, provider, subagent, agent, config, profileId,
         };
         command.SetAction(async (result, ct) =>
         {
             var host = cli.Options.Read(result);
             var settings = MicroAgiConfig.For(host, result.GetValue(config)?.FullName);
+            var profile = result.GetValue(profileId) is { } named ? ProfileSetup.Open(host, named) : null;
+            ProfileSetup.Apply(profile, settings);
             await using var registry = await RegistryHost.OpenForReadingAsync(host, ct);
             var snapshot = registry.Snapshot();
             var agentId = CliArguments.EntryId(result.GetValue(agent) ?? settings.Agent ?? "app:dev_assistant");
             var definition = AgentDefinition.FromEntry(snapshot.Get(agentId)
                 ?? throw new UsageException($"agent '{agentId}' is not in the registry (see 'microagi registry list --type agent.gen1')"));
             var catalog = ToolCatalog.FromRegistry(snapshot);
-            var policy = ToolPolicySetup.Narrowed(ToolPolicy.Open, result, allow, deny);
+            var policy = ToolPolicySetup.Narrowed(profile?.Tools ?? ToolPolicy.Open, result, allow, deny);
             var compiled = ToolPolicySetup.Compile(policy, catalog);
             foreach (var problem in compiled.Problems) cli.RawErr.WriteLine("warning: " + problem);
 
@@ -44,6 +47,7 @@ internal static class ToolPolicyCommands
             var offered = tools.Where(t => !(selfOff && t.Id == AgentSettings.SelfToolId)).Select(t => catalog.Tools.First(c => c.Id == t.Id)).ToList();
             var (providerName, why) = result.GetValue(provider) is { } given
                 ? (given, (string?)null)
+                : profile?.Provider is { } profileProvider ? (profileProvider, null)
                 : ToolPolicySetup.ProviderFor(settings, registry, settings.Model ?? definition.Model ?? "reasoning");
             var context = new ToolPolicyContext(providerName);
             var filtered = compiled.Filter(offered, context);
@@ -52,7 +56,7 @@ internal static class ToolPolicyCommands
                 filtered = compiled.Filter(offered, context with { ParentTools = filtered.Allowed.Select(t => t.Id).ToHashSet() });
             }
 
-            cli.RawOut.WriteLine($"agent {agentId} · provider {providerName ?? $"unknown ({why}; pass --provider)"}{(result.GetValue(subagent) ? " · as a subagent" : "")}");
+            cli.RawOut.WriteLine($"agent {agentId}{(profile is null ? "" : $" · profile {profile.Id}")} · provider {providerName ?? $"unknown ({why}; pass --provider)"}{(result.GetValue(subagent) ? " · as a subagent" : "")}");
             cli.RawOut.WriteLine($"offered ({filtered.Allowed.Count}):");
             foreach (var tool in filtered.Allowed) cli.RawOut.WriteLine($"  {tool.Name,-16} {tool.Id,-28} {GroupsOf(tool, catalog)}");
             var off = tools.Where(t => selfOff && t.Id == AgentSettings.SelfToolId).ToList();

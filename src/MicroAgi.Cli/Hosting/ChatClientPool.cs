@@ -22,6 +22,19 @@ internal sealed class ChatClientPool(ChatClientFactory factory) : IDisposable
         }
     }
 
+    /// <summary>The provider the model runs on, as the tool policy's <c>byProvider</c> names it; null when none can run it.</summary>
+    public string? ProviderOf(ModelDefinition model)
+    {
+        try
+        {
+            return ToolPolicySetup.ProviderName(Factory.SelectProvider(model));
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Whether some configured provider can run this model.</summary>
     public bool CanRun(ModelDefinition model)
     {

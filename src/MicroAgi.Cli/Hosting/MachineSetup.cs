@@ -1,4 +1,5 @@
 using MicroAgi.Agents.Approval;
+using MicroAgi.Agents.Profiles;
 using MicroAgi.Agents.Tools;
 using MicroAgi.Agents.Tools.Files;
 using MicroAgi.Agents.Tools.Shell;
@@ -21,12 +22,14 @@ internal static class MachineSetup
         return ApprovalModes.TryParse(flag ?? config.Tools.Approval, out var mode) ? mode : ApprovalMode.Ask;
     }
 
-    public static MachineAccess Create(MicroAgiConfig config, HostSettings host, ApprovalMode mode, IApprovalPrompt? prompt)
+    /// <param name="profile">Whose memory (memory.md, memory/) the file tools may also use, wherever the workspace is.</param>
+    public static MachineAccess Create(MicroAgiConfig config, HostSettings host, ApprovalMode mode, IApprovalPrompt? prompt, AgentProfile? profile = null)
     {
         WorkspaceRoot workspace;
         try
         {
             workspace = WorkspaceRoot.At(config.Tools.Workspace ?? Environment.CurrentDirectory);
+            if (profile is not null) workspace = workspace.AlsoAllowing([profile.MemoryFile], [profile.MemoryDirectory]);
         }
         catch (DirectoryNotFoundException ex)
         {

@@ -13,6 +13,16 @@ internal sealed class RunOptions
     {
         Description = "What may change the machine without asking: ask (default in the REPL), auto-edit (file changes) or full-auto; -p never asks, so it refuses changes unless a mode allows them",
     };
+    public Option<string?> Profile { get; } = new("--profile")
+    {
+        Description = "Run with this profile (<state dir>/profiles/<id>: tool policy, model, prompt files, memory); default: the default profile",
+    };
+
+    public Option<string[]> ToolsAllow { get; } = ToolPolicySetup.NamesOption("--tools-allow",
+        "Offer only these tools (names, aliases, web_*, group:fs; comma-separated or repeated); narrows the profile's policy, never widens it");
+
+    public Option<string[]> ToolsDeny { get; } = ToolPolicySetup.NamesOption("--tools-deny", "Never offer these tools (deny wins over every allow)");
+
     public Option<FileInfo?> Config { get; } = new("--config") { Description = "A microagi.yaml to use instead of the one in the state directory" };
     public Option<Repl.OutputFormat?> OutputFormat { get; } = new("--output-format")
     {
@@ -64,6 +74,9 @@ internal sealed class RunOptions
         command.Add(BaseUrl);
         command.Add(NoStream);
         command.Add(Approval);
+        command.Add(Profile);
+        command.Add(ToolsAllow);
+        command.Add(ToolsDeny);
         command.Add(Config);
         command.Add(Resume);
         command.Add(Timeout);

@@ -71,6 +71,9 @@ internal sealed class SessionHost : IAsyncDisposable
     /// <summary>Why commands run unconfined (no usable bubblewrap), for a warning at start; null when they are sandboxed.</summary>
     public string? SandboxWarning => _tools.Machine?.Shell.Sandbox.Warning;
 
+    /// <summary>Names in the profile's tool policy that match no tool or group (a typo), for a warning at start.</summary>
+    public IReadOnlyList<string> ToolPolicyProblems { get; private init; } = [];
+
     /// <summary>Tools the resumed conversation had loaded that the agent may no longer load, and why.</summary>
     public IReadOnlyList<string> RefusedTools { get; private init; } = [];
 
@@ -98,8 +101,10 @@ internal sealed class SessionHost : IAsyncDisposable
     public static async Task<SessionHost> StartAsync(HostSettings host, RunSettings run, TextWriter stderr, CancellationToken cancellationToken)
     {
         var config = MicroAgiConfig.For(host, run.ConfigFile);
+        var profile = ProfileSetup.Open(host, run.Profile);
+        ProfileSetup.Apply(profile, config);
         var retries = new RetryNotices();
-        var providers = LlmSetup.Providers(config, run.BaseUrl, Environment.GetEnvironmentVariable, retries);
+        var providers = ProfileSetup.Providers(profile, LlmSetup.Providers(config, run.BaseUrl, Environment.GetEnvironmentVariable, retries));
 
         var logging = SessionLogging.Create(run.Verbose, Environment.GetEnvironmentVariable(SessionLogging.LevelVariable), host.StateDirectory, stderr);
         var telemetry = SessionTelemetry.FromEnvironment(Environment.GetEnvironmentVariable);
@@ -121,7 +126,7 @@ internal sealed class SessionHost : IAsyncDisposable
         JsonlTranscript? transcript = null;
         try
         {
-            var machine = MachineSetup.Create(config, host, MachineSetup.Mode(run.Approval, config), run.ApprovalPrompt);
+            var machine = MachineSetup.Create(config, host, MachineSetup.Mode(run.Approval, config), run.ApprovalPrompt, profile);
             tools = ToolHost.Create(mcp.Registry, SandboxOptions.From(config.Sandbox), remoteDocs: config.Docs, machine: machine, moreKinds: [mcp.Kind]);
             clients = new ChatClientPool(new ChatClientFactory(providers, logging));
             var agentId = EntryId.Parse(run.Agent ?? config.Agent ?? "app:dev_assistant");
@@ -142,11 +147,15 @@ internal sealed class SessionHost : IAsyncDisposable
                 CompressionTargetCharacters = config.Loop.CompressionTargetChars ?? 4000,
                 ToolTimeout = TimeSpan.FromSeconds(config.Tools.TimeoutSeconds ?? 60),
             };
+            // The command line's rules come after the profile's: each can only narrow what the ones before allow.
+            var toolPolicy = run.ToolRules.Aggregate(profile?.Tools ?? Agents.Policy.ToolPolicy.Open, (policy, rules) => policy.Narrowed(rules));
+            var policyProblems = ToolPolicySetup.Compile(toolPolicy, Agents.Policy.ToolCatalog.FromRegistry(mcp.Registry.Snapshot())).Problems;
+            settings = settings with { ToolPolicy = toolPolicy };
             // self is granted through app.tools:* like the others, and offered only when the user turned it on.
             if (config.Tools.SelfEvolution) settings = settings with { DisabledTools = new HashSet<EntryId>() };
             var costs = new CostTracker();
             var pool = clients;
-            var services = new AgentServices(mcp.Registry, tools.Functions, pool.For, costs, settings);
+            var services = new AgentServices(mcp.Registry, tools.Functions, pool.For, costs, settings) { ProviderOf = pool.ProviderOf, PromptContext = ProfileContext(profile, machine) };
 
             var sessions = Path.Combine(host.StateDirectory, "sessions");
             IReadOnlyList<ChatMessage> history = [];
@@ -170,6 +179,7 @@ internal sealed class SessionHost : IAsyncDisposable
                 SessionsDirectory = sessions,
                 SelfEvolution = config.Tools.SelfEvolution,
                 Budget = budget,
+                ToolPolicyProblems = policyProblems,
             };
         }
         catch
@@ -197,6 +207,10 @@ internal sealed class SessionHost : IAsyncDisposable
         _logging.Dispose();
     }
 
+    /// <summary>The profile's files and memory, read again at every load of the agent (what it wrote down is known next session).</summary>
+    private static Func<string?> ProfileContext(Agents.Profiles.AgentProfile? profile, Agents.Tools.MachineAccess machine) =>
+        profile is null ? () => null : () => new Agents.Profiles.ProfilePrompt(profile, machine.Workspace.FullPath).Build();
+
     /// <summary>An exported but empty variable (<c>MICROAGI_MODEL=</c>) means "not set", as in most tools.</summary>
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
@@ -211,6 +225,12 @@ internal sealed record RunSettings(string? Agent, string? Model, string? BaseUrl
 
     /// <summary>--max-budget-usd: the most the session may spend, over the configuration's budget.session_usd.</summary>
     public decimal? MaxBudgetUsd { get; init; }
+
+    /// <summary>--profile: the profile to run with (default: the default profile).</summary>
+    public string? Profile { get; init; }
+
+    /// <summary>--tools-allow and --tools-deny: global rule sets that narrow the profile's tool policy.</summary>
+    public IReadOnlyList<Agents.Policy.ToolRules> ToolRules { get; init; } = [];
 
     /// <summary>Who is asked before a change; null where nobody can be (then ask refuses).</summary>
     public Agents.Approval.IApprovalPrompt? ApprovalPrompt { get; init; }

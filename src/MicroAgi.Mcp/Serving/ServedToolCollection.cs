@@ -1,4 +1,5 @@
 using MicroAgi.Agents.Definitions;
+using MicroAgi.Agents.Policy;
 using MicroAgi.Agents.Runtime;
 using MicroAgi.Functions;
 using MicroAgi.Functions.Tools;
@@ -19,12 +20,14 @@ public sealed class ServedToolCollection : IDisposable
     private readonly EntryId _agent;
     private readonly McpToolInvoker _invoker;
     private readonly IFunctionCaller _caller;
+    private readonly ToolPolicy? _policy;
     private readonly Action<string> _warn;
     private readonly Lock _gate = new();
     private IReadOnlyList<string> _lastProblems = [];
 
     /// <param name="warn">Where a tool that cannot be served, or an agent definition that cannot be read, is reported.</param>
-    public ServedToolCollection(IRegistry registry, EntryId agent, IFunctionCaller caller, McpToolInvoker invoker, Action<string> warn)
+    /// <param name="policy">What narrows the served tools (see <see cref="ServedTools.Resolve"/>).</param>
+    public ServedToolCollection(IRegistry registry, EntryId agent, IFunctionCaller caller, McpToolInvoker invoker, Action<string> warn, ToolPolicy? policy = null)
     {
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(caller);
@@ -34,9 +37,10 @@ public sealed class ServedToolCollection : IDisposable
         _agent = agent;
         _invoker = invoker;
         _caller = caller;
+        _policy = policy;
         _warn = warn;
         // The first read fails loudly: a server with a missing agent should not start.
-        var (tools, problems) = ServedTools.Resolve(registry.Snapshot(), agent, caller);
+        var (tools, problems) = ServedTools.Resolve(registry.Snapshot(), agent, caller, policy);
         Apply(tools, problems);
         _registry.Changed += OnRegistryChanged;
     }
@@ -50,7 +54,7 @@ public sealed class ServedToolCollection : IDisposable
     {
         try
         {
-            var (tools, problems) = ServedTools.Resolve(_registry.Snapshot(), _agent, _caller);
+            var (tools, problems) = ServedTools.Resolve(_registry.Snapshot(), _agent, _caller, _policy);
             Apply(tools, problems);
         }
         catch (AgentDefinitionException ex)

@@ -1,4 +1,5 @@
 using MicroAgi.Agents.Definitions;
+using MicroAgi.Agents.Policy;
 using MicroAgi.Agents.Runtime;
 using MicroAgi.Functions;
 using MicroAgi.Functions.Tools;
@@ -26,8 +27,10 @@ public static class ServedTools
     };
 
     /// <summary>The served tools as the registry holds them now, and the tools that cannot be served and why.</summary>
+    /// <param name="policy">The tool policy that narrows what is served (<c>--tools-allow</c>, <c>--tools-deny</c>); null serves all.</param>
     /// <exception cref="AgentDefinitionException">The agent is missing or its definition is invalid.</exception>
-    public static (IReadOnlyList<RegistryToolFunction> Tools, IReadOnlyList<ToolResolver.Problem> Problems) Resolve(RegistrySnapshot snapshot, EntryId agent, IFunctionCaller caller)
+    public static (IReadOnlyList<RegistryToolFunction> Tools, IReadOnlyList<ToolResolver.Problem> Problems) Resolve(
+        RegistrySnapshot snapshot, EntryId agent, IFunctionCaller caller, ToolPolicy? policy = null)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         var entry = snapshot.Get(agent)
@@ -39,6 +42,14 @@ public static class ServedTools
             .OrderBy(tool => tool.Id.ToString(), StringComparer.Ordinal)
             .Select(tool => tool.Id.ToString());
         var (tools, problems) = ToolResolver.Resolve(snapshot, definition.Tools.Concat(loadable), caller);
-        return (tools.Where(tool => !SessionOnly.Contains(tool.Tool.Id)).ToList(), problems);
+        var served = tools.Where(tool => !SessionOnly.Contains(tool.Tool.Id));
+        if (policy is not null)
+        {
+            // Compiled against this state: a group may have gained members since the server started.
+            var compiled = policy.Compile(ToolCatalog.FromRegistry(snapshot));
+            var context = new ToolPolicyContext();
+            served = served.Where(tool => compiled.Removal(PolicyTool.FromEntry(tool.Tool.Entry), context) is null);
+        }
+        return (served.ToList(), problems);
     }
 }

@@ -70,3 +70,41 @@ public sealed class McpServeCliTests
         return new StdioClientTransport(options);
     }
 }
+
+/// <summary>The MCP inspector's CLI (an MCP client not in this repository) against <c>microagi mcp serve</c>.</summary>
+public sealed class McpInspectorTests
+{
+    [NpmFact]
+    public async Task The_inspector_lists_the_tools_calls_a_generated_one_and_sees_a_limit_error()
+    {
+        using var cli = new CliRunner();
+        var shout = cli.WriteFile("shout.lua", "local function handler(input) return { text = string.upper(input.text) } end\nreturn { handler = handler }");
+        var spin = cli.WriteFile("spin.lua", "local function handler(input) while true do end end\nreturn { handler = handler }");
+        Assert.Equal(0, (await cli.RunAsync("tools", "create", "--name", "shout", "--source", shout, "--description", "Upper-cases text")).ExitCode);
+        Assert.Equal(0, (await cli.RunAsync("tools", "create", "--name", "spin", "--source", spin)).ExitCode);
+
+        var list = await InspectAsync(cli, "--method", "tools/list");
+        var call = await InspectAsync(cli, "--method", "tools/call", "--tool-name", "shout", "--tool-arg", "text=hi");
+        var limit = await InspectAsync(cli, "--method", "tools/call", "--tool-name", "spin");
+
+        Assert.Contains("\"shout\"", list, StringComparison.Ordinal);
+        Assert.Contains("\"create_tool\"", list, StringComparison.Ordinal);
+        Assert.Contains("HI", call, StringComparison.Ordinal);
+        Assert.Contains("\"isError\": true", limit, StringComparison.Ordinal);
+        Assert.Contains("time", limit, StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static async Task<string> InspectAsync(CliRunner cli, params string[] request)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo(NpmMcp.Bin("mcp-inspector")) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { "--cli", "dotnet", Path.Combine(AppContext.BaseDirectory, "microagi.dll"), "--state-dir", cli.StateDirectory, "mcp", "serve" }.Concat(request))
+            info.ArgumentList.Add(arg);
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        await process.WaitForExitAsync(deadline.Token);
+        Assert.True(process.ExitCode == 0, $"inspector exit {process.ExitCode}\n{await stdout}\n{await stderr}");
+        return await stdout;
+    }
+}

@@ -4,7 +4,7 @@ namespace MicroAgi.Cli.Tests.Mcp;
 
 /// <summary>
 /// The MCP servers and client from npm that <c>.ci/run</c> installs into <c>.ci/mcp-npm</c> (never
-/// globally): <c>@modelcontextprotocol/server-everything</c>, <c>server-filesystem</c> and <c>inspector-cli</c>.
+/// globally): <c>@modelcontextprotocol/server-everything</c>, <c>server-filesystem</c> and the inspector, whose <c>--cli</c> mode is an MCP client.
 /// </summary>
 internal static class NpmMcp
 {
@@ -12,10 +12,10 @@ internal static class NpmMcp
 
     public static string Bin(string name) => Path.Combine(Directory, "node_modules", ".bin", name);
 
-    public static bool Installed => File.Exists(Bin("mcp-server-everything")) && File.Exists(Bin("mcp-server-filesystem")) && File.Exists(Bin("mcp-inspector-cli"));
+    public static bool Installed => File.Exists(Bin("mcp-server-everything")) && File.Exists(Bin("mcp-server-filesystem")) && File.Exists(Bin("mcp-inspector"));
 
     public const string SkipReason = "the npm MCP packages are not installed in .ci/mcp-npm; .ci/run installs them "
-        + "(npm install --prefix .ci/mcp-npm @modelcontextprotocol/server-everything @modelcontextprotocol/server-filesystem @modelcontextprotocol/inspector-cli)";
+        + "(npm install --prefix .ci/mcp-npm @modelcontextprotocol/server-everything @modelcontextprotocol/server-filesystem @modelcontextprotocol/inspector)";
 
     private static string RepoRoot([CallerFilePath] string here = "")
     {

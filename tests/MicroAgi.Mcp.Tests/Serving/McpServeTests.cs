@@ -196,6 +196,18 @@ public sealed class McpServeTests
     }
 
     [Fact]
+    public void The_tool_policy_narrows_what_is_served()
+    {
+        using var registry = new DisposableRegistry();
+        var policy = Agents.Policy.ToolPolicy.Open.Narrowed(new Agents.Policy.ToolRules("--tools-allow", ["group:fs", "doc_search"]))
+            .Narrowed(new Agents.Policy.ToolRules("--tools-deny", Deny: ["write"]));
+
+        var (tools, _) = ServedTools.Resolve(registry.Registry.Snapshot(), ServeHost.Agent, new Functions.FunctionCaller(registry.Registry), policy);
+
+        Assert.Equal(["doc_search", "edit", "glob", "read"], tools.Select(t => t.Name).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void A_missing_agent_stops_the_server_before_it_starts_with_the_way_to_name_one()
     {
         using var registry = new DisposableRegistry();

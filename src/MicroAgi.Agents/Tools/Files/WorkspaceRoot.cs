@@ -17,7 +17,15 @@ public sealed class WorkspaceRoot
     /// <summary>Characters drawn like a slash that the file system takes as part of a name (division, fraction, fullwidth slashes…).</summary>
     private const string SlashLookalikes = "\u2044\u2215\u2571\u29F8\u29F9\uFF0F\uFF3C\u2216\u29F5";
 
-    private WorkspaceRoot(string fullPath) => FullPath = fullPath;
+    private readonly string[] _alsoFiles;
+    private readonly string[] _alsoDirectories;
+
+    private WorkspaceRoot(string fullPath, string[]? alsoFiles = null, string[]? alsoDirectories = null)
+    {
+        FullPath = fullPath;
+        _alsoFiles = alsoFiles ?? [];
+        _alsoDirectories = alsoDirectories ?? [];
+    }
 
     /// <summary>The root's real path (links resolved), without a trailing separator.</summary>
     public string FullPath { get; }
@@ -31,9 +39,19 @@ public sealed class WorkspaceRoot
         return new WorkspaceRoot(RealPath(absolute));
     }
 
-    /// <summary>Whether a real (already resolved) path is the root or below it.</summary>
+    /// <summary>
+    /// This root plus files and directories outside it that the tools may also use by absolute path (a profile's
+    /// memory.md and memory/). Only those exact files, and what is below those directories, are opened up.
+    /// </summary>
+    public WorkspaceRoot AlsoAllowing(IEnumerable<string> files, IEnumerable<string> directories) =>
+        new(FullPath, [.. _alsoFiles, .. files.Select(f => RealPath(Path.GetFullPath(f)))], [.. _alsoDirectories, .. directories.Select(d => RealPath(Path.GetFullPath(d)))]);
+
+    /// <summary>Whether a real (already resolved) path is the root or below it, or one of the places also allowed.</summary>
     public bool Contains(string realPath) =>
-        realPath == FullPath || realPath.StartsWith(FullPath == "/" ? "/" : FullPath + "/", StringComparison.Ordinal);
+        Below(FullPath, realPath) || _alsoFiles.Contains(realPath, StringComparer.Ordinal) || _alsoDirectories.Any(d => Below(d, realPath));
+
+    private static bool Below(string root, string realPath) =>
+        realPath == root || realPath.StartsWith(root == "/" ? "/" : root + "/", StringComparison.Ordinal);
 
     /// <summary>
     /// The real absolute path of <paramref name="path"/> (relative to the root, or absolute), or false with
@@ -77,7 +95,10 @@ public sealed class WorkspaceRoot
 
     /// <summary>A real path as the model should see it: relative to the root, with forward slashes.</summary>
     public string Relative(string realPath) =>
-        realPath == FullPath ? "." : Path.GetRelativePath(FullPath, realPath).Replace('\\', '/');
+        realPath == FullPath ? "."
+        // A place also allowed is outside the root: its absolute path is the one the model was told.
+        : !Below(FullPath, realPath) ? realPath
+        : Path.GetRelativePath(FullPath, realPath).Replace('\\', '/');
 
     /// <summary>
     /// Follows every symbolic link of an absolute, normalised path, component by component (as the kernel

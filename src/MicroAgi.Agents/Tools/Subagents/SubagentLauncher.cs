@@ -91,9 +91,14 @@ public sealed class SubagentLauncher(SubagentOptions options)
         var costs = new CostTracker();
         try
         {
-            var services = new AgentServices(_services.Registry, _services.Tools, _services.ChatClientFor, costs, _services.Settings);
+            var services = new AgentServices(_services.Registry, _services.Tools, _services.ChatClientFor, costs, _services.Settings) { ProviderOf = _services.ProviderOf, PromptContext = _services.PromptContext };
             var allowed = parentTools;
-            var context = new AgentContext(services, _parent.AgentId) { ToolFilter = function => allowed.Contains(function.Name) };
+            // The tool policy's subagent layer: never sessions_spawn or the configured extras, nothing the parent is not offered.
+            var context = new AgentContext(services, _parent.AgentId)
+            {
+                ToolFilter = function => allowed.Contains(function.Name),
+                ParentTools = parentRunner.Tools.Select(t => t.Tool.Id).ToHashSet(),
+            };
             context.AddTools(_parent.AddedTools);
             var session = new AgentSession(services, context, new Conversation());
             var result = await session.RunTurnAsync(task, SilentObserver.Instance, stop.Token).ConfigureAwait(false);
