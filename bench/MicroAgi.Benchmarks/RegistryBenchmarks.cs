@@ -171,7 +171,7 @@ public class RegistryScaleBenchmarks
     public int HistoryFirstPage()
     {
         var registry = RegistryHost.OpenForReadingAsync(_settings, CancellationToken.None).GetAwaiter().GetResult();
-        var page = registry.HistoryPageAsync(new HistoryQuery(50)).GetAwaiter().GetResult();
+        var page = registry.HistoryPageAsync(new HistoryQuery(50) { Summary = true }).GetAwaiter().GetResult();
         registry.DisposeAsync().AsTask().GetAwaiter().GetResult();
         return page.Count;
     }

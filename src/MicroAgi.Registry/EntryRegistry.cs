@@ -9,7 +9,11 @@ namespace MicroAgi.Registry;
 /// </summary>
 public sealed class EntryRegistry : IRegistry, IAsyncDisposable
 {
-    private const int MaxSyncAttempts = 8;
+    /// <summary>
+    /// How often an apply may find that another writer stored a version first. Each lost attempt means another
+    /// writer made progress, so this only bounds starvation; many writers on one shared store need room.
+    /// </summary>
+    private const int MaxSyncAttempts = 100;
 
     private readonly IRegistryStore _store;
     private readonly IReadOnlyList<IEntryValidator> _validators;
@@ -91,6 +95,20 @@ public sealed class EntryRegistry : IRegistry, IAsyncDisposable
         finally
         {
             _writeGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Keeps this registry current until cancelled: each version another process stores is taken in as soon
+    /// as the store tells of it (at once with PostgreSQL, within a fraction of a second with SQLite) and
+    /// raises <see cref="Changed"/>. Observers such as an MCP server watch <see cref="Changed"/> or <see cref="Version"/>.
+    /// </summary>
+    public async Task FollowAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            await _store.WaitForVersionAfterAsync(_current.Version, cancellationToken).ConfigureAwait(false);
+            await RefreshAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -8,6 +8,15 @@ public sealed record RegistryVersion(long Number, DateTimeOffset AppliedAt, stri
 {
     /// <summary>Null in versions stored before authors were recorded.</summary>
     public VersionAuthor? Author { get; init; }
+
+    /// <summary>How many changes the version made: more than <see cref="Changes"/> holds when it was read as a summary.</summary>
+    public int ChangeCount
+    {
+        get => _changeCount ?? Changes.Count;
+        init => _changeCount = value;
+    }
+
+    private readonly int? _changeCount;
 }
 
 public sealed class RegistryChangedEventArgs(RegistryVersion version) : EventArgs

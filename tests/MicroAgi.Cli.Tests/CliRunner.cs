@@ -44,6 +44,7 @@ internal sealed class CliRunner : IDisposable
         ["ANTHROPIC_BASE_URL"] = null,
         ["MICROAGI_MODEL"] = null,
         ["MICROAGI_HOME"] = null,
+        ["MICROAGI_REGISTRY_URL"] = null,
         ["MICROAGI_LOG"] = null,
         ["OTEL_EXPORTER_OTLP_ENDPOINT"] = null,
         ["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"] = null,

@@ -23,6 +23,7 @@ internal static class RegistryCommands
         command.Add(History(cli));
         command.Add(Diff(cli));
         command.Add(Rollback(cli));
+        command.Add(Migrate(cli));
         return command;
     }
 
@@ -114,7 +115,7 @@ internal static class RegistryCommands
             await using var registry = await RegistryHost.OpenForReadingAsync(cli.Options.Read(result), ct);
             var query = new HistoryQuery(pageSize, result.GetValue(before), result.GetValue(author));
             // One page more than shown tells whether older versions remain, without counting them all.
-            var page = await registry.HistoryPageAsync(query with { Limit = pageSize + 1 }, ct);
+            var page = await registry.HistoryPageAsync(query with { Limit = pageSize + 1, Summary = true }, ct);
             var table = new Table().Border(TableBorder.Simple).AddColumns("VERSION", "APPLIED (UTC)", "AUTHOR", "DESCRIPTION", "CHANGES");
             foreach (var version in page.Take(pageSize).Reverse())
             {
@@ -123,7 +124,7 @@ internal static class RegistryCommands
                     version.AppliedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
                     Markup.Escape(cli.ShownOnOut(version.Author?.ToString() ?? "")),
                     Markup.Escape(cli.ShownOnOut(version.Description ?? "")),
-                    Markup.Escape(cli.ShownOnOut(string.Join(", ", version.Changes.Select(c => $"{Op(c)} {c.Id}")))));
+                    Markup.Escape(cli.ShownOnOut(ChangeList(version))));
             }
             cli.Out.Write(table);
             if (page.Count > pageSize)
@@ -135,6 +136,14 @@ internal static class RegistryCommands
             return 0;
         });
         return command;
+    }
+
+    /// <summary>A version's changes as "create a, update b", and how many more a summary left out.</summary>
+    private static string ChangeList(RegistryVersion version)
+    {
+        var shown = string.Join(", ", version.Changes.Select(c => $"{Op(c)} {c.Id}"));
+        var more = version.ChangeCount - version.Changes.Count;
+        return more > 0 ? string.Create(CultureInfo.InvariantCulture, $"{shown} … and {more} more (registry diff {version.Number})") : shown;
     }
 
     private static Command Diff(CliContext cli)
@@ -177,6 +186,36 @@ internal static class RegistryCommands
         });
         return command;
     }
+
+    private static Command Migrate(CliContext cli)
+    {
+        var from = new Option<string>("--from") { Description = "The registry to copy: sqlite:PATH or postgres://user:password@host:5432/db", Required = true };
+        var to = new Option<string>("--to") { Description = "An empty registry to copy it into: postgres://… or sqlite:PATH", Required = true };
+        var command = new Command("migrate", "Copy a registry with its whole history into an empty store (e.g. SQLite to PostgreSQL)") { from, to };
+        command.SetAction(async (result, ct) =>
+        {
+            var source = Location("--from", result.GetValue(from)!);
+            var target = Location("--to", result.GetValue(to)!);
+            if (!source.IsPostgres && !File.Exists(source.FilePath)) throw new UsageException($"--from: there is no registry database at '{source.FilePath}'");
+            await using var reading = await source.OpenAsync(ct);
+            await using var writing = await target.OpenAsync(ct);
+            long copied;
+            try
+            {
+                copied = await RegistryMigration.CopyAsync(reading, writing, cancellationToken: ct);
+            }
+            catch (InvalidOperationException ex)
+            {
+                throw new UsageException($"--to: {ex.Message}", ex);
+            }
+            cli.RawOut.WriteLine(string.Create(CultureInfo.InvariantCulture, $"copied {copied} versions with their history"));
+            return 0;
+        });
+        return command;
+    }
+
+    private static StoreLocation Location(string option, string text) =>
+        StoreLocation.Problem(option, text) is { } problem ? throw new UsageException(problem) : StoreLocation.Parse(text);
 
     private static void WriteChanges(CliContext cli, string heading, RegistryVersion version)
     {

@@ -26,6 +26,9 @@ internal sealed class MicroAgiConfig
     public ToolsConfig Tools { get; set; } = new();
     public LoopConfig Loop { get; set; } = new();
 
+    /// <summary>Where the registry's versions live (<c>registry.store</c>); default: the state directory's SQLite file.</summary>
+    public RegistryConfig Registry { get; set; } = new();
+
     /// <summary>A documentation site doc_search asks besides the embedded docs.</summary>
     public DocsConfig Docs { get; set; } = new();
 
@@ -69,6 +72,7 @@ internal sealed class MicroAgiConfig
     /// <returns>The first value out of its allowed range, named by its key; null when all is well.</returns>
     public string? Problem() =>
         Sandbox.Problem()
+        ?? Registry.Problem()
         ?? Tools.Problem()
         ?? Loop.Problem()
         ?? Docs.Problem()
@@ -84,6 +88,14 @@ internal sealed class MicroAgiConfig
         return (provider.Retry is null ? null : RetryConfig.Merge(provider.Retry, Retry).Problem(section + "retry"))
             ?? (provider.Timeouts is null ? null : TimeoutsConfig.Merge(provider.Timeouts, Timeouts).Problem(section + "timeouts"));
     }
+}
+
+internal sealed class RegistryConfig
+{
+    /// <summary><c>postgres://user:password@host:5432/db</c> (shared) or <c>sqlite:PATH</c>; MICROAGI_REGISTRY_URL overrides it.</summary>
+    public string? Store { get; set; }
+
+    public string? Problem() => Store is null ? null : StoreLocation.Problem("registry.store", Store);
 }
 
 internal sealed class ProviderConfig

@@ -20,11 +20,15 @@ internal static class RegistryHost
             ? AppLoader.Load(Validators, BuiltInApp)
             : AppLoader.Load(Validators, BuiltInApp, new DirectoryAppFiles(settings.AppDirectory));
 
-    public static async Task<EntryRegistry> OpenAsync(HostSettings settings, CancellationToken cancellationToken)
+    /// <param name="configuredStore">registry.store from the configuration the command read, if it read one.</param>
+    public static async Task<EntryRegistry> OpenAsync(HostSettings settings, CancellationToken cancellationToken, string? configuredStore = null)
     {
         var baseEntries = LoadBaseEntries(settings);
         if (settings.Ephemeral) return EntryRegistry.CreateInMemory(baseEntries, Validators);
-        var store = OpenStore(settings.StateDirectory);
+        var location = StoreLocation.Resolve(settings, configuredStore);
+        var store = location.IsPostgres
+            ? await location.OpenAsync(cancellationToken).ConfigureAwait(false)
+            : OpenStore(settings.StateDirectory, location.FilePath);
         try
         {
             return await EntryRegistry.OpenAsync(store, baseEntries, Validators, cancellationToken).ConfigureAwait(false);
@@ -43,17 +47,18 @@ internal static class RegistryHost
     /// </summary>
     public static Task<EntryRegistry> OpenForReadingAsync(HostSettings settings, CancellationToken cancellationToken)
     {
-        var nothingStored = !File.Exists(StateDirectory.RegistryDatabase(settings.StateDirectory)) && !File.Exists(settings.StateDirectory);
+        var location = settings.Ephemeral ? null : StoreLocation.Resolve(settings);
+        var nothingStored = location is { IsPostgres: false } && !File.Exists(location.FilePath) && !File.Exists(settings.StateDirectory);
         return nothingStored && !settings.Ephemeral
             ? Task.FromResult(EntryRegistry.CreateInMemory(LoadBaseEntries(settings), Validators))
             : OpenAsync(settings, cancellationToken);
     }
 
-    private static SqliteRegistryStore OpenStore(string stateDirectory)
+    private static SqliteRegistryStore OpenStore(string stateDirectory, string path)
     {
         try
         {
-            return SqliteRegistryStore.Open(StateDirectory.RegistryDatabase(stateDirectory));
+            return SqliteRegistryStore.Open(path);
         }
         catch (IOException ex)
         {

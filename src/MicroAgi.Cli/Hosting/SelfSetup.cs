@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using MicroAgi.Agents.Runtime;
 using MicroAgi.Agents.Self;
 using MicroAgi.Agents.Sessions;
+using MicroAgi.Agents.Tools;
 using MicroAgi.Llm.Errors;
 using MicroAgi.Llm.Providers;
 
@@ -9,7 +10,8 @@ namespace MicroAgi.Cli.Hosting;
 
 /// <summary>
 /// Gives a session the self tool (<c>tools: self_evolution: true</c>): attaches it, registers its handler,
-/// and publishes what only the host knows — the sandbox limits and the saved sessions.
+/// and publishes what only the host knows — the sandbox limits, the machine tools' settings, the running
+/// subagents and the saved sessions.
 /// </summary>
 internal static class SelfSetup
 {
@@ -19,7 +21,7 @@ internal static class SelfSetup
     public static string SessionsDirectory(string stateDirectory) => Path.Combine(stateDirectory, "sessions");
 
     public static SelfRuntime Attach(AgentSession session, AgentServices services, ToolHost tools, HostSettings host, JsonlTranscript transcript,
-        ISelfAuditSink audit, IReadOnlyList<ProviderSettings> providers)
+        ISelfAuditSink audit, IReadOnlyList<ProviderSettings> providers, MachineAccess machine)
     {
         var self = SelfRuntime.Attach(session, services, new SelfOptions
         {
@@ -29,14 +31,8 @@ internal static class SelfSetup
         });
         tools.Natives.Register(SelfTool.HandlerName, self.Tool.InvokeAsync);
 
-        var limits = tools.Runtime.Options.Limits;
-        var sandbox = self.Surface.Root.Node("sandbox", "The limits every Lua tool call runs under (microagi.yaml sandbox)");
-        sandbox.Add(new SurfaceProperty("memory_mb", "Memory a Lua call may hold", () => limits.MemoryBytes / (1024 * 1024)));
-        sandbox.Add(new SurfaceProperty("timeout_seconds", "Wall-clock time a Lua call may take", () => limits.Timeout.TotalSeconds));
-        sandbox.Add(new SurfaceProperty("max_call_depth", "Nested call frames a Lua call may reach", () => limits.MaxCallDepth));
-        sandbox.Add(new SurfaceProperty("max_result_bytes", "The largest result, as JSON text", () => limits.MaxResultBytes));
-        sandbox.Add(new SurfaceProperty("http_allow", "Private networks http_client may reach",
-            () => new JsonArray([.. tools.Runtime.Options.Http.AllowedNetworks.Select(n => (JsonNode)n)])));
+        SandboxSurface.Publish(self.Surface.Root, tools.Runtime, tools.Runtime.Options.Http.AllowedNetworks);
+        MachineSurface.Publish(self.Surface.Root, machine);
 
         var sessionsDirectory = SessionsDirectory(host.StateDirectory);
         var sessions = self.Surface.Root.Node("sessions", "This session and the saved ones (microagi run --resume <id>)");

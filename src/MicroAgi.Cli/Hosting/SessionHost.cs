@@ -26,6 +26,8 @@ internal sealed class SessionHost : IAsyncDisposable
     private readonly JsonlTranscript _transcript;
     private readonly ILoggerFactory _logging;
     private readonly SessionTelemetry _telemetry;
+    private readonly CancellationTokenSource _stopFollowing = new();
+    private readonly Task _following;
 
     private SessionHost(EntryRegistry registry, McpAgentTools mcp, ToolHost tools, ChatClientPool clients, JsonlTranscript transcript, AgentSession session, CostTracker costs, RetryNotices retries,
         SelfAuditLog selfAudit, ILoggerFactory logging, SessionTelemetry telemetry)
@@ -41,6 +43,24 @@ internal sealed class SessionHost : IAsyncDisposable
         _transcript = transcript;
         Session = session;
         Costs = costs;
+        // Versions other sessions store (here or, with PostgreSQL, on other machines) are taken in as they
+        // appear, so a tool written elsewhere can be loaded at the next step, not only at the next turn.
+        _following = FollowRegistryAsync(registry, _stopFollowing.Token);
+    }
+
+    private static async Task FollowRegistryAsync(EntryRegistry registry, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await registry.FollowAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (RegistryStoreException)
+        {
+            // The store went away: the session goes on with what it has; each turn refreshes (and reports) again.
+        }
     }
 
     public AgentSession Session { get; }
@@ -111,7 +131,7 @@ internal sealed class SessionHost : IAsyncDisposable
         EntryRegistry registry;
         try
         {
-            registry = await RegistryHost.OpenAsync(host, cancellationToken).ConfigureAwait(false);
+            registry = await RegistryHost.OpenAsync(host, cancellationToken, config.Registry.Store).ConfigureAwait(false);
         }
         catch
         {
@@ -171,7 +191,7 @@ internal sealed class SessionHost : IAsyncDisposable
             (decimal? SessionUsd, decimal? TurnUsd) budget = (run.MaxBudgetUsd ?? config.Budget.SessionUsd, config.Budget.TurnUsd);
             session.AddGuard(new Repl.BudgetGuard(costs, budget.SessionUsd, budget.TurnUsd));
             var selfAudit = new SelfAuditLog(transcript);
-            if (config.Tools.SelfEvolution) SelfSetup.Attach(session, services, tools, host, transcript, selfAudit, providers);
+            if (config.Tools.SelfEvolution) SelfSetup.Attach(session, services, tools, host, transcript, selfAudit, providers, machine);
             return new SessionHost(registry, mcp, tools, clients, transcript, session, costs, retries, selfAudit, logging, telemetry)
             {
                 RefusedTools = refusedTools,
@@ -197,6 +217,9 @@ internal sealed class SessionHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _stopFollowing.CancelAsync().ConfigureAwait(false);
+        await _following.ConfigureAwait(false);
+        _stopFollowing.Dispose();
         _transcript.Dispose();
         _clients.Dispose();
         _tools.Dispose();

@@ -41,7 +41,7 @@ internal sealed class LuaEntryFunction : PreparedFunction
         return LuaRuntime.UnknownModules(function) is { } unknown ? NotCallable($"{entry.Id}: {unknown}") : new LuaEntryFunction(runtime, function);
     }
 
-    public override TimeSpan? TimeLimit => _runtime.Options.Limits.Timeout;
+    public override TimeSpan? TimeLimit => _runtime.Limits.Timeout;
 
     public override Task<FunctionResult> InvokeAsync(JsonNode arguments, CancellationToken cancellationToken) =>
         InvokeAsync(arguments, startedAt: 0, cancellationToken);
@@ -49,6 +49,6 @@ internal sealed class LuaEntryFunction : PreparedFunction
     public override Task<FunctionResult> InvokeAsync(JsonNode arguments, long startedAt, CancellationToken cancellationToken)
     {
         if (_pool is null || _pool.IsEvicted) _pool = _runtime.PoolFor(_function);
-        return Task.FromResult(_runtime.Run(_pool, arguments, _runtime.Options.Limits, cancellationToken, startedAt));
+        return Task.FromResult(_runtime.Run(_pool, arguments, _runtime.Limits, cancellationToken, startedAt));
     }
 }

@@ -43,6 +43,29 @@ public sealed class LuaRuntime : IFunctionKind, IDisposable
 
     public LuaRuntimeOptions Options { get; }
 
+    private LuaLimits? _tightened;
+
+    /// <summary>
+    /// The limits calls run under now: <see cref="LuaRuntimeOptions.Limits"/>, or tighter ones set with
+    /// <see cref="Tighten"/> (the self tool's <c>sandbox.*</c>).
+    /// </summary>
+    public LuaLimits Limits => Volatile.Read(ref _tightened) ?? Options.Limits;
+
+    /// <summary>
+    /// Makes every later call run under <paramref name="limits"/>, which may only be stricter than the
+    /// configured ones: an agent may narrow its own sandbox, never widen what the user configured.
+    /// </summary>
+    public void Tighten(LuaLimits limits)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        limits.Validate();
+        var configured = Options.Limits;
+        if (limits.MemoryBytes > configured.MemoryBytes || limits.Timeout > configured.Timeout || limits.MaxCallDepth > configured.MaxCallDepth
+            || limits.MaxResultBytes > configured.MaxResultBytes || limits.MaxLogBytes > configured.MaxLogBytes)
+            throw new ArgumentException("sandbox limits may only be lowered below the configured ones", nameof(limits));
+        Volatile.Write(ref _tightened, limits == configured ? null : limits);
+    }
+
     /// <summary>The modules a function may list and require, sorted.</summary>
     public static IReadOnlyList<string> AvailableModules { get; } = HostModules.All.Keys.Order(StringComparer.Ordinal).ToArray();
 
@@ -73,12 +96,13 @@ public sealed class LuaRuntime : IFunctionKind, IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (UnknownModules(function) is { } unknown) return LuaCheckResult.Invalid(unknown, function.Name);
         var pool = PoolFor(function);
-        var sandbox = pool.Rent(Options.Limits, out var loadError);
+        var limits = Limits;
+        var sandbox = pool.Rent(limits, out var loadError);
         if (sandbox is null) return LuaCheckResult.Invalid(loadError!, function.Name);
         FunctionResult result;
         try
         {
-            result = sandbox.Check(function.Method, Options.Limits, cancellationToken);
+            result = sandbox.Check(function.Method, limits, cancellationToken);
         }
         finally
         {
@@ -94,13 +118,13 @@ public sealed class LuaRuntime : IFunctionKind, IDisposable
     public Task<FunctionResult> RunAsync(LuaFunctionSource function, JsonNode? input, LuaLimits? limits = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(function);
-        return Task.FromResult(Run(function, input, limits ?? Options.Limits, cancellationToken));
+        return Task.FromResult(Run(function, input, limits ?? Limits, cancellationToken));
     }
 
     internal FunctionResult Run(LuaFunctionSource function, JsonNode? input, LuaLimits limits, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (!ReferenceEquals(limits, Options.Limits)) limits.Validate();
+        if (!ReferenceEquals(limits, Limits)) limits.Validate();
         if (UnknownModules(function) is { } unknown) return FunctionResult.Failure(FunctionErrorKind.LoadError, unknown);
         return Run(PoolFor(function), input, limits, cancellationToken);
     }

@@ -31,6 +31,12 @@ public interface IRegistryStore : IAsyncDisposable
     Task<IReadOnlyDictionary<EntryId, Entry?>> ReadStatesAsync(IReadOnlyCollection<EntryId> ids, long atVersion, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Returns once the store holds a version above <paramref name="version"/>, stored by this process or
+    /// any other: PostgreSQL is told at once (LISTEN/NOTIFY), the others are looked at a few times a second.
+    /// </summary>
+    Task WaitForVersionAfterAsync(long version, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Stores <paramref name="version"/> atomically: all of it or nothing. Throws
     /// <see cref="StoreVersionConflictException"/> when the newest stored version is not
     /// <c>version.Number - 1</c> (another process applied something first).
@@ -62,8 +68,26 @@ public interface IIndexedRegistryStore : IRegistryStore
 /// </summary>
 public sealed record HistoryQuery(int Limit = 50, long? Before = null, string? Author = null)
 {
+    /// <summary>
+    /// Read a summary of each version: the op and id of its first <see cref="SummaryChanges"/> changes, no
+    /// entry states, and <see cref="RegistryVersion.ChangeCount"/> — what a listing shows, whatever a version's size.
+    /// </summary>
+    public bool Summary { get; init; }
+
+    /// <summary>How many changes a summary keeps of each version.</summary>
+    public const int SummaryChanges = 5;
+
     public bool Includes(RegistryVersion version) =>
         (Before is null || version.Number < Before) && (Author is null || version.Author?.Matches(Author) == true);
+
+    /// <summary>A version as this query reads it (a summary, or whole).</summary>
+    public RegistryVersion Shape(RegistryVersion version) => Summary
+        ? version with
+        {
+            Changes = version.Changes.Take(SummaryChanges).Select(c => c with { Before = null, After = null }).ToList(),
+            ChangeCount = version.ChangeCount,
+        }
+        : version;
 }
 
 /// <summary>An entry's stored state: <see cref="Entry"/> null means a runtime change deleted it.</summary>

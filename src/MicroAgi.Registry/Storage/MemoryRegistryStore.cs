@@ -41,7 +41,7 @@ public sealed class MemoryRegistryStore : IRegistryStore
         ArgumentNullException.ThrowIfNull(query);
         lock (_gate)
         {
-            IReadOnlyList<RegistryVersion> page = Enumerable.Reverse(_versions).Where(query.Includes).Take(query.Limit).ToList();
+            IReadOnlyList<RegistryVersion> page = Enumerable.Reverse(_versions).Where(query.Includes).Take(query.Limit).Select(query.Shape).ToList();
             return Task.FromResult(page);
         }
     }
@@ -59,6 +59,14 @@ public sealed class MemoryRegistryStore : IRegistryStore
                 else states[change.Id] = change.After;
             }
             return Task.FromResult<IReadOnlyDictionary<EntryId, Entry?>>(states);
+        }
+    }
+
+    public async Task WaitForVersionAfterAsync(long version, CancellationToken cancellationToken = default)
+    {
+        while (await ReadLatestVersionAsync(cancellationToken).ConfigureAwait(false) <= version)
+        {
+            await Task.Delay(StorePolling.Interval, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -10,14 +10,17 @@ namespace MicroAgi.Registry.Storage;
 /// <c>entries</c> (every touched id's newest state, with its namespace, name and kind as indexed columns)
 /// and <c>entry_meta</c> (the indexable meta texts of those states, see <see cref="MetaIndexKeys"/>).
 /// Each version is written in one transaction that first takes the store's write lock, so versions are
-/// numbered without gaps or duplicates however many writers there are. Reads name the version they
-/// read at, so they need no transaction: rows only ever move to newer versions.
+/// numbered without gaps or duplicates however many writers there are. Each read is one read
+/// transaction and names the version it reads at, so it sees that version whatever is written since.
 /// </summary>
 public abstract class SqlRegistryStore : IIndexedRegistryStore
 {
     // One connection, used by one caller at a time (ADO.NET connections are not thread-safe).
     private readonly Lock _gate = new();
     private readonly DbConnection _connection;
+
+    // The read transaction in progress (commands must name it: Microsoft.Data.Sqlite refuses them otherwise).
+    private DbTransaction? _reading;
 
     /// <param name="name">How messages name the store: a file path, or a server and database.</param>
     protected SqlRegistryStore(DbConnection connection, string name)
@@ -51,7 +54,7 @@ public abstract class SqlRegistryStore : IIndexedRegistryStore
     protected abstract bool IsDuplicateVersion(DbException exception);
 
     public Task<long> ReadLatestVersionAsync(CancellationToken cancellationToken = default) =>
-        Task.FromResult(Locked("read", () => LatestVersion(null)));
+        Task.FromResult(Read(() => LatestVersion(null)));
 
     public Task<StoredOverlay> LoadAsync(CancellationToken cancellationToken = default) => Task.FromResult(Locked("read", () =>
     {
@@ -76,7 +79,7 @@ public abstract class SqlRegistryStore : IIndexedRegistryStore
     }));
 
     public Task<IReadOnlyList<RegistryVersion>> ReadVersionsAsync(long afterVersion, CancellationToken cancellationToken = default) =>
-        Task.FromResult(Locked("read", () =>
+        Task.FromResult(Read(() =>
         {
             // Versions first, then their changes: a version read is committed with all of its changes.
             var versions = ReadVersionRows("WHERE number > @after ORDER BY number", ("@after", afterVersion));
@@ -87,7 +90,7 @@ public abstract class SqlRegistryStore : IIndexedRegistryStore
     {
         ArgumentNullException.ThrowIfNull(query);
         if (query.Limit < 1) throw new ArgumentException($"a history page holds at least 1 version, not {query.Limit}");
-        return Task.FromResult(Locked("read", () =>
+        return Task.FromResult(Read(() =>
         {
             var where = new StringBuilder("WHERE number < @before");
             var parameters = new List<(string, object?)> { ("@before", query.Before ?? long.MaxValue), ("@limit", (long)query.Limit) };
@@ -98,14 +101,18 @@ public abstract class SqlRegistryStore : IIndexedRegistryStore
             }
             where.Append(" ORDER BY number DESC LIMIT @limit");
             var versions = ReadVersionRows(where.ToString(), [.. parameters]);
-            return versions.Count == 0 ? versions : WithChanges(versions, "version >= @low AND version <= @high", versions.Min(v => v.Number), versions.Max(v => v.Number));
+            return versions.Count == 0
+                ? versions
+                : query.Summary
+                    ? Summaries(versions)
+                    : WithChanges(versions, "version >= @low AND version <= @high", versions.Min(v => v.Number), versions.Max(v => v.Number));
         }));
     }
 
     public Task<IReadOnlyDictionary<EntryId, Entry?>> ReadStatesAsync(IReadOnlyCollection<EntryId> ids, long atVersion, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ids);
-        return Task.FromResult<IReadOnlyDictionary<EntryId, Entry?>>(Locked("read", () =>
+        return Task.FromResult<IReadOnlyDictionary<EntryId, Entry?>>(Read(() =>
         {
             var states = new Dictionary<EntryId, Entry?>();
             using var command = StateCommand();
@@ -120,7 +127,7 @@ public abstract class SqlRegistryStore : IIndexedRegistryStore
     public bool TryReadState(EntryId id, long atVersion, out Entry? entry)
     {
         Entry? found = null;
-        var stored = Locked("read", () =>
+        var stored = Read(() =>
         {
             using var command = StateCommand();
             return ReadState(command, id, atVersion, out found);
@@ -132,7 +139,7 @@ public abstract class SqlRegistryStore : IIndexedRegistryStore
     public IReadOnlyList<Entry> FindCandidates(EntryQuery query, long atVersion)
     {
         ArgumentNullException.ThrowIfNull(query);
-        return Locked("read", () =>
+        return Read(() =>
         {
             var found = new Dictionary<EntryId, Entry>();
             // Entries whose newest change is at or before the version hold their state of that version...
@@ -160,6 +167,15 @@ public abstract class SqlRegistryStore : IIndexedRegistryStore
             }
             return (IReadOnlyList<Entry>)found.Values.ToList();
         });
+    }
+
+    /// <summary>Looks at the newest version a few times a second (SQLite has no notifications between processes).</summary>
+    public virtual async Task WaitForVersionAfterAsync(long version, CancellationToken cancellationToken = default)
+    {
+        while (await ReadLatestVersionAsync(cancellationToken).ConfigureAwait(false) <= version)
+        {
+            await Task.Delay(StorePolling.Interval, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     public Task AppendAsync(RegistryVersion version, CancellationToken cancellationToken = default)
@@ -363,6 +379,32 @@ public abstract class SqlRegistryStore : IIndexedRegistryStore
         return versions.Select(v => v with { Changes = changes.GetValueOrDefault(v.Number) ?? [] }).ToList();
     }
 
+    /// <summary>Each version's first changes (op and id) and its number of changes, one version at a time through the primary key.</summary>
+    private List<RegistryVersion> Summaries(List<RegistryVersion> versions)
+    {
+        using var first = Command(
+            "SELECT seq, op, id FROM changes WHERE version = @version AND seq < @most ORDER BY seq", null, ("@version", 0L), ("@most", (long)HistoryQuery.SummaryChanges));
+        using var count = Command("SELECT COUNT(*) FROM changes WHERE version = @version", null, ("@version", 0L));
+        var summaries = new List<RegistryVersion>(versions.Count);
+        foreach (var version in versions)
+        {
+            Set(first, ("@version", version.Number));
+            var changes = new List<EntryChange>();
+            using (var reader = first.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    changes.Add(ReadRow("changes", () => $"(version {version.Number.ToString(CultureInfo.InvariantCulture)}, seq {StoredRows.Show(reader.GetValue(0))})",
+                        () => new EntryChange(StoredRows.Op(reader, 1), StoredRows.Id(reader, 2), null, null)));
+                }
+            }
+            Set(count, ("@version", version.Number));
+            var total = Convert.ToInt32(count.ExecuteScalar(), CultureInfo.InvariantCulture);
+            summaries.Add(version with { Changes = changes, ChangeCount = total });
+        }
+        return summaries;
+    }
+
     private long LatestVersion(DbTransaction? transaction)
     {
         using var command = Command("SELECT COALESCE(MAX(number), 0) FROM versions", transaction);
@@ -374,7 +416,7 @@ public abstract class SqlRegistryStore : IIndexedRegistryStore
     {
         var command = _connection.CreateCommand();
         command.CommandText = sql;
-        command.Transaction = transaction;
+        command.Transaction = transaction ?? _reading;
         foreach (var (name, value) in parameters)
         {
             var parameter = command.CreateParameter();
@@ -405,6 +447,23 @@ public abstract class SqlRegistryStore : IIndexedRegistryStore
             }
         }
     }
+
+    /// <summary>A read in one read transaction: its statements see one committed state.</summary>
+    private T Read<T>(Func<T> read) => Locked("read", () =>
+    {
+        using var transaction = BeginRead(_connection);
+        _reading = transaction;
+        try
+        {
+            var result = read();
+            transaction.Commit();
+            return result;
+        }
+        finally
+        {
+            _reading = null;
+        }
+    });
 
     /// <summary>Reads one row; a value MicroAgi could not have written names the store, table and row.</summary>
     private T ReadRow<T>(string table, Func<string> key, Func<T> read)

@@ -72,6 +72,16 @@ internal static class SqliteSchema
         // every commit, so a version reported as applied survives a power loss, not only a killed process
         // (NORMAL syncs only at checkpoints and may lose the last commits); docs/benchmarks.md has its cost.
         Execute(connection, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL");
+        // Statistics let the planner pick the narrowest index of a find (a namespace or a meta value); SQLite
+        // recommends this at every open: it analyzes only tables that changed enough, within a bounded effort.
+        // Another process holding the write lock only means the statistics wait for a later open.
+        try
+        {
+            Execute(connection, "PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002");
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode is 5 or 6)
+        {
+        }
     }
 
     public static void Execute(SqliteConnection connection, string sql)

@@ -56,6 +56,9 @@ internal sealed class LoopFixture : IAsyncDisposable
     public FakeOpenAIServer Server { get; }
     public EntryRegistry Registry { get; }
     public NativeFunctionCatalog Natives { get; } = new();
+
+    /// <summary>The Lua runtime the function caller runs Lua tools on.</summary>
+    public LuaRuntime Lua => _lua;
     public FunctionCaller Functions { get; }
     public CostTracker Costs { get; } = new();
     public AgentServices Services { get; }

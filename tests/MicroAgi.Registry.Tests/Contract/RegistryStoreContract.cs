@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using MicroAgi.Registry.Postgres;
 using MicroAgi.Registry.Storage;
 
 namespace MicroAgi.Registry.Tests.Contract;
@@ -24,7 +25,7 @@ public abstract class RegistryStoreContract
         return registry;
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Finds_by_namespace_kind_and_meta_go_through_the_store_and_overlay_the_app()
     {
         await using var registry = await OpenAsync();
@@ -49,7 +50,7 @@ public abstract class RegistryStoreContract
         Assert.Equal(4, reader.Find(EntryQuery.All).Count);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task A_snapshot_reads_the_store_as_of_its_version_until_it_refreshes()
     {
         await using var writer = await OpenAsync();
@@ -67,7 +68,7 @@ public abstract class RegistryStoreContract
         Assert.Null(other.Get(EntryId.Parse("app.tools:doc_search")));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task History_is_read_a_page_at_a_time_newest_first_and_by_author()
     {
         await using var alice = await OpenAsync(new VersionAuthor("alice", Machine: "m1"));
@@ -93,7 +94,24 @@ public abstract class RegistryStoreContract
         Assert.Null(await alice.ReadVersionAsync(7));
     }
 
-    [Fact]
+    [StoreFact]
+    public async Task A_history_summary_reads_the_first_changes_of_a_large_version_and_counts_the_rest()
+    {
+        await using var registry = await OpenAsync();
+        var changes = new ChangeSet("seven");
+        for (var i = 0; i < 7; i++) changes.Create(TestEntries.Tool($"app.generated:s{i}"));
+        await registry.ApplyAsync(changes);
+
+        var summary = Assert.Single(await registry.HistoryPageAsync(new HistoryQuery { Summary = true }));
+        Assert.Equal(7, summary.ChangeCount);
+        Assert.Equal(["app.generated:s0", "app.generated:s1", "app.generated:s2", "app.generated:s3", "app.generated:s4"], summary.Changes.Select(c => c.Id.ToString()));
+        Assert.All(summary.Changes, c => Assert.Null(c.After));
+        var whole = Assert.Single(await registry.HistoryPageAsync(new HistoryQuery()));
+        Assert.Equal(7, whole.Changes.Count);
+        Assert.NotNull(whole.Changes[6].After);
+    }
+
+    [StoreFact]
     public async Task Rollback_restores_stored_entries_and_resets_app_ones()
     {
         await using var registry = await OpenAsync();
@@ -112,7 +130,7 @@ public abstract class RegistryStoreContract
         Assert.Null(reopened.Get(EntryId.Parse("app.generated:clock")));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Concurrent_writers_number_versions_without_gaps_or_duplicates_and_lose_nothing()
     {
         const int Writers = 6, PerWriter = 8;
@@ -129,30 +147,34 @@ public abstract class RegistryStoreContract
         Assert.Equal(Writers * PerWriter, check.Find(EntryQuery.ByNamespace("app.generated")).Count);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Writers_racing_to_create_one_id_store_exactly_one_create()
     {
-        const int Writers = 6;
+        const int Writers = 6, Rounds = 8;
         await using (await OpenAsync()) { }
-        using var start = new Barrier(Writers);
-        var outcomes = await Task.WhenAll(Enumerable.Range(0, Writers).Select(_ => Task.Run(async () =>
+        for (var round = 0; round < Rounds; round++)
         {
-            await using var registry = await OpenAsync();
-            start.SignalAndWait(TimeSpan.FromSeconds(30));
-            try
+            using var start = new Barrier(Writers);
+            var id = $"app.generated:race{round}";
+            var outcomes = await Task.WhenAll(Enumerable.Range(0, Writers).Select(_ => Task.Run(async () =>
             {
-                await registry.ApplyAsync(new ChangeSet().Create(TestEntries.Tool("app.generated:race")));
-                return true;
-            }
-            catch (ChangeSetConflictException ex) when (ex.Message.Contains("already exists", StringComparison.Ordinal))
-            {
-                return false;
-            }
-        })));
+                await using var registry = await OpenAsync();
+                start.SignalAndWait(TimeSpan.FromSeconds(30));
+                try
+                {
+                    await registry.ApplyAsync(new ChangeSet().Create(TestEntries.Tool(id)));
+                    return true;
+                }
+                catch (ChangeSetConflictException ex) when (ex.Message.Contains("already exists", StringComparison.Ordinal))
+                {
+                    return false;
+                }
+            })));
+            Assert.True(outcomes.Count(created => created) == 1, $"{id} was created {outcomes.Count(created => created)} times");
+        }
 
-        Assert.Equal(1, outcomes.Count(created => created));
         await using var check = await OpenAsync();
-        Assert.Single(await check.HistoryAsync());
+        Assert.Equal(Rounds, (await check.HistoryAsync()).Count);
     }
 
     private static string[] Ids(IEnumerable<Entry> entries) => entries.Select(e => e.Id.ToString()).ToArray();
@@ -166,4 +188,13 @@ public sealed class SqliteStoreContractTests : RegistryStoreContract, IDisposabl
     protected override IRegistryStore OpenStore() => SqliteRegistryStore.Open(Path.Combine(_dir.Path, "registry.db"));
 
     public void Dispose() => _dir.Dispose();
+}
+
+/// <summary>The contract on PostgreSQL: one schema per test.</summary>
+[RequiresPostgres]
+public sealed class PostgresStoreContractTests : RegistryStoreContract
+{
+    private readonly Lazy<string> _schema = new(PostgresTestDatabase.NewSchema);
+
+    protected override IRegistryStore OpenStore() => PostgresRegistryStore.OpenAsync(_schema.Value).GetAwaiter().GetResult();
 }
