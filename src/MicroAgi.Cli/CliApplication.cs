@@ -62,7 +62,7 @@ internal static class CliApplication
         OperationCanceledException => ExitCodes.Cancelled,
         AppLoadException or RegistryStoreException or ChangeSetConflictException
             or MicroAgi.Security.InvalidPolicyException or MicroAgi.Security.PolicyEvaluationException
-            or MicroAgi.Agents.Definitions.AgentDefinitionException
+            or MicroAgi.Agents.Definitions.AgentDefinitionException or Repl.BudgetExceededException
             or FormatException or ArgumentException or InvalidOperationException
             // File system trouble (a path that is a file, a full disk, no permission) is the user's to fix, not a bug.
             or IOException or UnauthorizedAccessException => ExitCodes.Failure,

@@ -78,20 +78,58 @@ internal sealed class CliRunner : IDisposable
     /// standard input is a terminal, so the interactive REPL starts. <paramref name="keystrokes"/> are
     /// typed into it (a Ctrl+C is <c>\u0003</c>); the terminal's output, echo included, is Stdout.
     /// </summary>
-    public Task<CliResult> RunInTerminalAsync(string keystrokes, Func<Process, Task>? whileRunning, params string[] args)
+    public Task<CliResult> RunInTerminalAsync(string keystrokes, Func<Process, Task>? whileRunning, params string[] args) =>
+        RunAsync(TerminalStartInfo(args), keystrokes, whileRunning, args);
+
+    /// <summary>
+    /// Runs microagi on a pseudo-terminal and lets <paramref name="user"/> type into it while watching the screen
+    /// output as it comes (<see cref="LiveTerminal.WaitForAsync"/>), as a user waits for the prompt before typing.
+    /// </summary>
+    public async Task<CliResult> RunLiveInTerminalAsync(Func<LiveTerminal, Task> user, params string[] args)
     {
+        var info = TerminalStartInfo(args);
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardError = true;
+        info.RedirectStandardInput = true;
+        info.UseShellExecute = false;
+        foreach (var (key, value) in Environment)
+        {
+            if (value is null) info.Environment.Remove(key);
+            else info.Environment[key] = value;
+        }
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {info.FileName}");
+        var terminal = new LiveTerminal(process);
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(Timeout);
+        try
+        {
+            await user(terminal).WaitAsync(timeout.Token);
+            process.StandardInput.Close();
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or TimeoutException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"microagi {string.Join(' ', args)} did not finish within {Timeout.TotalSeconds} s; the terminal showed:\n{terminal.Screen}", ex);
+        }
+        await terminal.Finished;
+        return new CliResult(process.ExitCode, terminal.Screen, await stderr);
+    }
+
+    private ProcessStartInfo TerminalStartInfo(string[] args)
+    {
+        // script hands the command to $SHELL; dash (Debian's sh) stays as a parent that a typed
+        // Ctrl+C kills, so exec makes microagi the terminal's only foreground process.
         var info = new ProcessStartInfo("script");
         info.ArgumentList.Add("--quiet");
         info.ArgumentList.Add("--flush");
         info.ArgumentList.Add("--return");
         info.ArgumentList.Add("--command");
-        // script hands the command to $SHELL; dash (Debian's sh) stays as a parent that a typed
-        // Ctrl+C kills, so exec makes microagi the terminal's only foreground process.
         info.ArgumentList.Add("exec " + string.Join(' ', CommandLine(args).Select(ShellQuote)));
         info.ArgumentList.Add("/dev/null");
         info.Environment["NO_COLOR"] = "1";
         info.Environment["TERM"] = "dumb";
-        return RunAsync(info, keystrokes, whileRunning, args);
+        return info;
     }
 
     private List<string> CommandLine(string[] args)
@@ -143,5 +181,62 @@ internal sealed class CliRunner : IDisposable
         {
             try { if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true); } catch (IOException) { }
         }
+    }
+}
+
+/// <summary>A running microagi on a pseudo-terminal: what it has shown so far, and a keyboard.</summary>
+internal sealed class LiveTerminal
+{
+    private readonly Process _process;
+    private readonly System.Text.StringBuilder _screen = new();
+    private readonly Lock _gate = new();
+
+    public LiveTerminal(Process process)
+    {
+        _process = process;
+        Finished = Task.Run(async () =>
+        {
+            var buffer = new char[4096];
+            int read;
+            while ((read = await process.StandardOutput.ReadAsync(buffer)) > 0)
+            {
+                lock (_gate) _screen.Append(buffer, 0, read);
+            }
+        });
+    }
+
+    /// <summary>Done when the output has ended.</summary>
+    public Task Finished { get; }
+
+    /// <summary>Everything written to the terminal so far (echo and escape sequences included).</summary>
+    public string Screen
+    {
+        get
+        {
+            lock (_gate) return _screen.ToString();
+        }
+    }
+
+    /// <summary>Waits until the output has shown <paramref name="text"/> <paramref name="times"/> times.</summary>
+    public async Task WaitForAsync(string text, int times = 1)
+    {
+        while (Count(Screen, text) < times)
+        {
+            if (Finished.IsCompleted) throw new InvalidOperationException($"the terminal closed before showing '{text}' {times} time(s):\n{Screen}");
+            await Task.Delay(50);
+        }
+    }
+
+    public async Task TypeAsync(string keys)
+    {
+        await _process.StandardInput.WriteAsync(keys);
+        await _process.StandardInput.FlushAsync();
+    }
+
+    private static int Count(string haystack, string needle)
+    {
+        var count = 0;
+        for (var at = haystack.IndexOf(needle, StringComparison.Ordinal); at >= 0; at = haystack.IndexOf(needle, at + needle.Length, StringComparison.Ordinal)) count++;
+        return count;
     }
 }

@@ -23,10 +23,10 @@ public sealed class MachineToolsCliTests
         Assert.False(File.Exists(Path.Combine(workspace, "notes.txt")));
         var allowed = await cli.RunAsync("-p", "write notes", "--config", config, "--approval", "auto-edit");
 
-        Assert.Contains("[write] error: create notes.txt (5 bytes) needs the user's approval", refused.Stdout, StringComparison.Ordinal);
-        Assert.Contains("--approval auto-edit", refused.Stdout, StringComparison.Ordinal);
+        Assert.Contains("[write] error: create notes.txt (5 bytes) needs the user's approval", refused.Stderr, StringComparison.Ordinal);
+        Assert.Contains("--approval auto-edit", refused.Stderr, StringComparison.Ordinal);
         Assert.True(allowed.ExitCode == 0, allowed.ToString());
-        Assert.Contains("[write] ok", allowed.Stdout, StringComparison.Ordinal);
+        Assert.Contains("[write] ok", allowed.Stderr, StringComparison.Ordinal);
         Assert.Equal("hello", File.ReadAllText(Path.Combine(workspace, "notes.txt")));
     }
 

@@ -44,8 +44,8 @@ public class OversizedMessageCliTests
         var second = await cli.RunAsync("--resume", "-p", "and now?");
 
         Assert.True(first.ExitCode == 0, first.ToString());
-        Assert.Contains("[dump] ok", first.Stdout);
-        Assert.Contains("the result of dump was cut from 900,002", first.Stdout);
+        Assert.Contains("[dump] ok", first.Stderr);
+        Assert.Contains("the result of dump was cut from 900,002", first.Stderr);
         Assert.True(second.ExitCode == 0, second.ToString());
         Assert.Contains("still working", second.Stdout);
         Assert.All(server.ChatRequests, r => Assert.True(r.Body.Length <= RealWindow.ContextLimitCharacters, $"a request of {r.Body.Length} characters"));
@@ -64,7 +64,7 @@ public class OversizedMessageCliTests
 
         // dev_assistant asks for 2048 tokens; eight characters a token is more than any honest answer has.
         Assert.True(first.Stdout.Length < (2048 * 8) + 2_000, $"{first.Stdout.Length} characters printed");
-        Assert.Contains("cut off at the output limit", first.Stdout);
+        Assert.Contains("cut off at the output limit", first.Stderr);
         Assert.True(second.ExitCode == 0, second.ToString());
         Assert.Contains("short again", second.Stdout);
         Assert.True(server.ChatRequests[1].Body.Length < 40_000, $"the resumed request has {server.ChatRequests[1].Body.Length} characters");

@@ -35,7 +35,7 @@ public sealed class ProfileCliTests
 
         Assert.True(created.ExitCode == 0, created.ToString());
         Assert.True(first.ExitCode == 0, first.ToString());
-        Assert.Contains("[write] ok", first.Stdout, StringComparison.Ordinal);
+        Assert.Contains("[write] ok", first.Stderr, StringComparison.Ordinal);
         Assert.Equal("- favourite colour: teal\n", File.ReadAllText(memory));
         Assert.True(second.ExitCode == 0, second.ToString());
         Assert.Contains("memory.md is empty.", SystemPrompt(server, 0), StringComparison.Ordinal);

@@ -134,3 +134,47 @@ public class ReplTests
         Assert.Contains(longLine + "\u001b]0;pwned\u0007\u001b[2Jdone", result.Stdout, StringComparison.Ordinal);
     }
 }
+
+/// <summary>While the model is silent, a terminal shows a spinner with the elapsed time and how to interrupt; it goes when the turn ends.</summary>
+public class ProgressTests
+{
+    [Fact]
+    public async Task A_spinner_shows_while_the_model_is_silent_and_is_erased_when_the_turn_ends()
+    {
+        await using var server = FakeOpenAIServer.Start();
+        server.Enqueue(FakeReply.NoAnswer());
+        using var cli = CliRunner.ForOpenAI(server);
+
+        var result = await cli.RunInTerminalAsync("hello\n", async process =>
+        {
+            await server.WaitForChatRequestsAsync(1, TimeSpan.FromSeconds(60));
+            await process.StandardInput.WriteAsync("\u0003");
+            await process.StandardInput.FlushAsync();
+            await process.StandardInput.WriteAsync("quit\n");
+            await process.StandardInput.FlushAsync();
+        });
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var shown = result.Stdout;
+        var spinner = shown.LastIndexOf("thinking… ", StringComparison.Ordinal);
+        Assert.True(spinner >= 0, shown);
+        Assert.Contains(" s · Ctrl+C to interrupt", shown[spinner..], StringComparison.Ordinal);
+        var cancelled = shown.IndexOf("cancelled", spinner, StringComparison.Ordinal);
+        Assert.True(cancelled > spinner, shown);
+        // Erased (carriage return, blanks, carriage return) before "cancelled" is written.
+        Assert.Matches("\r +\r", shown[spinner..cancelled]);
+    }
+
+    [Fact]
+    public async Task A_one_shot_run_shows_no_spinner()
+    {
+        await using var server = FakeOpenAIServer.Start();
+        server.Enqueue(FakeReply.Call("doc_search", """{"query":"time"}""", "c1"), FakeReply.Say("Noon."));
+        using var cli = CliRunner.ForOpenAI(server);
+
+        var result = await cli.RunAsync("-p", "what time is it?");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.DoesNotContain("Ctrl+C to interrupt", result.Stdout + result.Stderr, StringComparison.Ordinal);
+    }
+}

@@ -60,7 +60,7 @@ public sealed class RequestBudgetTests
         var result = await cli.RunAsync("-p", "what time is it?");
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Contains("[current_time_utc] ok", result.Stdout);
+        Assert.Contains("[current_time_utc] ok", result.Stderr);
         Assert.Equal(3, server.ChatRequests.Count);
         var toolResult = (string?)server.ChatRequests[2].Json!["messages"]!.AsArray().Last(m => (string?)m!["role"] == "tool")!["content"];
         Assert.Contains("utc", toolResult, StringComparison.Ordinal);

@@ -26,9 +26,10 @@ public class RunCommandTests
         var result = await cli.RunAsync("-p", "hello");
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Contains("Hello from the fake model.", result.Stdout);
-        Assert.Contains("1,000 in", result.Stdout);
-        Assert.Contains("$", result.Stdout);
+        // stdout is the answer alone; the cost line is on stderr.
+        Assert.Equal("Hello from the fake model.\n", result.Stdout);
+        Assert.Contains("1,000 in", result.Stderr);
+        Assert.Contains("$", result.Stderr);
         var request = server.ChatRequests.Single();
         Assert.Equal("gpt-5.1", request.Model);
         Assert.True(request.IsStreaming);

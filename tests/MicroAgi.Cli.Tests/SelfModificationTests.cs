@@ -49,7 +49,7 @@ public partial class SelfModificationTests
         var result = await cli.RunAsync("-p", "what time is it?");
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        var lines = result.Stdout.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith('[')).ToList();
+        var lines = result.Stderr.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith('[')).ToList();
         // create_tool loads what it wrote; the model's extra load_tool is harmless and announces nothing new.
         Assert.Equal(["[doc_search] ok", "[create_tool] ok", "[+] app.generated:current_time_utc", "[load_tool] ok", "[current_time_utc] ok"], lines);
         Assert.Contains("The current UTC time is as the tool said.", result.Stdout);
@@ -71,8 +71,8 @@ public partial class SelfModificationTests
             FakeReply.Say("Still here."));
         var second = await cli.RunAsync("-p", "what time is it now?");
         Assert.True(second.ExitCode == 0, second.ToString());
-        Assert.Contains("[+] app.generated:current_time_utc", second.Stdout);
-        Assert.Contains("[current_time_utc] ok", second.Stdout);
+        Assert.Contains("[+] app.generated:current_time_utc", second.Stderr);
+        Assert.Contains("[current_time_utc] ok", second.Stderr);
         // A new session: registry_list finds yesterday's tool, load_tool adds it, the model can call it.
         Assert.DoesNotContain("what time is it?", server.ChatRequests[5].Body);
         Assert.Contains("app.generated:current_time_utc", server.ChatRequests[6].Json!["messages"]!.AsArray().Last()!.ToJsonString());
@@ -115,7 +115,7 @@ public partial class SelfModificationTests
         Assert.Contains("io", ToolResult(2));
         Assert.Contains("policy denied: create on app.generated:forbidden_x", ToolResult(3));
         Assert.Contains("expect", ToolResult(4));
-        Assert.Contains("[spin] error:", result.Stdout);
+        Assert.Contains("[spin] error:", result.Stderr);
         Assert.Matches("(?i)time|deadline|limit", ToolResult(7));
 
         var list = await cli.RunAsync("registry", "list", "--ns", "app.generated");

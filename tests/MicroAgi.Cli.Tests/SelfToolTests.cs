@@ -38,7 +38,7 @@ public sealed class SelfToolTests
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("Tuned and done.", result.Stdout);
-        var lines = result.Stdout.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith('[')).ToList();
+        var lines = result.Stderr.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith('[')).ToList();
         Assert.Equal([
             "[self] modify max_iterations 3 → 8",
             "[self] snapshot wide (persisted)",
@@ -85,7 +85,7 @@ public sealed class SelfToolTests
         var result = await cli.RunAsync("-p", "inspect yourself");
 
         Assert.DoesNotContain("self", ToolNames(server.ChatRequests[0]).Split(','));
-        Assert.Contains("[self] error: unknown tool 'self'", result.Stdout);
+        Assert.Contains("[self] error: unknown tool 'self'", result.Stderr);
         var direct = await cli.RunAsync("tools", "call", "app.tools:self", """{"action":"inspect"}""");
         Assert.NotEqual(0, direct.ExitCode);
     }

@@ -95,7 +95,7 @@ public sealed class RunToolPolicyTests
             "--tools-allow", "group:core", "--tools-deny", "bash");
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Contains("[exec] error: the tool 'exec' is not available in this session: the tool policy removed it (denied by 'bash' (--tools-deny))", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("[exec] error: the tool 'exec' is not available in this session: the tool policy removed it (denied by 'bash' (--tools-deny))", result.Stderr, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(workspace, "proof.txt")));
         var offered = OfferedTools(server, 0);
         Assert.Equal(["edit", "glob", "process", "read", "web_fetch", "web_search", "write"], offered.Order(StringComparer.Ordinal));

@@ -55,6 +55,13 @@ public sealed class AgentSession
     /// <summary>The context window compression is measured against: the session's choice, else the model's.</summary>
     public int ContextWindow => Context.Tuning.ContextWindowTokens ?? Runner.Model.ContextWindow;
 
+    /// <summary>Rebuilds the runner from the registry now (after a rollback took away a tool it was built with).</summary>
+    public void Reload()
+    {
+        Runner = Context.LoadAgent();
+        _runnerTuning = Context.Tuning.Version;
+    }
+
     /// <summary>Adds a check that runs before every step (the self tool's watchdog).</summary>
     public void AddGuard(IStepGuard guard)
     {
@@ -145,9 +152,11 @@ public sealed class AgentSession
         {
             foreach (var call in result.ToolCalls)
             {
+                observer.ToolStarted(call.Name, ArgumentsText(call));
                 var outcome = await _executor.ExecuteAsync(Runner, call, cancellationToken).ConfigureAwait(false);
                 if (outcome.LoadedTool is { } loaded) outcome = JoinLoadedTool(call, outcome, loaded);
                 outcomes.Add(outcome);
+                observer.ToolOutput(outcome.ToolName, outcome.Result.Result as string ?? System.Text.Json.JsonSerializer.Serialize(outcome.Result.Result, AIJsonUtilities.DefaultOptions));
                 observer.ToolFinished(outcome.ToolName, outcome.Error);
                 if (outcome.LoadedTool is { } joined) observer.ToolLoaded(joined);
             }
@@ -162,6 +171,10 @@ public sealed class AgentSession
             Conversation.Add(new ChatMessage(ChatRole.Tool, outcomes.Select(AIContent (o) => Fitted(o, cap, observer)).ToList()));
         }
     }
+
+    /// <summary>A call's arguments as JSON text for the observer (<c>{}</c> when the model's did not parse).</summary>
+    private static string ArgumentsText(FunctionCallContent call) =>
+        call.Arguments is null ? "{}" : System.Text.Json.JsonSerializer.Serialize(call.Arguments, AIJsonUtilities.DefaultOptions);
 
     /// <summary>
     /// Adds a tool that load_tool found, or that create_tool wrote, if the agent's grant covers it, and

@@ -14,6 +14,12 @@ public interface IAgentObserver
     /// <summary>A piece of the model's visible reasoning (thinking), when the provider sends it; not part of the answer.</summary>
     void ReasoningDelta(string text) { }
 
+    /// <summary>A tool call is about to run, with its arguments as the model sent them (JSON text).</summary>
+    void ToolStarted(string toolName, string arguments) { }
+
+    /// <summary>What a tool call returned, as the model reads it (JSON text, an error object for a failure); just before <see cref="ToolFinished"/>.</summary>
+    void ToolOutput(string toolName, string result) { }
+
     /// <summary>A tool call finished: <paramref name="error"/> is null when it succeeded.</summary>
     void ToolFinished(string toolName, string? error) { }
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
-using MicroAgi.Agents.Runtime;
 using MicroAgi.Cli.Hosting;
-using MicroAgi.Llm.Errors;
+using MicroAgi.Cli.Repl;
+using MicroAgi.Cli.Repl.Input;
 using Spectre.Console;
 
 namespace MicroAgi.Cli.Commands;
@@ -34,21 +34,30 @@ internal static class RunCommand
             result.GetValue(options.Verbose))
         {
             Approval = result.GetValue(options.Approval),
+            MaxBudgetUsd = result.GetValue(options.MaxBudgetUsd),
             Profile = result.GetValue(options.Profile),
             ToolRules = ToolPolicySetup.Narrowed(Agents.Policy.ToolPolicy.Open, result, options.ToolsAllow, options.ToolsDeny).Global,
         };
-        return RunAsync(cli, cli.Options.Read(result), settings, result.GetValue(options.Prompt), cancellationToken);
+        var prompt = result.GetValue(options.Prompt);
+        var format = result.GetValue(options.OutputFormat) ?? OutputFormat.Text;
+        if (format != OutputFormat.Text && prompt is null)
+            throw new UsageException($"--output-format {OutputFormats.Name(format)} needs -p: it describes one turn (e.g. microagi -p \"...\" --output-format json)");
+        return RunAsync(cli, cli.Options.Read(result), settings, prompt, format, cancellationToken);
     }
 
-    private static async Task<int> RunAsync(CliContext cli, HostSettings host, RunSettings run, string? prompt, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(CliContext cli, HostSettings host, RunSettings run, string? prompt, OutputFormat format, CancellationToken cancellationToken)
     {
+        // The spinner is for a person at the terminal: never in -p output, which programs read.
+        using var progress = new ProgressLine(cli.Out.Profile.Out.Writer, enabled: prompt is null && cli.OutIsTerminal);
         // Only someone at a terminal can answer an approval question; -p and piped input never ask.
-        if (prompt is null && !Console.IsInputRedirected) run = run with { ApprovalPrompt = new ConsoleApprovalPrompt(cli.Out) };
+        if (prompt is null && !Console.IsInputRedirected) run = run with { ApprovalPrompt = new ConsoleApprovalPrompt(cli.Out, progress) };
         await using var session = await SessionHost.StartAsync(host, run, cli.RawErr, cancellationToken).ConfigureAwait(false);
-        var observer = new ConsoleObserver(cli.Out, cli.RawOut, cli.OutIsTerminal);
+        // With -p, stdout carries the answer alone: tool lines, notices and the cost line go to stderr.
+        var status = prompt is null ? cli.Out : cli.Err;
+        var observer = new ConsoleObserver(status, cli.RawOut, showReasoning: prompt is null && cli.OutIsTerminal, progress);
         // On stderr: what a script captures from stdout stays the answer alone.
-        session.Retries.Retrying += (_, notice) => cli.Err.MarkupLine($"[dim]{Markup.Escape(notice.Describe())}[/]");
-        session.Retries.Waiting += (_, notice) => cli.Err.MarkupLine($"[dim]{Markup.Escape(notice.Describe())}[/]");
+        session.Retries.Retrying += (_, notice) => progress.Interrupt(() => cli.Err.MarkupLine($"[dim]{Markup.Escape(notice.Describe())}[/]"));
+        session.Retries.Waiting += (_, notice) => progress.Interrupt(() => cli.Err.MarkupLine($"[dim]{Markup.Escape(notice.Describe())}[/]"));
         session.SelfAudit.Recorded += (_, entry) => observer.DescribeNextCall(Agents.Self.SelfTool.HandlerName, entry.Summary);
         var interrupts = new InterruptHandler();
         using var _ = interrupts.Install();
@@ -64,151 +73,25 @@ internal static class RunCommand
             cli.Err.MarkupLine($"[yellow]warning:[/] a tool the resumed session had loaded stays out: {Markup.Escape(TerminalText.OneLine(refused, 200))}");
         }
 
-        if (prompt is not null) return await RunTurnAsync(cli, session, observer, interrupts, prompt, survive: false, run.TurnTimeout, cancellationToken).ConfigureAwait(false);
+        var turns = new TurnRunner(cli, session, interrupts, run.TurnTimeout);
+        if (prompt is not null && format != OutputFormat.Text)
+        {
+            var json = new JsonTurnObserver(cli.Out.Profile.Out.Writer, format == OutputFormat.StreamJson, observer);
+            var end = await turns.RunAsync(prompt, json, survive: false, cancellationToken).ConfigureAwait(false);
+            json.Finish(session.TranscriptId, end);
+            return end.ExitCode;
+        }
+        if (prompt is not null)
+        {
+            var end = await turns.RunAsync(prompt, observer, survive: false, cancellationToken).ConfigureAwait(false);
+            if (end.Result is not null) status.MarkupLine($"[dim]{Markup.Escape(ReplLoop.Describe(end, session))}[/]");
+            return end.ExitCode;
+        }
 
+        var commands = new SlashCommands(cli, session, observer);
         if (Console.IsInputRedirected)
-        {
-            // Scripts pipe prompts in: every non-empty line is one turn, up to a quit line or the end.
-            // The exit code is the first failed turn's, so a script learns what went wrong first.
-            var code = ExitCodes.Success;
-            while (await Console.In.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
-            {
-                if (IsQuit(line)) break;
-                if (string.IsNullOrWhiteSpace(line)) continue;
-                var turn = await RunTurnAsync(cli, session, observer, interrupts, line, survive: true, run.TurnTimeout, cancellationToken).ConfigureAwait(false);
-                if (code == ExitCodes.Success) code = turn;
-            }
-            return code;
-        }
-
-        cli.Out.MarkupLine($"{Markup.Escape(session.Session.Context.AgentId.Name.Replace('_', ' '))} (quit to exit)");
-        cli.Out.MarkupLine($"[dim]model {Markup.Escape(session.Session.Runner.Model.Name)} · session {Markup.Escape(session.TranscriptId)}[/]");
-        while (true)
-        {
-            cli.Out.Markup("> ");
-            var line = await interrupts.ReadLineAsync(cancellationToken).ConfigureAwait(false);
-            if (line is null || IsQuit(line)) break;
-            if (string.IsNullOrWhiteSpace(line)) continue;
-            await RunTurnAsync(cli, session, observer, interrupts, line, survive: true, run.TurnTimeout, cancellationToken).ConfigureAwait(false);
-        }
-        cli.Out.MarkupLine($"[dim]session {Markup.Escape(session.TranscriptId)}: {Markup.Escape(session.Costs.Session.Describe())}[/]");
-        return 0;
-    }
-
-    private static bool IsQuit(string line) => line.Trim() is "quit" or "exit";
-
-    /// <param name="survive">Whether an unexpected exception ends only the turn (the REPL and piped lines: the
-    /// loop keeps the conversation valid whatever throws, so the session is safe to go on) rather than the
-    /// run (-p, where it reaches the top and exits with <see cref="ExitCodes.Internal"/>).</param>
-    /// <param name="timeout">How long the whole turn may take (--timeout); null for no limit.</param>
-    /// <returns>The turn's exit code (<see cref="ExitCodes"/>): the REPL goes on whatever it is; a one-shot run exits with it.</returns>
-    private static async Task<int> RunTurnAsync(CliContext cli, SessionHost host, ConsoleObserver observer, InterruptHandler interrupts, string prompt, bool survive, TimeSpan? timeout, CancellationToken cancellationToken)
-    {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        if (timeout is { } limit) deadline.CancelAfter(limit);
-        using var turn = interrupts.BeginTurn(deadline.Token);
-        try
-        {
-            await host.RefreshRegistryAsync(turn.Token).ConfigureAwait(false);
-            var result = await host.Session.RunTurnAsync(prompt, observer, turn.Token).ConfigureAwait(false);
-            observer.EndLine();
-            cli.Out.MarkupLine($"[dim]{Markup.Escape(result.Usage.Describe())} · session {Markup.Escape(host.Costs.Session.Describe())}[/]");
-            return result.Outcome == TurnOutcome.Answered ? ExitCodes.Success : ExitCodes.Failure;
-        }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            observer.EndLine();
-            cli.Err.MarkupLine($"[red]error:[/] the turn took longer than --timeout {ConfigSeconds.Text(timeout!.Value.TotalSeconds)} s and was stopped; "
-                + "the conversation keeps the request (raise --timeout for longer work)");
-            return ExitCodes.Failure;
-        }
-        catch (OperationCanceledException) when (turn.Token.IsCancellationRequested)
-        {
-            observer.EndLine();
-            cli.Err.MarkupLine("[yellow]cancelled[/]");
-            return ExitCodes.Cancelled;
-        }
-        catch (Exception ex) when (ex is LlmException or Registry.RegistryStoreException)
-        {
-            // The turn failed, the session did not: the conversation keeps the request for a retry.
-            observer.EndLine();
-            cli.Err.MarkupLine($"[red]error:[/] {Markup.Escape(cli.ShownOnErr(ex.Message))}");
-            return CliApplication.ExitCodeOf(ex);
-        }
-#pragma warning disable CA1031 // An unplanned failure in one turn must not take the conversation with it.
-        catch (Exception ex) when (survive && ex is not OperationCanceledException)
-#pragma warning restore CA1031
-        {
-            observer.EndLine();
-            cli.Err.MarkupLine($"[red]error:[/] {Markup.Escape(cli.ShownOnErr(CliApplication.UserMessage(ex)))}");
-            cli.Err.MarkupLine("[dim]the turn ended, the session goes on with its conversation; if this was not a setting of yours, it is a bug in MicroAgi: please report it[/]");
-            return CliApplication.ExitCodeOf(ex);
-        }
-    }
-}
-
-/// <summary>
-/// Ctrl+C during a turn cancels that turn; at the prompt it reminds how to leave. A second Ctrl+C
-/// within two seconds of the first leaves, wherever it comes.
-/// </summary>
-internal sealed class InterruptHandler
-{
-    private readonly Lock _gate = new();
-    private CancellationTokenSource? _turn;
-    private DateTimeOffset _lastInterrupt = DateTimeOffset.MinValue;
-    private readonly CancellationTokenSource _exit = new();
-
-    public IDisposable Install()
-    {
-        ConsoleCancelEventHandler handler = OnCancel;
-        Console.CancelKeyPress += handler;
-        return new Unsubscribe(() => Console.CancelKeyPress -= handler);
-    }
-
-    public CancellationTokenSource BeginTurn(CancellationToken outer)
-    {
-        lock (_gate)
-        {
-            _turn = CancellationTokenSource.CreateLinkedTokenSource(outer, _exit.Token);
-            return _turn;
-        }
-    }
-
-    public async Task<string?> ReadLineAsync(CancellationToken cancellationToken)
-    {
-        lock (_gate) _turn = null;
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _exit.Token);
-        try
-        {
-            // Console reads block their thread and ignore cancellation: read on the pool and abandon the read on exit.
-            return await Task.Run(Console.In.ReadLine, CancellationToken.None).WaitAsync(linked.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            return null;
-        }
-    }
-
-    private void OnCancel(object? sender, ConsoleCancelEventArgs e)
-    {
-        e.Cancel = true;
-        lock (_gate)
-        {
-            var now = DateTimeOffset.UtcNow;
-            var secondPress = now - _lastInterrupt < TimeSpan.FromSeconds(2);
-            _lastInterrupt = now;
-            if (secondPress)
-            {
-                _exit.Cancel();
-                return;
-            }
-            if (_turn is { IsCancellationRequested: false } turn) turn.Cancel();
-            else Console.Error.WriteLine("\n(press Ctrl+C again to exit, or type quit)");
-        }
-    }
-
-    private sealed class Unsubscribe(Action action) : IDisposable
-    {
-        public void Dispose() => action();
+            return await new ReplLoop(cli, session, turns, observer, commands, ct => Console.In.ReadLineAsync(ct).AsTask()).RunPipedAsync(cancellationToken).ConfigureAwait(false);
+        var keyboard = new TerminalPrompt(cli.Out.Profile.Out.Writer, InputHistory.Load(host.StateDirectory), interrupts, commands.Complete);
+        return await new ReplLoop(cli, session, turns, observer, commands, keyboard.ReadLineAsync).RunInteractiveAsync(cancellationToken).ConfigureAwait(false);
     }
 }

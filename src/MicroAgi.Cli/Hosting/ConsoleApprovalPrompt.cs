@@ -7,10 +7,12 @@ namespace MicroAgi.Cli.Hosting;
 /// Asks at the terminal before a change: shows what will run (the command, the path and diff, the new
 /// content) and reads y / n / s (always this session) / w (always in this workspace).
 /// </summary>
-internal sealed class ConsoleApprovalPrompt(IAnsiConsole output) : IApprovalPrompt
+/// <param name="progress">The spinner, hidden while the question waits for an answer.</param>
+internal sealed class ConsoleApprovalPrompt(IAnsiConsole output, Repl.ProgressLine progress) : IApprovalPrompt
 {
     public async Task<ApprovalAnswer> AskAsync(ApprovalRequest request, CancellationToken cancellationToken)
     {
+        progress.Hide();
         output.WriteLine();
         output.MarkupLine($"[yellow]approve?[/] [bold]{Markup.Escape(TerminalText.Visible(request.Summary))}[/]");
         foreach (var raw in request.Detail.Split('\n'))

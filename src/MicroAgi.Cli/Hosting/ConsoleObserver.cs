@@ -11,7 +11,8 @@ namespace MicroAgi.Cli.Hosting;
 /// <param name="console">Where status lines go, styled.</param>
 /// <param name="answer">Where the answer goes as the model wrote it: the plain writer behind <paramref name="console"/>,
 /// which shows control characters as text on a terminal (<see cref="TerminalText"/>) and passes them when piped.</param>
-internal sealed class ConsoleObserver(IAnsiConsole console, TextWriter answer, bool showReasoning = false) : IAgentObserver
+/// <param name="progress">The spinner shown while the model thinks or a tool runs (off when nobody watches).</param>
+internal sealed class ConsoleObserver(IAnsiConsole console, TextWriter answer, bool showReasoning, Repl.ProgressLine progress) : Repl.ITurnView
 {
     private const int MaxErrorLength = 200;
 
@@ -28,9 +29,16 @@ internal sealed class ConsoleObserver(IAnsiConsole console, TextWriter answer, b
     /// </summary>
     public void DescribeNextCall(string toolName, string detail) => _pendingDetail = (toolName, detail);
 
+    public void Begin()
+    {
+        progress.BeginTurn();
+        progress.Show("thinking");
+    }
+
     public void TextDelta(string text)
     {
         if (text.Length == 0) return;
+        progress.Hide();
         EndReasoning();
         // Straight to the writer: a Spectre Text would re-wrap long lines at the console width and
         // break up JSON, URLs and code the model sends.
@@ -48,6 +56,7 @@ internal sealed class ConsoleObserver(IAnsiConsole console, TextWriter answer, b
         if (!showReasoning) return;
         var safe = TerminalText.Visible(text);
         if (safe.Length == 0) return;
+        progress.Hide();
         if (!_inReasoning) EndLine();
         _inReasoning = true;
         console.Write(new Text(safe, ReasoningStyle));
@@ -56,6 +65,12 @@ internal sealed class ConsoleObserver(IAnsiConsole console, TextWriter answer, b
 
     // Tool names and ids come from the model: a name can carry escape sequences, newlines that forge
     // "[x] ok" lines, or run to megabytes, so each is shown like an error text, on one short line.
+    public void ToolStarted(string toolName, string arguments)
+    {
+        EndLine();
+        progress.Show("running " + TerminalText.OneLine(toolName, MaxNameLength));
+    }
+
     public void ToolFinished(string toolName, string? error)
     {
         EndLine();
@@ -65,26 +80,41 @@ internal sealed class ConsoleObserver(IAnsiConsole console, TextWriter answer, b
         if (error is null && detail is not null) console.MarkupLine($"[[{name}]] {Markup.Escape(TerminalText.OneLine(detail, MaxErrorLength))}");
         else if (error is null) console.MarkupLine($"[[{name}]] [green]ok[/]");
         else console.MarkupLine($"[[{name}]] [red]error:[/] {Markup.Escape(TerminalText.OneLine(error, MaxErrorLength))}");
+        // The loop asks the model again next.
+        progress.Show("thinking");
     }
 
     public void ToolLoaded(EntryId id)
     {
-        EndLine();
-        console.MarkupLine($"[[+]] {Markup.Escape(TerminalText.OneLine(id.ToString(), MaxNameLength))}");
+        EndAnswerLine();
+        progress.Interrupt(() => console.MarkupLine($"[[+]] {Markup.Escape(TerminalText.OneLine(id.ToString(), MaxNameLength))}"));
     }
 
     public void Notice(string message)
     {
-        EndLine();
-        console.MarkupLine($"[dim]{Markup.Escape(TerminalText.Visible(message))}[/]");
+        EndAnswerLine();
+        progress.Interrupt(() => console.MarkupLine($"[dim]{Markup.Escape(TerminalText.Visible(message))}[/]"));
     }
 
     /// <summary>Ends the streamed answer's line, so whatever follows starts at the left margin.</summary>
     public void EndLine()
     {
+        progress.Hide();
+        EndAnswerLine();
+    }
+
+    private void EndAnswerLine()
+    {
+        var inReasoning = _inReasoning;
         _inReasoning = false;
         if (!_midLine) return;
-        console.WriteLine();
+        // The answer's last line ends where the answer goes (stdout, with -p), the reasoning's on the console.
+        if (inReasoning) console.WriteLine();
+        else
+        {
+            answer.WriteLine();
+            answer.Flush();
+        }
         _midLine = false;
     }
 

@@ -38,6 +38,9 @@ internal sealed class MicroAgiConfig
     /// <summary>Every provider's request timeouts; a provider's own <c>timeouts</c> overrides this key by key.</summary>
     public TimeoutsConfig? Timeouts { get; set; }
 
+    /// <summary>The most a session or a turn may spend (--max-budget-usd overrides the session's).</summary>
+    public BudgetConfig Budget { get; set; } = new();
+
     /// <summary>The file named by <c>--config</c> (which must exist), else the state directory's own (which may not).</summary>
     public static MicroAgiConfig For(HostSettings host, string? explicitFile) =>
         Load(explicitFile ?? Path.Combine(host.StateDirectory, FileName), required: explicitFile is not null);
@@ -73,6 +76,7 @@ internal sealed class MicroAgiConfig
         ?? Tools.Problem()
         ?? Loop.Problem()
         ?? Docs.Problem()
+        ?? Budget.Problem()
         ?? Retry?.Problem("retry")
         ?? Timeouts?.Problem("timeouts")
         ?? Providers.Select(ProviderProblem).FirstOrDefault(problem => problem is not null);

@@ -24,6 +24,12 @@ internal sealed class RunOptions
     public Option<string[]> ToolsDeny { get; } = ToolPolicySetup.NamesOption("--tools-deny", "Never offer these tools (deny wins over every allow)");
 
     public Option<FileInfo?> Config { get; } = new("--config") { Description = "A microagi.yaml to use instead of the one in the state directory" };
+    public Option<Repl.OutputFormat?> OutputFormat { get; } = new("--output-format")
+    {
+        Description = "With -p: text (the answer alone; progress and cost on stderr), json (one object: answer, tool_calls, usage, cost_usd, session_id) or stream-json (one JSON event per line, then that object)",
+        CustomParser = Repl.OutputFormats.Parse,
+    };
+
     public Option<string?> Resume { get; } = new("--resume")
     {
         Description = "Continue a saved session: its id, or nothing for the newest",
@@ -48,6 +54,18 @@ internal sealed class RunOptions
         },
     };
 
+    public Option<decimal?> MaxBudgetUsd { get; } = new("--max-budget-usd")
+    {
+        Description = "Stop making model requests once the session has spent this many US dollars (overrides budget.session_usd)",
+        Validators =
+        {
+            result =>
+            {
+                if (BudgetConfig.UsdProblem("--max-budget-usd", result.GetValueOrDefault<decimal?>()) is { } problem) result.AddError(problem);
+            },
+        },
+    };
+
     public void AddTo(Command command)
     {
         command.Add(Verbose);
@@ -62,5 +80,7 @@ internal sealed class RunOptions
         command.Add(Config);
         command.Add(Resume);
         command.Add(Timeout);
+        command.Add(OutputFormat);
+        command.Add(MaxBudgetUsd);
     }
 }

@@ -66,6 +66,24 @@ internal sealed class SessionHost : IAsyncDisposable
     public AgentSession Session { get; }
     public CostTracker Costs { get; }
 
+    /// <summary>The registry the session runs on (the REPL's /history and /undo read and roll it back).</summary>
+    public EntryRegistry Registry => _registry;
+
+    /// <summary>What the agent runs on: models, tools, settings (the REPL's /model and /compact use them).</summary>
+    public required AgentServices Services { get; init; }
+
+    /// <summary>Which models a configured provider can run.</summary>
+    public ChatClientPool Clients => _clients;
+
+    /// <summary>Where saved sessions are (one .jsonl transcript each).</summary>
+    public required string SessionsDirectory { get; init; }
+
+    /// <summary>Whether the agent has the self tool (tools.self_evolution).</summary>
+    public bool SelfEvolution { get; init; }
+
+    /// <summary>The budget in force: the session's (--max-budget-usd or budget.session_usd) and one turn's.</summary>
+    public (decimal? SessionUsd, decimal? TurnUsd) Budget { get; init; }
+
     /// <summary>Raised when a provider request is retried (rate limit, server error), so the user sees why a turn waits.</summary>
     public RetryNotices Retries { get; }
     public string TranscriptId => _transcript.Id;
@@ -81,6 +99,20 @@ internal sealed class SessionHost : IAsyncDisposable
 
     /// <summary>Raised for every action of the self tool (when it is on), so the terminal can show it.</summary>
     public SelfAuditLog SelfAudit { get; }
+
+    /// <summary>Saves what a finished turn spent in the transcript, for <c>microagi sessions list</c>.</summary>
+    public void RecordTurn(UsageReport usage)
+    {
+        ArgumentNullException.ThrowIfNull(usage);
+        _transcript.AppendRecord(new System.Text.Json.Nodes.JsonObject
+        {
+            ["type"] = Repl.SessionSummary.TurnRecord,
+            ["cost_usd"] = usage.Cost,
+            ["input_tokens"] = usage.Tokens.Input,
+            ["output_tokens"] = usage.Tokens.Output,
+            ["requests"] = usage.Requests,
+        });
+    }
 
     /// <summary>Takes in registry versions other processes stored (tools another session created).</summary>
     public Task RefreshRegistryAsync(CancellationToken cancellationToken) => _registry.RefreshAsync(cancellationToken);
@@ -147,7 +179,7 @@ internal sealed class SessionHost : IAsyncDisposable
 
             var sessions = Path.Combine(host.StateDirectory, "sessions");
             IReadOnlyList<ChatMessage> history = [];
-            if (run.Resume is { } resume) (transcript, history) = JsonlTranscript.Resume(sessions, resume.Length == 0 ? null : resume);
+            if (run.Resume is { } resume) (transcript, history) = JsonlTranscript.Resume(sessions, Repl.SessionSummary.Resolve(sessions, resume));
             else transcript = JsonlTranscript.Create(sessions);
 
             // What this session's agent writes (create_tool, self) is recorded as its, in this session, in history.
@@ -156,9 +188,19 @@ internal sealed class SessionHost : IAsyncDisposable
             var refusedTools = ResumedTools.Restore(context, history);
             var session = new AgentSession(services, context, new Conversation(transcript, history));
             machine.Subagents.Attach(services, session.Context);
+            (decimal? SessionUsd, decimal? TurnUsd) budget = (run.MaxBudgetUsd ?? config.Budget.SessionUsd, config.Budget.TurnUsd);
+            session.AddGuard(new Repl.BudgetGuard(costs, budget.SessionUsd, budget.TurnUsd));
             var selfAudit = new SelfAuditLog(transcript);
             if (config.Tools.SelfEvolution) SelfSetup.Attach(session, services, tools, host, transcript, selfAudit, providers, machine);
-            return new SessionHost(registry, mcp, tools, clients, transcript, session, costs, retries, selfAudit, logging, telemetry) { RefusedTools = refusedTools, ToolPolicyProblems = policyProblems };
+            return new SessionHost(registry, mcp, tools, clients, transcript, session, costs, retries, selfAudit, logging, telemetry)
+            {
+                RefusedTools = refusedTools,
+                Services = services,
+                SessionsDirectory = sessions,
+                SelfEvolution = config.Tools.SelfEvolution,
+                Budget = budget,
+                ToolPolicyProblems = policyProblems,
+            };
         }
         catch
         {
@@ -203,6 +245,9 @@ internal sealed record RunSettings(string? Agent, string? Model, string? BaseUrl
 {
     /// <summary>--approval: ask, auto-edit or full-auto (else the configuration's, else ask).</summary>
     public string? Approval { get; init; }
+
+    /// <summary>--max-budget-usd: the most the session may spend, over the configuration's budget.session_usd.</summary>
+    public decimal? MaxBudgetUsd { get; init; }
 
     /// <summary>--profile: the profile to run with (default: the default profile).</summary>
     public string? Profile { get; init; }

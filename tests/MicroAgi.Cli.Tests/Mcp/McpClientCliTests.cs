@@ -73,7 +73,7 @@ public sealed class McpClientCliTests
         var run = await cli.RunAsync("--app", app, "run", "app.mcp:mcp_agent", "-p", "read the doc_search entry");
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        Assert.Contains("[mcp_inner_registry_read] ok", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("[mcp_inner_registry_read] ok", run.Stderr, StringComparison.Ordinal);
         var offered = server.ChatRequests[0].Body;
         Assert.Contains("mcp_inner_registry_read", offered, StringComparison.Ordinal);
         var answered = server.ChatRequests[1].Body;
@@ -99,7 +99,7 @@ public sealed class McpClientCliTests
         var run = await cli.RunAsync("--app", app, "run", "app.mcp:mcp_agent", "-p", "echo and show an image");
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        Assert.Contains("[mcp_everything_echo] ok", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("[mcp_everything_echo] ok", run.Stderr, StringComparison.Ordinal);
         var results = server.ChatRequests[1].Body;
         Assert.Contains("hi from the model", results, StringComparison.Ordinal);
         Assert.Contains("image/png", results, StringComparison.Ordinal);
