@@ -117,12 +117,14 @@ internal static class RegistryCommands
             // One page more than shown tells whether older versions remain, without counting them all.
             var page = await registry.HistoryPageAsync(query with { Limit = pageSize + 1, Summary = true }, ct);
             var table = new Table().Border(TableBorder.Simple).AddColumns("VERSION", "APPLIED (UTC)", "AUTHOR", "DESCRIPTION", "CHANGES");
+            // On a narrow terminal the change list and the author wrap first; the description stays whole.
+            table.Columns[3].NoWrap();
             foreach (var version in page.Take(pageSize).Reverse())
             {
                 table.AddRow(
                     version.Number.ToString(CultureInfo.InvariantCulture),
                     version.AppliedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
-                    Markup.Escape(cli.ShownOnOut(version.Author?.ToString() ?? "")),
+                    Markup.Escape(cli.ShownOnOut(ShortAuthor(version.Author))),
                     Markup.Escape(cli.ShownOnOut(version.Description ?? "")),
                     Markup.Escape(cli.ShownOnOut(ChangeList(version))));
             }
@@ -137,6 +139,10 @@ internal static class RegistryCommands
         });
         return command;
     }
+
+    /// <summary>Who wrote a version, short enough for a table column: the user, and the agent if one wrote it (diff shows all).</summary>
+    private static string ShortAuthor(VersionAuthor? author) =>
+        author is null ? "" : author.Agent is null ? author.User ?? "" : $"{author.User} ({author.Agent})";
 
     /// <summary>A version's changes as "create a, update b", and how many more a summary left out.</summary>
     private static string ChangeList(RegistryVersion version)

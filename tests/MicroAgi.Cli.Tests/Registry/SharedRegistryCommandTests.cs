@@ -40,7 +40,8 @@ public class SharedRegistryCommandTests
 
         var mine = await cli.RunAsync("registry", "history", "--author", Environment.MachineName);
         Assert.Contains("add one", mine.Stdout);
-        Assert.Contains("@" + Environment.MachineName, mine.Stdout);
+        var diff = await cli.RunAsync("registry", "diff", "1");
+        Assert.Contains("@" + Environment.MachineName, diff.Stdout);
         var nobody = await cli.RunAsync("registry", "history", "--author", "nobody-at-all");
         Assert.DoesNotContain("add one", nobody.Stdout);
 
