@@ -90,6 +90,7 @@ internal static class CliApplication
         root.Add(PolicyCommands.Create(cli));
         root.Add(ToolsCommands.Create(cli));
         root.Add(SelfCommands.Create(cli));
+        root.Add(SessionsCommands.Create(cli));
         root.Add(ProfileCommands.Create(cli));
         root.Add(McpCommands.Create(cli));
         return root;

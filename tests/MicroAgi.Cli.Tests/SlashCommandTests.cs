@@ -95,3 +95,31 @@ public class SlashCommandTests
         Assert.Empty(server.ChatRequests);
     }
 }
+
+/// <summary>Saved sessions: listed with their first prompt and cost, continued with --continue or an id prefix.</summary>
+public class SessionsCommandTests
+{
+    [Fact]
+    public async Task Sessions_list_shows_each_session_and_continue_and_a_prefix_resume_it()
+    {
+        await using var server = FakeOpenAIServer.Start();
+        server.Enqueue(FakeReply.Say("first answer").WithUsage(1000, 10), FakeReply.Say("continued"), FakeReply.Say("resumed"));
+        using var cli = CliRunner.ForOpenAI(server);
+
+        var first = await cli.RunAsync("-p", "the very first question");
+        var list = await cli.RunAsync("sessions", "list");
+        var id = Path.GetFileNameWithoutExtension(Directory.GetFiles(Path.Combine(cli.StateDirectory, "sessions"), "*.jsonl").Single());
+        var continued = await cli.RunAsync("--continue", "-p", "and then?");
+        var resumed = await cli.RunAsync("--resume", id[..12], "-p", "and after that?");
+
+        Assert.True(first.ExitCode == 0, first.ToString());
+        Assert.True(list.ExitCode == 0, list.ToString());
+        Assert.Contains(id, list.Stdout, StringComparison.Ordinal);
+        Assert.Contains("the very first question", list.Stdout, StringComparison.Ordinal);
+        Assert.Contains("$0.0026", list.Stdout, StringComparison.Ordinal);
+        Assert.True(continued.ExitCode == 0, continued.ToString());
+        Assert.Contains("the very first question", server.ChatRequests[1].Body, StringComparison.Ordinal);
+        Assert.True(resumed.ExitCode == 0, resumed.ToString());
+        Assert.Contains("and then?", server.ChatRequests[2].Body, StringComparison.Ordinal);
+    }
+}

@@ -29,7 +29,7 @@ internal static class RunCommand
             result.GetValue(options.BaseUrl),
             !result.GetValue(options.NoStream),
             result.GetValue(options.Config)?.FullName,
-            result.GetResult(options.Resume) is null ? null : result.GetValue(options.Resume) ?? "",
+            result.GetResult(options.Resume) is not null ? result.GetValue(options.Resume) ?? "" : result.GetValue(options.Continue) ? "" : null,
             result.GetValue(options.Timeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
             result.GetValue(options.Verbose))
         {

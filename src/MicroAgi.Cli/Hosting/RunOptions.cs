@@ -36,6 +36,8 @@ internal sealed class RunOptions
         Arity = ArgumentArity.ZeroOrOne,
     };
 
+    public Option<bool> Continue { get; } = new("--continue", "-c") { Description = "Continue the newest saved session (as --resume with no id)" };
+
     public Option<bool> Verbose { get; } = new("--verbose")
     {
         Description = "Log each model call and HTTP exchange (keys masked) to stderr; MICROAGI_LOG=trace adds bodies (docs/observability.md)",
@@ -79,6 +81,7 @@ internal sealed class RunOptions
         command.Add(ToolsDeny);
         command.Add(Config);
         command.Add(Resume);
+        command.Add(Continue);
         command.Add(Timeout);
         command.Add(OutputFormat);
         command.Add(MaxBudgetUsd);
