@@ -53,6 +53,9 @@ internal sealed class FakeWebSite : IDisposable
             context.Response.StatusCode = status;
             context.Response.ContentType = type;
             if (location is not null) context.Response.RedirectLocation = location;
+            // A declared length, not chunks: the listener may otherwise send a chunk terminator after a body-less
+            // redirect that the client has already taken as complete, and the pooled connection reads it as the next status line.
+            context.Response.ContentLength64 = bytes.Length;
             try
             {
                 await context.Response.OutputStream.WriteAsync(bytes);
