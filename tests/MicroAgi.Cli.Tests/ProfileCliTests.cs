@@ -107,4 +107,21 @@ public sealed class ProfileCliTests
         Assert.Contains("warning: profile coder tools.deny: unknown tool 'telnet'", show.Stderr, StringComparison.Ordinal);
         Assert.Contains("web_fetch        global    denied by 'group:web' (profile coder tools.deny)", tools.Stdout, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Tools_list_without_a_profile_applies_the_default_profile_as_run_does()
+    {
+        using var cli = new CliRunner();
+        var before = await cli.RunAsync("tools", "list", "--provider", "openai");
+        await cli.RunAsync("profile", "new", "default", "--name", "Default");
+        File.WriteAllText(Path.Combine(cli.StateDirectory, "profiles", "default", "config.json"), """
+            {"name": "Default", "tools": {"deny": ["exec"]}}
+            """);
+
+        var after = await cli.RunAsync("tools", "list", "--provider", "openai");
+
+        Assert.True(before.ExitCode == 0, before.ToString());
+        Assert.DoesNotContain("denied by 'exec'", before.Stdout, StringComparison.Ordinal);
+        Assert.Contains("denied by 'exec' (profile default tools.deny)", after.Stdout, StringComparison.Ordinal);
+    }
 }

@@ -21,7 +21,7 @@ internal static class ToolPolicyCommands
         var subagent = new Option<bool>("--subagent") { Description = "Show what a subagent of this agent gets (never sessions_spawn, nothing the parent lacks)" };
         var agent = new Option<string?>("--agent") { Description = "The agent whose tools to list (default app:dev_assistant)" };
         var config = new Option<FileInfo?>("--config") { Description = "A microagi.yaml to use instead of the one in the state directory" };
-        var profileId = new Option<string?>("--profile") { Description = "Start from this profile's tool policy (--allow/--deny narrow it); default: no profile rules" };
+        var profileId = new Option<string?>("--profile") { Description = "Start from this profile's tool policy (--allow/--deny narrow it); default: the default profile, as run uses" };
         var command = new Command("list", "List the tools an agent is offered and those the tool policy filters out, with the layer and reason")
         {
             allow, deny, provider, subagent, agent, config, profileId,
@@ -30,7 +30,7 @@ internal static class ToolPolicyCommands
         {
             var host = cli.Options.Read(result);
             var settings = MicroAgiConfig.For(host, result.GetValue(config)?.FullName);
-            var profile = result.GetValue(profileId) is { } named ? ProfileSetup.Open(host, named) : null;
+            var profile = ProfileSetup.Existing(host, result.GetValue(profileId));
             ProfileSetup.Apply(profile, settings);
             await using var registry = await RegistryHost.OpenForReadingAsync(host, ct);
             var snapshot = registry.Snapshot();

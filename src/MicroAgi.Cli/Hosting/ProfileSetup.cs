@@ -35,6 +35,17 @@ internal static class ProfileSetup
         }
     }
 
+    /// <summary>
+    /// The profile a run would use, for commands that only read it: the named one, else the default profile
+    /// when it exists (one that does not exist yet has no rules, and a read creates nothing).
+    /// </summary>
+    /// <exception cref="ConfigException">The named profile is missing or its config.json is not valid.</exception>
+    public static AgentProfile? Existing(HostSettings host, string? id)
+    {
+        if (id is not null || host.Ephemeral) return Open(host, id);
+        return AgentProfile.List(ProfilesDirectory(host)).Contains(AgentProfile.DefaultId) ? Open(host, null) : null;
+    }
+
     /// <summary>Lays the profile's model, approval mode, workspace and self_evolution over microagi.yaml's.</summary>
     public static void Apply(AgentProfile? profile, MicroAgiConfig config)
     {
