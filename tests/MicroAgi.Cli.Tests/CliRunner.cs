@@ -88,16 +88,7 @@ internal sealed class CliRunner : IDisposable
     public async Task<CliResult> RunLiveInTerminalAsync(Func<LiveTerminal, Task> user, params string[] args)
     {
         var info = TerminalStartInfo(args);
-        info.RedirectStandardOutput = true;
-        info.RedirectStandardError = true;
-        info.RedirectStandardInput = true;
-        info.UseShellExecute = false;
-        foreach (var (key, value) in Environment)
-        {
-            if (value is null) info.Environment.Remove(key);
-            else info.Environment[key] = value;
-        }
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {info.FileName}");
+        using var process = Start(info);
         var terminal = new LiveTerminal(process);
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(Timeout);
@@ -142,7 +133,8 @@ internal sealed class CliRunner : IDisposable
 
     private static string ShellQuote(string word) => "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
-    private async Task<CliResult> RunAsync(ProcessStartInfo info, string? stdin, Func<Process, Task>? whileRunning, string[] args)
+    /// <summary>Starts <paramref name="info"/> with every stream redirected and this runner's environment.</summary>
+    private Process Start(ProcessStartInfo info)
     {
         info.RedirectStandardOutput = true;
         info.RedirectStandardError = true;
@@ -153,8 +145,12 @@ internal sealed class CliRunner : IDisposable
             if (value is null) info.Environment.Remove(key);
             else info.Environment[key] = value;
         }
+        return Process.Start(info) ?? throw new InvalidOperationException($"could not start {info.FileName}");
+    }
 
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {info.FileName}");
+    private async Task<CliResult> RunAsync(ProcessStartInfo info, string? stdin, Func<Process, Task>? whileRunning, string[] args)
+    {
+        using var process = Start(info);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (stdin is not null) await process.StandardInput.WriteAsync(stdin);
