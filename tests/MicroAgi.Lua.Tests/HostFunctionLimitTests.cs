@@ -297,6 +297,18 @@ public sealed class HostFunctionLimitTests : IDisposable
         Assert.True(result.ErrorKind == FunctionErrorKind.Timeout, result.ToString());
     }
 
+    /// <summary>Text over 1 MiB is decoded in pieces (the deadline checked between them): no character may be split or changed.</summary>
+    [Fact]
+    public void Long_text_arguments_decode_exactly_across_pieces()
+    {
+        Assert.Equal("""[true,true,3000003]""", _patient.Json("""
+            local text = require('text')
+            local s = ('aé€😀'):rep(300000)
+            local shifted = 'x' .. s
+            return { text.trim(s) == s, text.trim(shifted) == shifted, #text.trim(s .. '\255') }
+            """));
+    }
+
     // ------------------------------------------------------------------ limits beat pcall
 
     /// <summary>lauxlib's string buffers call the allocator directly: a refused growth raised a "not enough memory" that pcall caught.</summary>

@@ -47,7 +47,55 @@ internal readonly unsafe ref struct HostCall
         return LuaStack.StringBytes(L, argument);
     }
 
-    public string String(int argument) => LuaStack.Decode(Bytes(argument));
+    public string String(int argument)
+    {
+        var bytes = Bytes(argument);
+        return bytes.Length <= DecodeStep ? LuaStack.Decode(bytes) : DecodeInSteps(bytes, Sandbox);
+    }
+
+    /// <summary>
+    /// Longer text is decoded in pieces of this many bytes with the deadline checked between them:
+    /// decoding an 18 MB argument in one go overran the deadline by 300–400 ms on a loaded machine.
+    /// </summary>
+    private const int DecodeStep = 1 << 20;
+
+    /// <summary>Valid UTF-8, counted and then decoded piece by piece into one string; text with invalid bytes is decoded in one step.</summary>
+    private static string DecodeInSteps(ReadOnlySpan<byte> bytes, LuaSandbox sandbox)
+    {
+        var length = 0;
+        for (var rest = bytes; !rest.IsEmpty;)
+        {
+            sandbox.CheckDeadline();
+            var piece = Piece(rest);
+            if (!System.Text.Unicode.Utf8.IsValid(piece)) return LuaStack.Decode(bytes);
+            length += System.Text.Encoding.UTF8.GetCharCount(piece);
+            rest = rest[piece.Length..];
+        }
+        fixed (byte* start = bytes)
+        {
+            return string.Create(length, ((nint)start, bytes.Length, sandbox), static (chars, state) =>
+            {
+                var rest = new ReadOnlySpan<byte>((void*)state.Item1, state.Item2);
+                var written = 0;
+                while (!rest.IsEmpty)
+                {
+                    state.sandbox.CheckDeadline();
+                    var piece = Piece(rest);
+                    written += System.Text.Encoding.UTF8.GetChars(piece, chars[written..]);
+                    rest = rest[piece.Length..];
+                }
+            });
+        }
+    }
+
+    /// <summary>The next piece of <paramref name="rest"/>, ending between two characters (a valid text never splits one).</summary>
+    private static ReadOnlySpan<byte> Piece(ReadOnlySpan<byte> rest)
+    {
+        if (rest.Length <= DecodeStep) return rest;
+        var end = DecodeStep;
+        while (end > DecodeStep - 4 && (rest[end] & 0xC0) == 0x80) end--;
+        return rest[..end];
+    }
 
     public string? OptionalString(int argument) => IsNoneOrNil(argument) ? null : String(argument);
 
