@@ -1,4 +1,6 @@
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using MicroAgi.Llm.Models;
 using MicroAgi.Llm.Usage;
 using MicroAgi.Functions;
@@ -67,6 +69,9 @@ public sealed class AgentServices(
     /// (<see cref="Profiles.ProfilePrompt"/>); null for none.
     /// </summary>
     public Func<string?> PromptContext { get; init; } = () => null;
+
+    /// <summary>Where the loop logs its turns, steps and tool calls (<see cref="AgentLog"/>); nowhere by default.</summary>
+    public ILoggerFactory Logging { get; init; } = NullLoggerFactory.Instance;
 
     /// <summary>The chat client for a model; the caller owns caching and disposal.</summary>
     public IChatClient ChatClientFor(ModelDefinition model) => chatClientFor(model);
