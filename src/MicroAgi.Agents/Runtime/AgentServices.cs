@@ -68,6 +68,12 @@ public sealed class AgentServices(
     /// </summary>
     public Func<string?> PromptContext { get; init; } = () => null;
 
+    /// <summary>
+    /// Who decides a call of an approval-required tool (a generated tool's first run): the session's gate, which
+    /// subagents share. Everything goes ahead when none is given (a library host, tests).
+    /// </summary>
+    public Approval.ApprovalGate Approval { get; init; } = MicroAgi.Agents.Approval.ApprovalGate.AllowAll;
+
     /// <summary>The chat client for a model; the caller owns caching and disposal.</summary>
     public IChatClient ChatClientFor(ModelDefinition model) => chatClientFor(model);
 

@@ -40,7 +40,7 @@ public sealed class AgentSession
         _services = services;
         Context = context;
         Conversation = conversation;
-        _executor = new ToolCallExecutor(() => context.Tuning.ToolTimeout ?? services.Settings.ToolTimeout);
+        _executor = new ToolCallExecutor(() => context.Tuning.ToolTimeout ?? services.Settings.ToolTimeout, services.Approval);
         _compressor = new ContextCompressor(services);
         Runner = context.LoadAgent();
         _runnerTuning = context.Tuning.Version;
