@@ -223,6 +223,20 @@ internal sealed class LiveTerminal
         }
     }
 
+    /// <summary>Waits for the line editor's prompt to be drawn after <paramref name="after"/> (the editor is then reading keys).</summary>
+    public async Task WaitForPromptAfterAsync(string after)
+    {
+        await WaitForAsync(after);
+        while (true)
+        {
+            var screen = Screen;
+            var at = screen.LastIndexOf(after, StringComparison.Ordinal);
+            if (screen.IndexOf("\r> ", at, StringComparison.Ordinal) >= 0) return;
+            if (Finished.IsCompleted) throw new InvalidOperationException($"no prompt after '{after}':\n{screen}");
+            await Task.Delay(50);
+        }
+    }
+
     public async Task TypeAsync(string keys)
     {
         await _process.StandardInput.WriteAsync(keys);

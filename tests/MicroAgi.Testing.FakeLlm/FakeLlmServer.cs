@@ -188,6 +188,7 @@ public abstract class FakeLlmServer : IAsyncDisposable
     {
         var path = wire.Target.Split('?')[0];
         var recorded = new RecordedRequest(Interlocked.Increment(ref _sequence), wire.Method, path, wire.Headers, wire.Body);
+        if (!Options.KeepRequests) return recorded;
         lock (_requestsLock)
         {
             _requests.Add(recorded);

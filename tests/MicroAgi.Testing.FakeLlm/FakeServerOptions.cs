@@ -29,6 +29,10 @@ public sealed record FakeServerOptions
     /// model's window; the message counts a token per four characters.</summary>
     public int? ContextLimitCharacters { get; init; }
 
+    /// <summary>When false, requests are answered but not kept (<see cref="FakeLlmServer.Requests"/> stays empty), so a
+    /// benchmark sending thousands of long requests measures the client, not the server's growing memory.</summary>
+    public bool KeepRequests { get; init; } = true;
+
     /// <summary>Upper bound for a stalled reply (<see cref="FakeReply.StallAfter"/>) holding its connection open.</summary>
     public TimeSpan StallLimit { get; init; } = TimeSpan.FromSeconds(30);
 }

@@ -44,7 +44,7 @@ public sealed record AgentDefinition
             MaxTokens = Integer(entry, "max_tokens"),
             Temperature = Number(entry, "temperature"),
             ThinkingEffort = Integer(entry, "thinking_effort"),
-            Tools = Strings(entry, "tools", "'tools' must be a list of entry ids or 'namespace:*' patterns") ?? [],
+            Tools = Strings(entry, "tools", "'tools' must be a list of entry ids or id patterns such as 'app.tools:*' or 'mcp.*'") ?? [],
             Loadable = Strings(entry, "loadable", "'loadable' must be a list of id patterns, e.g. [\"app.generated:*\"]") ?? ToolLoadGrant.DefaultPatterns,
         };
     }

@@ -1,13 +1,15 @@
 using MicroAgi.Functions;
 using MicroAgi.Functions.Tools;
 using MicroAgi.Registry;
+using MicroAgi.Security;
 
 namespace MicroAgi.Agents.Runtime;
 
 /// <summary>
-/// Turns an agent's tool list (<c>ns:*</c> patterns and entry ids) into the functions the model is
-/// offered, reading every schema from the current registry state — so a tool changed at runtime is
+/// Turns an agent's tool list (entry ids and id patterns) into the functions the model is offered, reading every schema from the current registry state — so a tool changed at runtime is
 /// seen on the next load. What a tool is, and its name and schema, is <see cref="ToolEntry"/>'s to say.
+/// A pattern follows the security policies' rules (<see cref="PolicyPattern"/>): <c>app.tools:*</c> is every
+/// tool of exactly that namespace, <c>mcp.*</c> every tool of every <c>mcp.&lt;server&gt;</c> namespace.
 /// </summary>
 public static class ToolResolver
 {
@@ -55,6 +57,11 @@ public static class ToolResolver
         if (reference.EndsWith(":*", StringComparison.Ordinal))
         {
             return registry.Find(ToolEntry.Query(new EntryQuery { Namespace = reference[..^2] })).Select(e => ToolEntry.From(e)!);
+        }
+        if (reference.EndsWith('*'))
+        {
+            var pattern = new PolicyPattern(reference);
+            return registry.Find(ToolEntry.Query()).Where(e => pattern.Matches(e.Id.ToString())).Select(e => ToolEntry.From(e)!);
         }
         if (!EntryId.TryParse(reference, out var id, out var error))
         {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using MicroAgi.Cli.Hosting;
 using MicroAgi.Cli.Repl;
 using MicroAgi.Cli.Repl.Input;
+using MicroAgi.Cli.Repl.Rendering;
 using Spectre.Console;
 
 namespace MicroAgi.Cli.Commands;
@@ -54,7 +55,9 @@ internal static class RunCommand
         await using var session = await SessionHost.StartAsync(host, run, cli.RawErr, cancellationToken).ConfigureAwait(false);
         // With -p, stdout carries the answer alone: tool lines, notices and the cost line go to stderr.
         var status = prompt is null ? cli.Out : cli.Err;
-        var observer = new ConsoleObserver(status, cli.RawOut, showReasoning: prompt is null && cli.OutIsTerminal, progress);
+        // The REPL shows what each tool call was given and returned; -p keeps its status lines short for logs.
+        var calls = prompt is null ? new ToolCallDisplay(cli.Out, session.Terminal.ToolOutputFull) : null;
+        var observer = new ConsoleObserver(status, cli.RawOut, showReasoning: prompt is null && cli.OutIsTerminal, progress, calls);
         // On stderr: what a script captures from stdout stays the answer alone.
         session.Retries.Retrying += (_, notice) => progress.Interrupt(() => cli.Err.MarkupLine($"[dim]{Markup.Escape(notice.Describe())}[/]"));
         session.Retries.Waiting += (_, notice) => progress.Interrupt(() => cli.Err.MarkupLine($"[dim]{Markup.Escape(notice.Describe())}[/]"));
@@ -88,7 +91,7 @@ internal static class RunCommand
             return end.ExitCode;
         }
 
-        var commands = new SlashCommands(cli, session, observer);
+        var commands = new SlashCommands(cli, session, observer, calls!);
         if (Console.IsInputRedirected)
             return await new ReplLoop(cli, session, turns, observer, commands, ct => Console.In.ReadLineAsync(ct).AsTask()).RunPipedAsync(cancellationToken).ConfigureAwait(false);
         var keyboard = new TerminalPrompt(cli.Out.Profile.Out.Writer, InputHistory.Load(host.StateDirectory), interrupts, commands.Complete);

@@ -12,7 +12,9 @@ namespace MicroAgi.Cli.Hosting;
 /// <param name="answer">Where the answer goes as the model wrote it: the plain writer behind <paramref name="console"/>,
 /// which shows control characters as text on a terminal (<see cref="TerminalText"/>) and passes them when piped.</param>
 /// <param name="progress">The spinner shown while the model thinks or a tool runs (off when nobody watches).</param>
-internal sealed class ConsoleObserver(IAnsiConsole console, TextWriter answer, bool showReasoning, Repl.ProgressLine progress) : Repl.ITurnView
+/// <param name="calls">Shows each call's arguments and result (the REPL); null shows the status lines alone (-p).</param>
+internal sealed class ConsoleObserver(IAnsiConsole console, TextWriter answer, bool showReasoning, Repl.ProgressLine progress, Repl.Rendering.ToolCallDisplay? calls = null)
+    : Repl.ITurnView
 {
     private const int MaxErrorLength = 200;
 
@@ -68,18 +70,23 @@ internal sealed class ConsoleObserver(IAnsiConsole console, TextWriter answer, b
     public void ToolStarted(string toolName, string arguments)
     {
         EndLine();
+        calls?.Started(toolName, arguments);
         progress.Show("running " + TerminalText.OneLine(toolName, MaxNameLength));
     }
+
+    public void ToolOutput(string toolName, string result) => calls?.Output(result);
 
     public void ToolFinished(string toolName, string? error)
     {
         EndLine();
+        var suffix = Markup.Escape(TerminalText.OneLine(calls?.StatusSuffix(error) ?? "", MaxErrorLength));
         var name = Markup.Escape(TerminalText.OneLine(toolName, MaxNameLength));
         var detail = _pendingDetail is { } pending && pending.Tool == toolName ? pending.Detail : null;
         _pendingDetail = null;
         if (error is null && detail is not null) console.MarkupLine($"[[{name}]] {Markup.Escape(TerminalText.OneLine(detail, MaxErrorLength))}");
-        else if (error is null) console.MarkupLine($"[[{name}]] [green]ok[/]");
+        else if (error is null) console.MarkupLine($"[[{name}]] [green]ok[/]{(suffix.Length == 0 ? "" : $"[dim]{suffix}[/]")}");
         else console.MarkupLine($"[[{name}]] [red]error:[/] {Markup.Escape(TerminalText.OneLine(error, MaxErrorLength))}");
+        calls?.Finished(error);
         // The loop asks the model again next.
         progress.Show("thinking");
     }

@@ -41,6 +41,9 @@ internal sealed class MicroAgiConfig
     /// <summary>The most a session or a turn may spend (--max-budget-usd overrides the session's).</summary>
     public BudgetConfig Budget { get; set; } = new();
 
+    /// <summary>How the REPL shows answers and tool calls.</summary>
+    public TerminalConfig Terminal { get; set; } = new();
+
     /// <summary>The file named by <c>--config</c> (which must exist), else the state directory's own (which may not).</summary>
     public static MicroAgiConfig For(HostSettings host, string? explicitFile) =>
         Load(explicitFile ?? Path.Combine(host.StateDirectory, FileName), required: explicitFile is not null);
@@ -77,6 +80,7 @@ internal sealed class MicroAgiConfig
         ?? Loop.Problem()
         ?? Docs.Problem()
         ?? Budget.Problem()
+        ?? Terminal.Problem()
         ?? Retry?.Problem("retry")
         ?? Timeouts?.Problem("timeouts")
         ?? Providers.Select(ProviderProblem).FirstOrDefault(problem => problem is not null);
@@ -88,6 +92,20 @@ internal sealed class MicroAgiConfig
         return (provider.Retry is null ? null : RetryConfig.Merge(provider.Retry, Retry).Problem(section + "retry"))
             ?? (provider.Timeouts is null ? null : TimeoutsConfig.Merge(provider.Timeouts, Timeouts).Problem(section + "timeouts"));
     }
+}
+
+internal sealed class TerminalConfig
+{
+    /// <summary><c>preview</c> (default: a line of arguments, a few lines of result) or <c>full</c> (all of both).</summary>
+    public string? ToolOutput { get; set; }
+
+    /// <summary>Whether answers are rendered as markdown on a terminal (default true); false prints them as written.</summary>
+    public bool Markdown { get; set; } = true;
+
+    public bool ToolOutputFull => ToolOutput == "full";
+
+    public string? Problem() =>
+        ToolOutput is null or "preview" or "full" ? null : $"terminal.tool_output must be preview or full, not '{ToolOutput}'";
 }
 
 internal sealed class RegistryConfig

@@ -84,6 +84,9 @@ internal sealed class SessionHost : IAsyncDisposable
     /// <summary>The budget in force: the session's (--max-budget-usd or budget.session_usd) and one turn's.</summary>
     public (decimal? SessionUsd, decimal? TurnUsd) Budget { get; init; }
 
+    /// <summary>How the REPL shows answers and tool calls (<c>terminal:</c> in microagi.yaml).</summary>
+    public TerminalConfig Terminal { get; init; } = new();
+
     /// <summary>Raised when a provider request is retried (rate limit, server error), so the user sees why a turn waits.</summary>
     public RetryNotices Retries { get; }
     public string TranscriptId => _transcript.Id;
@@ -199,6 +202,7 @@ internal sealed class SessionHost : IAsyncDisposable
                 SessionsDirectory = sessions,
                 SelfEvolution = config.Tools.SelfEvolution,
                 Budget = budget,
+                Terminal = config.Terminal,
                 ToolPolicyProblems = policyProblems,
             };
         }

@@ -25,13 +25,15 @@ internal sealed class SlashCommands
     private readonly CliContext _cli;
     private readonly SessionHost _host;
     private readonly ITurnView _view;
+    private readonly Rendering.ToolCallDisplay _calls;
     private readonly IReadOnlyList<Command> _commands;
 
     /// <summary>The registry version before and after the last turn that changed the registry; /undo returns to the first.</summary>
     private (long Before, long After)? _lastWrite;
 
-    public SlashCommands(CliContext cli, SessionHost host, ITurnView view)
+    public SlashCommands(CliContext cli, SessionHost host, ITurnView view, Rendering.ToolCallDisplay calls)
     {
+        _calls = calls;
         _cli = cli;
         _host = host;
         _view = view;
@@ -45,6 +47,8 @@ internal sealed class SlashCommands
             new("tools", "", "the tools the agent can call", (_, _) => Tools()),
             new("history", "", "the latest registry versions (tools created, rolled back)", (_, ct) => HistoryAsync(ct)),
             new("undo", "", "roll back what the last turn wrote to the registry", (_, ct) => UndoAsync(ct)),
+            new("last", "", "the last tool call in full: arguments, source, result or error", (_, _) => Last()),
+            new("verbose", "[on|off]", "show every tool call's arguments and result in full, or previews (the default)", (argument, _) => Verbose(argument)),
             new("resume", "", "the saved sessions and how to resume one", (_, _) => Resume()),
             new("self", "", "what the self tool did in this session (when tools.self_evolution is on)", (_, _) => Self()),
             new("exit", "", "leave (also /quit, quit, Ctrl+D, Ctrl+C twice)", (_, _) => Task.FromResult(LineOutcome.Exit)),
@@ -235,6 +239,35 @@ internal sealed class SlashCommands
             _cli.Out.MarkupLine($"[bold]{Markup.Escape(session.Id)}[/]{current} [dim]{Markup.Escape(session.When)}[/] {Markup.Escape(_cli.ShownOnOut(session.FirstPrompt))}");
         }
         _cli.Out.MarkupLine("[dim]leave and run 'microagi --resume ID' (an id prefix is enough), or 'microagi --continue' for the newest[/]");
+        return Done;
+    }
+
+    private Task<LineOutcome> Last()
+    {
+        _calls.ShowLast();
+        return Done;
+    }
+
+    private Task<LineOutcome> Verbose(string argument)
+    {
+        switch (argument.ToLowerInvariant())
+        {
+            case "":
+                _calls.Full = !_calls.Full;
+                break;
+            case "on":
+                _calls.Full = true;
+                break;
+            case "off":
+                _calls.Full = false;
+                break;
+            default:
+                _cli.Err.MarkupLine($"[red]error:[/] /verbose takes on, off or nothing (to switch), not '{Markup.Escape(TerminalText.OneLine(argument, 40))}'");
+                return Done;
+        }
+        _cli.Out.MarkupLine(_calls.Full
+            ? "[dim]tool calls are shown in full (/verbose off for previews)[/]"
+            : "[dim]tool calls are shown as previews (/verbose on for all of them, /last for the last one)[/]");
         return Done;
     }
 

@@ -34,15 +34,24 @@ public sealed class McpAgentTools : IAsyncDisposable
         return Registry.DiscoverAsync(Servers, server => Grants(agent, server), cancellationToken);
     }
 
-    /// <summary>Whether the agent's <c>tools</c> or <c>loadable</c> name any tool of <paramref name="server"/> (<c>mcp.&lt;server&gt;:…</c>).</summary>
+    /// <summary>
+    /// Whether the agent's <c>tools</c> or <c>loadable</c> can name a tool of <paramref name="server"/>
+    /// (<c>mcp.&lt;server&gt;:…</c>): an id in its namespace, or a pattern such as <c>mcp.*</c>,
+    /// <c>mcp.&lt;server&gt;:*</c> or <c>*</c> (security-pattern rules: a trailing <c>*</c> is a prefix).
+    /// </summary>
     public static bool Grants(AgentDefinition agent, McpServerDefinition server)
     {
         ArgumentNullException.ThrowIfNull(agent);
         var prefix = McpToolEntries.Namespace(server) + ":";
-        var grant = ToolLoadGrant.Of(agent);
-        return agent.Tools.Any(t => t.StartsWith(prefix, StringComparison.Ordinal))
-            || agent.Loadable.Any(p => p.StartsWith(prefix, StringComparison.Ordinal))
-            || grant.Allows(new EntryId(McpToolEntries.Namespace(server), "any"));
+        return agent.Tools.Concat(agent.Loadable).Any(pattern => Covers(pattern, prefix));
+    }
+
+    /// <summary>Whether some id starting with <paramref name="prefix"/> can match <paramref name="pattern"/>.</summary>
+    private static bool Covers(string pattern, string prefix)
+    {
+        if (!pattern.EndsWith('*')) return pattern.StartsWith(prefix, StringComparison.Ordinal);
+        var start = pattern[..^1];
+        return prefix.StartsWith(start, StringComparison.Ordinal) || start.StartsWith(prefix, StringComparison.Ordinal);
     }
 
     public ValueTask DisposeAsync() => Servers.DisposeAsync();

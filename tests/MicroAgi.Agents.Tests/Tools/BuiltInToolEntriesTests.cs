@@ -33,11 +33,12 @@ public sealed class BuiltInToolEntriesTests
     }
 
     [Fact]
-    public void The_default_agent_lists_the_built_in_tools()
+    public void The_default_agent_lists_the_built_in_tools_and_every_mcp_servers_tools()
     {
         var agent = App.Single(e => e.Id.ToString() == "app:dev_assistant");
 
         Assert.Contains(agent.Data.GetProperty("tools").EnumerateArray(), t => t.GetString() == "app.tools:*");
+        Assert.Contains(agent.Data.GetProperty("tools").EnumerateArray(), t => t.GetString() == "mcp.*");
     }
 
     [Fact]

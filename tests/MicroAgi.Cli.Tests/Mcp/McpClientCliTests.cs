@@ -105,4 +105,48 @@ public sealed class McpClientCliTests
         Assert.Contains("image/png", results, StringComparison.Ordinal);
         Assert.Contains("saved_to", results, StringComparison.Ordinal);
     }
+
+    /// <summary>An app that adds only server-everything: the built-in agent is what uses it.</summary>
+    private static string EverythingApp(CliRunner cli) => Path.GetDirectoryName(cli.WriteFile("app/_index.yaml", $$"""
+        version: "1.0"
+        namespace: app.mcp
+        entries:
+          - name: everything
+            kind: mcp.server
+            command: {{NpmMcp.Bin("mcp-server-everything")}}
+        """))!;
+
+    [NpmFact]
+    public async Task The_default_agent_is_offered_a_configured_servers_tools_and_calls_them()
+    {
+        await using var server = FakeOpenAIServer.Start();
+        server.Enqueue(FakeReply.Call("mcp_everything_echo", """{"message":"hi from the default agent"}""", "e1"), FakeReply.Say("done"));
+        using var cli = CliRunner.ForOpenAI(server);
+
+        var run = await cli.RunAsync("--app", EverythingApp(cli), "run", "-p", "echo something");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("[mcp_everything_echo] ok", run.Stderr, StringComparison.Ordinal);
+        var offered = server.ChatRequests[0].Body;
+        Assert.Contains("\"mcp_everything_echo\"", offered, StringComparison.Ordinal);
+        Assert.Contains("\"create_tool\"", offered, StringComparison.Ordinal);
+        Assert.Contains("Echo: hi from the default agent", server.ChatRequests[1].Body, StringComparison.Ordinal);
+    }
+
+    [NpmFact]
+    public async Task The_tool_policy_still_filters_the_default_agents_mcp_tools()
+    {
+        await using var server = FakeOpenAIServer.Start();
+        server.Enqueue(FakeReply.Call("mcp_everything_echo", """{"message":"should not run"}""", "e1"), FakeReply.Say("refused"));
+        using var cli = CliRunner.ForOpenAI(server);
+
+        var run = await cli.RunAsync("--app", EverythingApp(cli), "run", "--tools-deny", "group:mcp", "-p", "echo something");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.DoesNotContain("mcp_everything_", server.ChatRequests[0].Body, StringComparison.Ordinal);
+        Assert.Contains("\"create_tool\"", server.ChatRequests[0].Body, StringComparison.Ordinal);
+        Assert.Contains("[mcp_everything_echo] error:", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains("group:mcp", run.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Echo: should not run", server.ChatRequests[1].Body, StringComparison.Ordinal); // what the server would answer
+    }
 }

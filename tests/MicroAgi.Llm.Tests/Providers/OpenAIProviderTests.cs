@@ -75,6 +75,39 @@ public sealed class OpenAIProviderTests : ProviderContractTests
         Assert.Equal(21, JsonNode.Parse(messages[3]!["content"]!.GetValue<string>())!["celsius"]!.GetValue<int>());
     }
 
+    /// <summary>
+    /// Past messages are turned into the SDK's form once and reused at later steps; what goes on the wire must
+    /// not change because of it — also for a tool message holding two results (two wire messages) and a call
+    /// whose name no server accepts.
+    /// </summary>
+    [Fact]
+    public async Task Sends_past_messages_the_same_at_every_step()
+    {
+        await using var server = StartServer();
+        server.Enqueue(FakeReply.Say("one"), FakeReply.Say("two"));
+        using var client = Client(server);
+        List<ChatMessage> conversation =
+        [
+            new(ChatRole.User, "Weather in Paris and Rome?"),
+            new(ChatRole.Assistant, [
+                new FunctionCallContent("call_1", "get_weather", new Dictionary<string, object?> { ["city"] = "Paris" }),
+                new FunctionCallContent("call_2", "get weather", new Dictionary<string, object?> { ["city"] = "Rome" })]),
+            new(ChatRole.Tool, [new FunctionResultContent("call_1", "sunny"), new FunctionResultContent("call_2", "unknown tool")]),
+        ];
+
+        await client.GetResponseAsync(conversation);
+        conversation.Add(new ChatMessage(ChatRole.Assistant, "Sunny in Paris."));
+        conversation.Add(new ChatMessage(ChatRole.User, "And tomorrow?"));
+        await client.GetResponseAsync(conversation);
+
+        var first = server.ChatRequests[0].Json!["messages"]!.AsArray();
+        var second = server.ChatRequests[1].Json!["messages"]!.AsArray();
+        Assert.Equal(["user", "assistant", "tool", "tool"], first.Select(m => m!["role"]!.GetValue<string>()));
+        Assert.Equal(["unnamed"], [first[1]!["tool_calls"]![1]!["function"]!["name"]!.GetValue<string>()]);
+        Assert.Equal(6, second.Count);
+        for (var i = 0; i < first.Count; i++) Assert.Equal(first[i]!.ToJsonString(), second[i]!.ToJsonString());
+    }
+
     [Fact]
     public async Task Sends_reasoning_effort_but_no_temperature_to_a_reasoning_model()
     {
