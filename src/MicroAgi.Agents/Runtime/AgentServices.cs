@@ -1,4 +1,6 @@
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using MicroAgi.Llm.Models;
 using MicroAgi.Llm.Usage;
 using MicroAgi.Functions;
@@ -73,6 +75,9 @@ public sealed class AgentServices(
     /// subagents share. Everything goes ahead when none is given (a library host, tests).
     /// </summary>
     public Approval.ApprovalGate Approval { get; init; } = MicroAgi.Agents.Approval.ApprovalGate.AllowAll;
+
+    /// <summary>Where the loop logs its turns, steps and tool calls (<see cref="AgentLog"/>); nowhere by default.</summary>
+    public ILoggerFactory Logging { get; init; } = NullLoggerFactory.Instance;
 
     /// <summary>The chat client for a model; the caller owns caching and disposal.</summary>
     public IChatClient ChatClientFor(ModelDefinition model) => chatClientFor(model);

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
 using MicroAgi.Llm.Errors;
 using MicroAgi.Llm.Usage;
 using MicroAgi.Telemetry;
@@ -32,6 +34,7 @@ public sealed class AgentSession
     private readonly ToolCallExecutor _executor;
     private readonly ContextCompressor _compressor;
     private readonly List<IStepGuard> _guards = [];
+    private readonly ILogger _log;
     private int _runnerTuning;
 
     public AgentSession(AgentServices services, AgentContext context, Conversation conversation)
@@ -42,6 +45,7 @@ public sealed class AgentSession
         Conversation = conversation;
         _executor = new ToolCallExecutor(() => context.Tuning.ToolTimeout ?? services.Settings.ToolTimeout, services.Approval);
         _compressor = new ContextCompressor(services);
+        _log = services.Logging.CreateLogger<AgentSession>();
         Runner = context.LoadAgent();
         _runnerTuning = context.Tuning.Version;
     }
@@ -80,11 +84,13 @@ public sealed class AgentSession
         Conversation.Add(new ChatMessage(ChatRole.User, prompt));
         // Model calls and tool calls of the turn become this span's children.
         using var span = MicroAgiTelemetry.StartAgentTurn(Context.AgentId.Name, Runner.Model.Name);
+        AgentLog.TurnStarted(_log, Context.AgentId.ToString(), Runner.Model.Name, Conversation.Messages.Count);
+        var clock = Stopwatch.StartNew();
+        var steps = 0;
         try
         {
             // A resumed session, or a long prompt, may already fill the window before anything is sent.
             await CompressIfFullAsync(usage: null, sent: 0, answered: false, observer, cancellationToken).ConfigureAwait(false);
-            var steps = 0;
             while (true)
             {
                 // The limit is read each time round: a change made by a tool call applies from the next step.
@@ -92,8 +98,11 @@ public sealed class AgentSession
                 if (steps >= Context.Tuning.MaxIterations) break;
                 steps++;
                 var sent = Conversation.Messages.Count;
+                var stepStarted = clock.ElapsedMilliseconds;
                 var result = await StepAsync(observer, cancellationToken).ConfigureAwait(false);
                 _services.Costs.Record(Runner.Model, result.Usage);
+                AgentLog.StepFinished(_log, steps, result.ToolCalls.Count, result.FinishReason?.Value ?? "none",
+                    result.Usage?.InputTokenCount ?? 0, result.Usage?.OutputTokenCount ?? 0, clock.ElapsedMilliseconds - stepStarted);
 
                 if (result.ToolCalls.Count == 0)
                 {
@@ -101,17 +110,18 @@ public sealed class AgentSession
                     var truncated = result.FinishReason == ChatFinishReason.Length;
                     if (truncated) observer.Notice($"the answer was cut off at the output limit ({Runner.Definition.MaxTokens?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "model default"} tokens)");
                     await CompressIfFullAsync(result.Usage, sent, answered: true, observer, cancellationToken).ConfigureAwait(false);
-                    return Finish(result.Text, truncated ? TurnOutcome.Truncated : TurnOutcome.Answered, steps);
+                    return Finish(result.Text, truncated ? TurnOutcome.Truncated : TurnOutcome.Answered, steps, clock);
                 }
 
                 await ExecuteToolCallsAsync(result, observer, cancellationToken).ConfigureAwait(false);
                 await CompressIfFullAsync(result.Usage, sent, answered: false, observer, cancellationToken).ConfigureAwait(false);
             }
             observer.Notice($"stopped after {steps} steps without a final answer; ask again to continue");
-            return Finish("", TurnOutcome.IterationLimit, steps);
+            return Finish("", TurnOutcome.IterationLimit, steps, clock);
         }
         catch (Exception e)
         {
+            AgentLog.TurnFailed(_log, steps, clock.ElapsedMilliseconds, e is OperationCanceledException ? "cancelled" : e.Message);
             MicroAgiTelemetry.Fail(span, e);
             _services.Costs.EndTurn();
             throw;
@@ -153,12 +163,20 @@ public sealed class AgentSession
             foreach (var call in result.ToolCalls)
             {
                 observer.ToolStarted(call.Name, ArgumentsText(call));
+                var started = Stopwatch.GetTimestamp();
                 var outcome = await _executor.ExecuteAsync(Runner, call, cancellationToken).ConfigureAwait(false);
+                var milliseconds = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                if (outcome.Error is { } error) AgentLog.ToolFailed(_log, outcome.ToolName, call.CallId, milliseconds, error);
+                else AgentLog.ToolSucceeded(_log, outcome.ToolName, call.CallId, milliseconds);
                 if (outcome.LoadedTool is { } loaded) outcome = JoinLoadedTool(call, outcome, loaded);
                 outcomes.Add(outcome);
                 observer.ToolOutput(outcome.ToolName, outcome.Result.Result as string ?? System.Text.Json.JsonSerializer.Serialize(outcome.Result.Result, AIJsonUtilities.DefaultOptions));
                 observer.ToolFinished(outcome.ToolName, outcome.Error);
-                if (outcome.LoadedTool is { } joined) observer.ToolLoaded(joined);
+                if (outcome.LoadedTool is { } joined)
+                {
+                    AgentLog.ToolJoined(_log, joined.ToString());
+                    observer.ToolLoaded(joined);
+                }
             }
         }
         finally
@@ -232,7 +250,9 @@ public sealed class AgentSession
         if (!_compressor.ShouldCompress(ContextWindow, usage, Conversation, sent)) return;
         try
         {
+            var before = Conversation.Messages.Count;
             await _compressor.CompressAsync(Conversation, Runner, answered, mustShrink: false, observer, cancellationToken).ConfigureAwait(false);
+            AgentLog.Compressed(_log, before, Conversation.Messages.Count);
         }
         catch (LlmException ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -240,5 +260,9 @@ public sealed class AgentSession
         }
     }
 
-    private TurnResult Finish(string text, TurnOutcome outcome, int steps) => new(text, outcome, steps, _services.Costs.EndTurn());
+    private TurnResult Finish(string text, TurnOutcome outcome, int steps, Stopwatch clock)
+    {
+        AgentLog.TurnEnded(_log, outcome, steps, clock.ElapsedMilliseconds);
+        return new(text, outcome, steps, _services.Costs.EndTurn());
+    }
 }

@@ -52,44 +52,81 @@ public sealed class McpServerConnection(McpServerDefinition server) : IAsyncDisp
         }
     }
 
-    /// <summary>Calls one tool, bounded by the server's call timeout. A failure the server reports is a result with <c>IsError</c>.</summary>
+    /// <summary>
+    /// Calls one tool, bounded by the server's call timeout. A failure the server reports is a result with
+    /// <c>IsError</c>. A server process is pinged first (within the same bound): one that died since the last
+    /// call — killed, crashed — is started again before the call is sent, so the call runs instead of failing.
+    /// </summary>
     public async Task<CallToolResult> CallAsync(string tool, IReadOnlyDictionary<string, object?> arguments, CancellationToken cancellationToken)
     {
-        McpClient client;
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            client = await ConnectedAsync(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _gate.Release();
-        }
+        var client = await ConnectedUnderGateAsync(stale: null, cancellationToken).ConfigureAwait(false);
         using var deadline = Deadline(cancellationToken);
         try
         {
+            if (!await AnswersAsync(client, deadline.Token).ConfigureAwait(false))
+                client = await ConnectedUnderGateAsync(stale: client, cancellationToken).ConfigureAwait(false);
             return await client.CallToolAsync(tool, arguments, cancellationToken: deadline.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return Failed($"{Server.ToolPrefix}{tool} timed out after {Seconds(Server.CallTimeout)} s (MCP server {Server.Id})");
+            return Failed($"{Server.ToolPrefix}{tool} timed out after {Seconds(Server.CallTimeout)} s (MCP server {Server.Id}); the server is still connected");
         }
         catch (McpProtocolException ex)
         {
             return Failed($"MCP server {Server.Id} refused the call: {ex.Message}");
         }
-        catch (Exception ex) when (ex is McpException or IOException or ObjectDisposedException or InvalidOperationException)
+        catch (Exception ex) when (Stopped(ex))
         {
-            // The server died during the call: the next use starts it again.
+            // The server died during the call: whether the tool ran is unknown, so it is not called again.
             return Failed($"MCP server {Server.Id} stopped during the call ({ex.Message}){StderrText()}; it is restarted on the next call");
+        }
+    }
+
+    /// <summary>
+    /// Whether a server process still answers. Its death shows as a failed write or a closed pipe, which the
+    /// client may notice only when it next writes; over HTTP every request is its own exchange, so there is
+    /// nothing to check. A server that does not know <c>ping</c> still answered.
+    /// </summary>
+    private async Task<bool> AnswersAsync(McpClient client, CancellationToken cancellationToken)
+    {
+        if (Server.Url is not null) return true;
+        try
+        {
+            await client.PingAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (McpProtocolException)
+        {
+            return true;
+        }
+        catch (Exception ex) when (Stopped(ex))
+        {
+            return false;
+        }
+    }
+
+    /// <summary>What the SDK throws when the server went away (a closed transport, a dead process, a disposed session).</summary>
+    private static bool Stopped(Exception ex) => ex is McpException or IOException or ObjectDisposedException or InvalidOperationException;
+
+    private async Task<McpClient> ConnectedUnderGateAsync(McpClient? stale, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await ConnectedAsync(cancellationToken, stale).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
         }
     }
 
     private static CallToolResult Failed(string message) => new() { Content = [new TextContentBlock { Text = message }], IsError = true };
 
-    private async Task<McpClient> ConnectedAsync(CancellationToken cancellationToken)
+    /// <param name="stale">A client found dead although its session has not noticed yet: replaced unless another call already did.</param>
+    private async Task<McpClient> ConnectedAsync(CancellationToken cancellationToken, McpClient? stale = null)
     {
-        if (_client is { } alive && !alive.Completion.IsCompleted) return alive;
+        if (_client is { } alive && !alive.Completion.IsCompleted && !ReferenceEquals(alive, stale)) return alive;
         if (_client is { } dead)
         {
             _client = null;
@@ -98,21 +135,21 @@ public sealed class McpServerConnection(McpServerDefinition server) : IAsyncDisp
         }
         lock (_stderr) _stderr.Clear();
         Starts++;
-        using var deadline = Deadline(cancellationToken);
+        using var deadline = Deadline(cancellationToken, Server.StartTimeout);
         try
         {
             var options = new McpClientOptions
             {
                 ClientInfo = new Implementation { Name = "microagi", Version = "1.0" },
                 ProtocolVersion = ProtocolVersion,
-                InitializationTimeout = Server.CallTimeout,
+                InitializationTimeout = Server.StartTimeout,
             };
             _client = await McpClient.CreateAsync(Transport(), options, cancellationToken: deadline.Token).ConfigureAwait(false);
             return _client;
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not McpServerConfigException)
         {
-            var why = ex is OperationCanceledException ? $"it did not answer within {Seconds(Server.CallTimeout)} s" : ex.Message;
+            var why = ex is OperationCanceledException ? $"it did not answer within {Seconds(Server.StartTimeout)} s (start_timeout_seconds)" : ex.Message;
             throw new McpServerUnavailableException($"MCP server {Server.Id} could not start: `{Server.Describe()}`: {why}{StderrText()}", ex);
         }
     }
@@ -153,10 +190,10 @@ public sealed class McpServerConnection(McpServerDefinition server) : IAsyncDisp
         lock (_stderr) return _stderr.Count == 0 ? "" : "; its stderr ends with:\n" + string.Join('\n', _stderr);
     }
 
-    private CancellationTokenSource Deadline(CancellationToken cancellationToken)
+    private CancellationTokenSource Deadline(CancellationToken cancellationToken, TimeSpan? limit = null)
     {
         var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(Server.CallTimeout);
+        deadline.CancelAfter(limit ?? Server.CallTimeout);
         return deadline;
     }
 

@@ -8,7 +8,8 @@ namespace MicroAgi.Mcp.Client;
 /// <summary>
 /// A <c>kind: mcp.server</c> entry: a server started as a process (<c>command</c>, <c>args</c>,
 /// <c>env</c>, <c>cwd</c>) or reached over HTTP (<c>url</c>, Streamable HTTP or SSE, with <c>headers</c>),
-/// and the longest one call may take (<c>timeout_seconds</c>, default 60). Values in <c>env</c> and
+/// the longest one call may take (<c>timeout_seconds</c>, default 60) and the longest starting may take
+/// (<c>start_timeout_seconds</c>, default 60: <c>npx</c> may download the server first). Values in <c>env</c> and
 /// <c>headers</c> may name environment variables as <c>${NAME}</c>, so a token never has to be
 /// written into the registry.
 /// </summary>
@@ -27,6 +28,10 @@ public sealed partial record McpServerDefinition
     public Uri? Url { get; init; }
     public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
     public TimeSpan CallTimeout { get; init; } = DefaultCallTimeout;
+    public TimeSpan StartTimeout { get; init; } = DefaultStartTimeout;
+
+    /// <summary>How long starting (the process, the MCP handshake) may take when the entry does not say.</summary>
+    public static TimeSpan DefaultStartTimeout { get; } = TimeSpan.FromSeconds(60);
 
     /// <summary>The prefix of its tools' names: <c>mcp_&lt;server&gt;_</c>.</summary>
     public string ToolPrefix => "mcp_" + McpToolNames.Part(Id.Name) + "_";
@@ -47,9 +52,8 @@ public sealed partial record McpServerDefinition
         Uri? endpoint = null;
         if (url is not null && (!Uri.TryCreate(url, UriKind.Absolute, out endpoint) || endpoint.Scheme is not ("http" or "https")))
             throw Problem(entry.Id, $"'url' must be an http:// or https:// address, not '{url}'");
-        var seconds = Number(entry, "timeout_seconds");
-        if (seconds is { } s && (!double.IsFinite(s) || s <= 0 || s > 3600))
-            throw Problem(entry.Id, string.Create(CultureInfo.InvariantCulture, $"'timeout_seconds' must be above 0 and at most 3600, not {s}"));
+        var seconds = Seconds(entry, "timeout_seconds");
+        var startSeconds = Seconds(entry, "start_timeout_seconds");
         return new McpServerDefinition
         {
             Id = entry.Id,
@@ -59,7 +63,8 @@ public sealed partial record McpServerDefinition
             WorkingDirectory = Text(entry, "cwd"),
             Url = endpoint,
             Headers = Map(entry, "headers", environment),
-            CallTimeout = seconds is { } value ? TimeSpan.FromSeconds(value) : DefaultCallTimeout,
+            CallTimeout = seconds ?? DefaultCallTimeout,
+            StartTimeout = startSeconds ?? DefaultStartTimeout,
         };
     }
 
@@ -71,10 +76,15 @@ public sealed partial record McpServerDefinition
         _ => throw Problem(entry.Id, $"'{name}' must be a non-empty string"),
     };
 
-    private static double? Number(Entry entry, string name) =>
-        !entry.Data.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null ? null
-        : value.ValueKind == JsonValueKind.Number ? value.GetDouble()
-        : throw Problem(entry.Id, $"'{name}' must be a number of seconds");
+    private static TimeSpan? Seconds(Entry entry, string name)
+    {
+        if (!entry.Data.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
+        if (value.ValueKind != JsonValueKind.Number) throw Problem(entry.Id, $"'{name}' must be a number of seconds");
+        var seconds = value.GetDouble();
+        if (!double.IsFinite(seconds) || seconds <= 0 || seconds > 3600)
+            throw Problem(entry.Id, string.Create(CultureInfo.InvariantCulture, $"'{name}' must be above 0 and at most 3600, not {seconds}"));
+        return TimeSpan.FromSeconds(seconds);
+    }
 
     private static List<string> Strings(Entry entry, string name)
     {

@@ -50,6 +50,29 @@ public class ObservabilityTests
     }
 
     [Fact]
+    public async Task Verbose_logs_the_loop_turn_steps_and_tool_calls_without_what_was_written()
+    {
+        await using var server = FakeOpenAIServer.Start();
+        server.Enqueue(
+            FakeReply.Call("registry_list", """{"type":"tool"}""", "call_log_1").WithUsage(900, 12),
+            FakeReply.Call("no_such_tool", """{}""", "call_log_2"),
+            FakeReply.Say("Listed them.").WithUsage(1000, 20));
+        using var cli = CliRunner.ForOpenAI(server);
+
+        var result = await cli.RunAsync("-p", "a secret prompt", "--verbose");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var log = result.Stderr;
+        Assert.Contains("turn started: agent app:dev_assistant", log, StringComparison.Ordinal);
+        Assert.Contains("step 1: 1 tool call(s), finish tool_calls, 900 tokens in, 12 out", log, StringComparison.Ordinal);
+        Assert.Contains("tool registry_list (call_log_1) ok in", log, StringComparison.Ordinal);
+        Assert.Contains("tool no_such_tool (call_log_2) failed in", log, StringComparison.Ordinal);
+        Assert.Contains("turn ended: Answered after 3 step(s)", log, StringComparison.Ordinal);
+        Assert.DoesNotContain("a secret prompt", log, StringComparison.Ordinal);
+        Assert.Equal("Listed them.", result.Stdout.Trim());
+    }
+
+    [Fact]
     public async Task Microagi_log_trace_writes_the_exchanges_with_their_bodies_to_the_state_directory_and_never_the_key()
     {
         await using var server = FakeOpenAIServer.Start();
