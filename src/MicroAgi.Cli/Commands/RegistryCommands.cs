@@ -202,10 +202,35 @@ internal static class RegistryCommands
             {
                 output.WriteLine($"{Op(change)} {change.Id}");
                 foreach (var line in EntryDiff.Describe(change.Before, change.After)) output.WriteLine("  " + line);
+                WriteUnifiedDiff(cli, change, version.Number);
             }
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// The change as <c>diff -u</c> shows it (the whole entry for a created or deleted one), coloured on a terminal
+    /// that shows colours. Written line by line, unwrapped; stored text is made visible first.
+    /// </summary>
+    private static void WriteUnifiedDiff(CliContext cli, EntryChange change, long number)
+    {
+        var colours = cli.OutIsTerminal && cli.Out.Profile.Capabilities.ColorSystem != ColorSystem.NoColors;
+        var terminal = cli.Out.Profile.Out.Writer;
+        void Write(char kind, string text)
+        {
+            var colour = !colours ? "" : kind switch { '+' => "\u001b[32m", '-' => "\u001b[31m", '@' => "\u001b[36m", 'h' => "\u001b[1m", _ => "" };
+            var shown = cli.ShownOnOut(text);
+            terminal.WriteLine(colour.Length == 0 ? shown : colour + shown + "\u001b[0m");
+        }
+        var id = change.Id.ToString();
+        Write('h', change.Before is null ? "--- /dev/null" : string.Create(CultureInfo.InvariantCulture, $"--- {id} (version {number - 1})"));
+        Write('h', change.After is null ? "+++ /dev/null" : string.Create(CultureInfo.InvariantCulture, $"+++ {id} (version {number})"));
+        foreach (var line in UnifiedDiff.Lines(EntryText.Lines(change.Before), EntryText.Lines(change.After)))
+        {
+            Write(line.Kind, line.Kind == '@' ? line.Text : line.Kind + line.Text);
+        }
+        terminal.Flush();
     }
 
     private static Command Rollback(CliContext cli)

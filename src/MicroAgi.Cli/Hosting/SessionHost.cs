@@ -247,6 +247,9 @@ internal sealed class SessionHost : IAsyncDisposable
 /// <param name="TurnTimeout">How long one turn may take in all (--timeout); null for no limit.</param>
 internal sealed record RunSettings(string? Agent, string? Model, string? BaseUrl, bool Stream, string? ConfigFile, string? Resume, TimeSpan? TurnTimeout = null, bool Verbose = false)
 {
+    /// <summary>--raw: answers as the model wrote them, never rendered as markdown.</summary>
+    public bool Raw { get; init; }
+
     /// <summary>--approval: ask, auto-edit or full-auto (else the configuration's, else ask).</summary>
     public string? Approval { get; init; }
 
