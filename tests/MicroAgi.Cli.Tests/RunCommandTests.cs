@@ -173,10 +173,12 @@ public class RunCommandTests
         using var cli = CliRunner.ForOpenAI(server);
         var config = cli.WriteFile("microagi.yaml", "timeouts: {notice_seconds: 0.5}\n");
 
-        var result = await cli.RunAsync("--config", config, "--timeout", "3", "-p", "hello?");
+        // 8 s, not less: on a loaded machine the turn took most of 3 s to send its request, and the
+        // first notice, due 0.5 s after it, never came (the exit code was right).
+        var result = await cli.RunAsync("--config", config, "--timeout", "8", "-p", "hello?");
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("the turn took longer than --timeout 3 s and was stopped", result.Stderr);
+        Assert.Contains("the turn took longer than --timeout 8 s and was stopped", result.Stderr);
         Assert.Contains("waiting for the model…", result.Stderr);
         Assert.Contains("(attempt 1 of 4,", result.Stderr);
         Assert.DoesNotContain("waiting for the model", result.Stdout);
