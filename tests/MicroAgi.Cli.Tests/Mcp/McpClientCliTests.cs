@@ -187,4 +187,34 @@ public sealed class McpClientCliTests
         Assert.Equal(1, list.ExitCode);
         Assert.Contains("mcp.allowed_commands in microagi.yaml is empty", list.Stderr, StringComparison.Ordinal);
     }
+
+    [NpmFact]
+    public async Task Server_filesystem_reads_a_file_in_its_root_for_the_model_and_refuses_one_outside()
+    {
+        await using var server = FakeOpenAIServer.Start();
+        using var cli = CliRunner.ForOpenAI(server);
+        var notes = cli.WriteFile("files/notes.txt", "the filesystem server read this");
+        var outside = cli.WriteFile("secret.txt", "not for the model");
+        server.Enqueue(
+            FakeReply.CallTools(
+                new FakeToolCall("f1", "mcp_files_read_text_file", new JsonObject { ["path"] = notes }.ToJsonString()),
+                new FakeToolCall("f2", "mcp_files_read_text_file", new JsonObject { ["path"] = outside }.ToJsonString())),
+            FakeReply.Say("read"));
+        var app = App(cli, $$"""
+              - name: files
+                kind: mcp.server
+                command: {{NpmMcp.Bin("mcp-server-filesystem")}}
+                args: ["{{Path.GetDirectoryName(notes)}}"]
+            """, "files");
+
+        var run = await cli.RunAsync("--app", app, "run", "app.mcp:mcp_agent", "-p", "read my notes");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("[mcp_files_read_text_file] ok", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains("[mcp_files_read_text_file] error:", run.Stderr, StringComparison.Ordinal);
+        var results = server.ChatRequests[1].Body;
+        Assert.Contains("the filesystem server read this", results, StringComparison.Ordinal);
+        Assert.DoesNotContain("not for the model", results, StringComparison.Ordinal);
+        Assert.Contains("outside allowed directories", results, StringComparison.Ordinal);
+    }
 }
