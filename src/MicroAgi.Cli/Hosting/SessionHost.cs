@@ -143,7 +143,7 @@ internal sealed class SessionHost : IAsyncDisposable
             throw;
         }
         // The agent reads the registry with the tools of the MCP servers it grants (docs/mcp.md).
-        var mcp = new McpAgentTools(registry, Path.Combine(host.StateDirectory, "mcp-media"), Environment.GetEnvironmentVariable);
+        var mcp = new McpAgentTools(registry, Path.Combine(host.StateDirectory, "mcp-media"), Environment.GetEnvironmentVariable, config.Mcp.Allowlist());
         ToolHost? tools = null;
         ChatClientPool? clients = null;
         JsonlTranscript? transcript = null;
