@@ -28,7 +28,9 @@ internal static class McpCommands
         var command = new Command("list", "The MCP servers in the registry (kind mcp.server), and how each is started or reached");
         command.SetAction(async (result, ct) =>
         {
-            await using var registry = await RegistryHost.OpenForReadingAsync(cli.Options.Read(result), ct);
+            var host = cli.Options.Read(result);
+            var allowlist = MicroAgiConfig.For(host, explicitFile: null).Mcp.Allowlist();
+            await using var registry = await RegistryHost.OpenForReadingAsync(host, ct);
             var servers = registry.Find(EntryQuery.ByKind(McpServerDefinition.Kind));
             if (servers.Count == 0)
             {
@@ -40,6 +42,11 @@ internal static class McpCommands
                 try
                 {
                     var server = McpServerDefinition.FromEntry(entry, Environment.GetEnvironmentVariable);
+                    if (allowlist.Refusal(server) is { } refusal)
+                    {
+                        cli.RawOut.WriteLine($"{entry.Id}\trefused\t{refusal}");
+                        continue;
+                    }
                     cli.RawOut.WriteLine($"{entry.Id}\t{(server.Url is null ? "stdio" : "http")}\t{server.Describe()}\ttools {McpToolEntries.Namespace(server)}:* as {server.ToolPrefix}*");
                 }
                 catch (McpServerConfigException ex)
@@ -60,7 +67,8 @@ internal static class McpCommands
         {
             var id = CliArguments.EntryId(result.GetValue(server)!);
             await using var registry = await RegistryHost.OpenForReadingAsync(cli.Options.Read(result), ct);
-            await using var pool = new McpServerPool(registry, Environment.GetEnvironmentVariable);
+            var allowlist = MicroAgiConfig.For(cli.Options.Read(result), explicitFile: null).Mcp.Allowlist();
+            await using var pool = new McpServerPool(registry, Environment.GetEnvironmentVariable, allowlist);
             try
             {
                 var connection = await pool.GetAsync(id, ct);

@@ -143,7 +143,7 @@ internal sealed class SessionHost : IAsyncDisposable
             throw;
         }
         // The agent reads the registry with the tools of the MCP servers it grants (docs/mcp.md).
-        var mcp = new McpAgentTools(registry, Path.Combine(host.StateDirectory, "mcp-media"), Environment.GetEnvironmentVariable);
+        var mcp = new McpAgentTools(registry, Path.Combine(host.StateDirectory, "mcp-media"), Environment.GetEnvironmentVariable, config.Mcp.Allowlist());
         ToolHost? tools = null;
         ChatClientPool? clients = null;
         JsonlTranscript? transcript = null;
@@ -185,7 +185,7 @@ internal sealed class SessionHost : IAsyncDisposable
             if (config.Tools.SelfEvolution) settings = settings with { DisabledTools = new HashSet<EntryId>() };
             var costs = new CostTracker();
             var pool = clients;
-            var services = new AgentServices(mcp.Registry, tools.Functions, pool.For, costs, settings) { ProviderOf = pool.ProviderOf, PromptContext = ProfileContext(profile, machine), Logging = logging };
+            var services = new AgentServices(mcp.Registry, tools.Functions, pool.For, costs, settings) { ProviderOf = pool.ProviderOf, PromptContext = ProfileContext(profile, machine), Approval = machine.Approval, Logging = logging };
 
             var sessions = Path.Combine(host.StateDirectory, "sessions");
             IReadOnlyList<ChatMessage> history = [];
