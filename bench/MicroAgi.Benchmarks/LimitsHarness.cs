@@ -29,10 +29,11 @@ internal static class LimitsHarness
     private static readonly (string Name, LuaLimits Limits, string Body)[] Cases =
     [
         ("text.trim_right with a 400 KB character set", Timed, "local text = require('text') return #text.trim_right(('a'):rep(400000), ('b'):rep(400000) .. 'a')"),
-        ("text.match_all: 200 slow matches", Timed, "local text = require('text') local seg = ('a'):rep(21) .. 'cZ' return #text.match_all(seg:rep(200), '(a+)+b|Z')"),
-        ("text.regex_replace: 200 slow matches", Timed, "local text = require('text') local seg = ('a'):rep(21) .. 'cZ' return #text.regex_replace(seg:rep(200), '(a+)+b|Z', '')"),
-        ("text.regex_split: 200 slow matches", Timed, "local text = require('text') local seg = ('a'):rep(21) .. 'cZ' return #text.regex_split(seg:rep(200), '(a+)+b|Z')"),
+        ("text.match_all: 1,000 matches of milliseconds each", Timed, "local text = require('text') local seg = ('a'):rep(18) .. 'cZ' return #text.match_all(seg:rep(1000), '(a+)+b|Z')"),
+        ("text.regex_replace: 1,000 matches of milliseconds each", Timed, "local text = require('text') local seg = ('a'):rep(18) .. 'cZ' return #text.regex_replace(seg:rep(1000), '(a+)+b|Z', '')"),
+        ("text.regex_split: 1,000 matches of milliseconds each", Timed, "local text = require('text') local seg = ('a'):rep(18) .. 'cZ' return #text.regex_split(seg:rep(1000), '(a+)+b|Z')"),
         ("time.parse of 3,000,000 weekday names", Timed, "return require('time').parse(('Monday'):rep(3000000), ('%A'):rep(3000000))"),
+        ("time.parse of 6,000,000 weekday abbreviations", Timed, "return require('time').parse(('Sat'):rep(6000000), ('%a'):rep(6000000))"),
         ("input_schema pattern over 200 strings", Timed, "schema"),
         ("text.match: (a|b)* over 10 MB (one capture per character)", Patient, "local text = require('text') return text.match(('ab'):rep(5000000), '(a|b)*').finish"),
         ("json.encode of a 60 MB string of control characters", Patient, "return #require('json').encode(('\\1'):rep(60000000))"),

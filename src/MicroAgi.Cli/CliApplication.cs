@@ -93,6 +93,9 @@ internal static class CliApplication
         root.Add(SessionsCommands.Create(cli));
         root.Add(ProfileCommands.Create(cli));
         root.Add(McpCommands.Create(cli));
+        root.Add(ConfigCommands.Create(cli));
+        root.Add(CompletionCommand.Create(cli, root));
+        HelpText.Extend(root);
         return root;
     }
 

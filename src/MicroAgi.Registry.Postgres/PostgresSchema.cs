@@ -49,7 +49,13 @@ internal static class PostgresSchema
             meta_value TEXT COLLATE "C" NOT NULL);
         CREATE INDEX entry_meta_by_value ON entry_meta (meta_path, meta_value, id);
         CREATE INDEX entry_meta_by_id ON entry_meta (id);
-        """;
+        """ + NameIndex;
+
+    /// <summary>
+    /// Finds by name alone (create_tool's check that no other tool has the name). Added after version 3 without a
+    /// new schema version: an index changes no row, so a MicroAgi without it reads and writes the database as before.
+    /// </summary>
+    private const string NameIndex = "\nCREATE INDEX IF NOT EXISTS entries_by_name ON entries (name);";
 
     public static void Prepare(NpgsqlConnection connection, string name)
     {
@@ -73,6 +79,8 @@ internal static class PostgresSchema
         switch (Scalar(connection, "SELECT version FROM schema_info"))
         {
             case long number when number == Version:
+                // Asked first: a user who may only read and write rows cannot create an index, and needs not.
+                if (Scalar(connection, "SELECT to_regclass('entries_by_name') IS NULL") is true) Execute(connection, NameIndex);
                 transaction.Commit();
                 return;
             case long number when number > Version:

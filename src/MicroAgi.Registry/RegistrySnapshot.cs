@@ -76,6 +76,50 @@ public sealed class RegistrySnapshot
         return results;
     }
 
+    /// <summary>
+    /// One page of <see cref="Find"/>: the first <paramref name="limit"/> matches in id order after
+    /// <paramref name="after"/>, and whether more follow. Over a store, only the page (and, where the store's
+    /// indexes cannot decide the query, the candidates passed over) is read, however many entries match.
+    /// </summary>
+    public EntryPage FindPage(EntryQuery query, EntryId? after, int limit)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (limit < 1) throw new ArgumentException($"a page holds at least 1 entry, not {limit}");
+        var index = LazyInitializer.EnsureInitialized(ref _findIndex, () => FindIndex.Build(_entries));
+        var matches = index.Find(query).Where(e => after is not { } cursor || FindIndex.CompareIds(e.Id, cursor) > 0).ToList();
+        if (_store is not null)
+        {
+            var matcher = new EntryQueryMatcher(query);
+            var fromStore = 0;
+            var storeCursor = after;
+            // One more than the page shows, to know whether another page follows.
+            while (fromStore <= limit)
+            {
+                var batch = _store.FindCandidatePage(query, Version, storeCursor, limit + 1);
+                foreach (var candidate in batch)
+                {
+                    if (_heldIds.Contains(candidate.Id) || !matcher.Matches(candidate)) continue;
+                    matches.Add(candidate);
+                    fromStore++;
+                }
+                if (batch.Count <= limit) break;
+                storeCursor = batch[^1].Id;
+            }
+        }
+        matches.Sort(static (a, b) => FindIndex.CompareIds(a.Id, b.Id));
+        return new EntryPage(matches.Take(limit).ToList(), matches.Count > limit);
+    }
+
+    /// <summary>How many entries match <paramref name="query"/>; null when only reading every candidate could tell (a regex meta filter over a store).</summary>
+    public long? Count(EntryQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var index = LazyInitializer.EnsureInitialized(ref _findIndex, () => FindIndex.Build(_entries));
+        long held = index.Find(query).Count;
+        if (_store is null) return held;
+        return _store.CountMatches(query, Version, _heldIds) is { } stored ? held + stored : null;
+    }
+
     /// <summary>Applies already-validated changes, producing the state of <paramref name="version"/>.</summary>
     internal RegistrySnapshot With(IEnumerable<EntryChange> changes, long version)
     {
@@ -132,3 +176,6 @@ public sealed class RegistrySnapshot
 
     private bool ReadsFromStore(EntryId id) => _store is not null && !_heldIds.Contains(id);
 }
+
+/// <summary>One page of a find: the entries, in id order, and whether more follow the last of them.</summary>
+public sealed record EntryPage(IReadOnlyList<Entry> Entries, bool More);

@@ -128,6 +128,48 @@ public class LineEditorTests
         Assert.Empty(server.ChatRequests);
     }
 
+    [Fact]
+    public async Task A_line_longer_than_the_window_is_drawn_over_several_rows_and_edited_anywhere()
+    {
+        await using var server = FakeOpenAIServer.Start();
+        server.Enqueue(FakeReply.Say("answer one"));
+        using var cli = CliRunner.ForOpenAI(server);
+        var words = string.Join(' ', Enumerable.Range(0, 40).Select(i => "word" + i));
+
+        var result = await cli.RunLiveInTerminalAsync(async terminal =>
+        {
+            await WaitForPromptAsync(terminal, after: "/help for commands");
+            // Home on the third row, then back to the end: the editor moves up and down its rows.
+            await terminal.TypeAsync(words + "\u0001X\u0005 end" + Enter);
+            await WaitForPromptAsync(terminal, after: "answer one");
+            await terminal.TypeAsync("/exit" + Enter);
+        });
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains($"\"X{words} end\"", server.ChatRequests.Single().Body, StringComparison.Ordinal);
+        // From the cursor's row (at the end, rows below the prompt's) up to the prompt's to draw again.
+        Assert.Matches(@"\u001b\[[1-9][0-9]*A\r> Xword0", result.Stdout);
+    }
+
+    [Fact]
+    public async Task Tab_completes_a_registry_entry_id_in_a_prompt()
+    {
+        await using var server = FakeOpenAIServer.Start();
+        server.Enqueue(FakeReply.Say("answer one"));
+        using var cli = CliRunner.ForOpenAI(server);
+
+        var result = await cli.RunLiveInTerminalAsync(async terminal =>
+        {
+            await WaitForPromptAsync(terminal, after: "/help for commands");
+            await terminal.TypeAsync("what is app:dev_a\t" + Enter);
+            await WaitForPromptAsync(terminal, after: "answer one");
+            await terminal.TypeAsync("/exit" + Enter);
+        });
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("what is app:dev_assistant", server.ChatRequests.Single().Body, StringComparison.Ordinal);
+    }
+
     /// <summary>Waits until the editor has drawn its prompt after <paramref name="after"/> was shown.</summary>
     private static async Task WaitForPromptAsync(LiveTerminal terminal, string after)
     {

@@ -40,7 +40,7 @@ public class OversizedMessageCliTests
             FakeReply.Say("still working"));
         using var cli = CliRunner.ForOpenAI(server);
 
-        var first = await cli.RunAsync("-p", "dump it");
+        var first = await cli.RunAsync("-p", "dump it", "--approval", "auto-edit");
         var second = await cli.RunAsync("--resume", "-p", "and now?");
 
         Assert.True(first.ExitCode == 0, first.ToString());

@@ -57,7 +57,7 @@ public sealed class RequestBudgetTests
             FakeReply.Say("It is the time the tool said."));
         using var cli = CliRunner.ForOpenAI(server);
 
-        var result = await cli.RunAsync("-p", "what time is it?");
+        var result = await cli.RunAsync("-p", "what time is it?", "--approval", "auto-edit");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("[current_time_utc] ok", result.Stderr);

@@ -182,6 +182,25 @@ public class RunCommandTests
         Assert.DoesNotContain("waiting for the model", result.Stdout);
     }
 
+    /// <summary>
+    /// The two timeouts end a turn with different codes (README, exit codes): the user's own --timeout is a
+    /// limit they set (1, as a spent budget is); the provider's idle timeout is the provider failing (3).
+    /// </summary>
+    [Fact]
+    public async Task The_providers_idle_timeout_is_a_provider_failure_even_under_a_longer_timeout()
+    {
+        await using var server = FakeOpenAIServer.Start();
+        server.Enqueue(FakeReply.Say("starts then stalls").InTextChunksOf(3).StallAfter(3));
+        using var cli = CliRunner.ForOpenAI(server);
+        var config = cli.WriteFile("microagi.yaml", "retry: {max_retries: 0}\ntimeouts: {idle_seconds: 1}\n");
+
+        var result = await cli.RunAsync("--config", config, "--timeout", "120", "-p", "hello?");
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("sent nothing for 1 s", result.Stderr);
+        Assert.DoesNotContain("--timeout", result.Stderr);
+    }
+
     [Fact]
     public async Task A_silent_server_is_given_up_at_the_deadline_with_every_retry_inside_it()
     {

@@ -46,7 +46,7 @@ public partial class SelfModificationTests
             FakeReply.Say("The current UTC time is as the tool said."));
         using var cli = CliRunner.ForOpenAI(server);
 
-        var result = await cli.RunAsync("-p", "what time is it?");
+        var result = await cli.RunAsync("-p", "what time is it?", "--approval", "auto-edit");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var lines = result.Stderr.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith('[')).ToList();
@@ -69,7 +69,7 @@ public partial class SelfModificationTests
             FakeReply.Call("load_tool", """{"id":"app.generated:current_time_utc"}""", "d2"),
             FakeReply.Call("current_time_utc", "{}", "d3"),
             FakeReply.Say("Still here."));
-        var second = await cli.RunAsync("-p", "what time is it now?");
+        var second = await cli.RunAsync("-p", "what time is it now?", "--approval", "auto-edit");
         Assert.True(second.ExitCode == 0, second.ToString());
         Assert.Contains("[+] app.generated:current_time_utc", second.Stderr);
         Assert.Contains("[current_time_utc] ok", second.Stderr);
@@ -106,7 +106,7 @@ public partial class SelfModificationTests
             """))!;
         File.WriteAllText(Path.Combine(cli.StateDirectory, "microagi.yaml"), "sandbox:\n  timeout_seconds: 0.5\n");
 
-        var result = await cli.RunAsync("--app", appDir, "-p", "build me things");
+        var result = await cli.RunAsync("--app", appDir, "-p", "build me things", "--approval", "auto-edit");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("I could not do it, but I am still here.", result.Stdout);

@@ -45,7 +45,7 @@ public class ToolCallDisplayTests
             FakeReply.Say("Done."));
         using var cli = CliRunner.ForOpenAI(server);
 
-        var result = await cli.RunWithInputAsync("make a shout tool and use it\n/last\n");
+        var result = await cli.RunWithInputAsync("make a shout tool and use it\n/last\n", "--approval", "auto-edit");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var lines = result.Stdout.ReplaceLineEndings("\n").Split('\n').Select(l => l.TrimEnd()).ToList();
@@ -76,7 +76,7 @@ public class ToolCallDisplayTests
             FakeReply.Say("It failed."));
         using var cli = CliRunner.ForOpenAI(server);
 
-        var result = await cli.RunWithInputAsync("/verbose\nmake a shout tool\n/verbose off\n");
+        var result = await cli.RunWithInputAsync("/verbose\nmake a shout tool\n/verbose off\n", "--approval", "auto-edit");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("tool calls are shown in full", result.Stdout, StringComparison.Ordinal);
@@ -105,7 +105,7 @@ public class ToolCallDisplayTests
             await terminal.TypeAsync("go\r");
             await terminal.WaitForPromptAfterAsync("Done.");
             await terminal.TypeAsync("/exit\r");
-        });
+        }, "--approval", "auto-edit");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         // `local` and `function` in the keyword colour (magenta), the comment grey.

@@ -22,6 +22,9 @@ public sealed class HostFunctionLimitTests : IDisposable
     /// <summary>For work that is linear now and took minutes before: generous for a loaded machine.</summary>
     private static readonly TimeSpan LinearWithin = TimeSpan.FromSeconds(60);
 
+    /// <summary>The 1 s deadline plus room for a loaded machine, and well below the old behaviour's ten seconds or more.</summary>
+    private static readonly TimeSpan RegexStoppedWithin = TimeSpan.FromSeconds(5);
+
     /// <summary>Managed memory a call may allocate in total (garbage included): a small multiple of the 16 MiB cap.</summary>
     private static readonly long ManagedBound = 8 * LuaTestHost.SmallLimits.MemoryBytes;
 
@@ -102,18 +105,24 @@ public sealed class HostFunctionLimitTests : IDisposable
             """));
     }
 
-    /// <summary>The regex timeout was per match: twenty matches of nearly the timeout each ran 8.5 s against 1 s.</summary>
+    /// <summary>
+    /// The regex timeout was per match, and the deadline was checked only every 64 KB of output: a call
+    /// whose matches each took a fraction of the timeout ran 8.5 s against 1 s.
+    /// </summary>
     [Theory]
     [InlineData("return #text.match_all(s, '(a+)+b|Z')")]
     [InlineData("return #text.regex_replace(s, '(a+)+b|Z', '')")]
     [InlineData("return #text.regex_split(s, '(a+)+b|Z')")]
     public void Many_slow_regex_matches_end_by_the_deadline_together(string call)
     {
-        // Each 'Z' is found only after an exponential search of the a's before it (a quarter second or
-        // more); a hundred of them ran far past the 15 s bound when each match had its own timeout.
-        var run = Measure(_short, $"local text = require('text')\nlocal s = (('a'):rep(25) .. 'cZ'):rep(100)\n{call}");
+        // Each 'Z' is found only after an exponential search of the 18 a's before it: milliseconds on an
+        // idle machine, a tenth of a second on a loaded one — far less than the 1 s deadline, so a
+        // per-match timeout never fires, and the 1,000 matches together take ten seconds or more. The
+        // output is a few bytes per match, so no output-size check stops it either.
+        using var host = new LuaTestHost(LuaTestHost.SmallLimits with { Timeout = TimeSpan.FromSeconds(1) });
+        var run = Measure(host, $"local text = require('text')\nlocal s = (('a'):rep(18) .. 'cZ'):rep(1000)\n{call}");
         Assert.True(run.Result.ErrorKind == FunctionErrorKind.Timeout, run.Result.ToString());
-        Assert.True(run.Elapsed < StoppedWithin, $"took {run.Elapsed}");
+        Assert.True(run.Elapsed < RegexStoppedWithin, $"took {run.Elapsed}");
     }
 
     /// <summary>The backtracking engine recorded a capture and stack entries per character: 800 MB for (a|b)* over 10 MB.</summary>
@@ -273,13 +282,19 @@ public sealed class HostFunctionLimitTests : IDisposable
         }
     }
 
-    [Fact]
-    public void Time_parse_walks_a_long_layout_within_the_deadline()
+    /// <summary>
+    /// One call whose own work is many times the deadline must end with the timeout: the parser walked a
+    /// layout of millions of directives to the end (6.7 s against 1 s) and returned a success.
+    /// </summary>
+    [Theory]
+    [InlineData("require('time').parse(('Sat'):rep(6000000), ('%a'):rep(6000000))")]
+    [InlineData("require('text').match_all(('a'):rep(40) .. 'c', '(a+)+b')")]
+    public void A_single_host_call_longer_than_the_deadline_ends_with_the_timeout(string call)
     {
-        // Looping until the deadline: what it allocates is a rate times the time, so only the outcome and the time count.
-        var run = Measure(_short, "local time = require('time') while true do time.parse(('Monday'):rep(300000), ('%A'):rep(300000)) end");
-        Assert.True(run.Result.ErrorKind == FunctionErrorKind.Timeout, run.Result.ToString());
-        Assert.True(run.Elapsed < StoppedWithin, $"took {run.Elapsed}");
+        // Room for the 18 MB arguments; a deadline a fraction of what the call takes even on an idle machine.
+        using var host = new LuaTestHost(LuaTestHost.SmallLimits with { MemoryBytes = 96L << 20, Timeout = TimeSpan.FromMilliseconds(100) });
+        var result = host.Handler($"local value = {call}\nreturn 'finished'");
+        Assert.True(result.ErrorKind == FunctionErrorKind.Timeout, result.ToString());
     }
 
     // ------------------------------------------------------------------ limits beat pcall

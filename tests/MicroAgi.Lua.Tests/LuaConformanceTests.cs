@@ -147,6 +147,8 @@ public sealed class LuaConformanceTests : IDisposable
     [InlineData("""local r = table.remove("x")""")]
     [InlineData("""local t = setmetatable({}, {__len = function() return 2.5 end}) table.insert(t, 1)""")]
     [InlineData("""local t = setmetatable({}, {__len = function() return "3" end}) local r = table.remove(t) return r, rawlen(t)""")]
+    [InlineData("""local t = setmetatable({1, 2, 3}, {__index = function(_, k) return k * 10 end}) table.insert(t, 1, 0) return t, table.remove(t, 2), t""")]
+    [InlineData("""local log = {} local t = setmetatable({1, 2, 3}, {__newindex = function(t, k, v) log[#log + 1] = k rawset(t, k, v) end}) table.insert(t, 2, 9) return t, log""")]
     public void Table_insert_and_remove(string code) => AssertSameAsLua(code);
 
     [Theory]
@@ -163,7 +165,49 @@ public sealed class LuaConformanceTests : IDisposable
     [InlineData("""local t = {} for i = 1, 300 do t[i] = 300 - i end table.sort(t) return t[1], t[300], #t""")]
     [InlineData("""local t = {1, 2, 3, nil, 5} table.sort(t) return t""")]
     [InlineData("""local t = {3, 2, 1} table.sort(t, function(a, b) error("no compare") end)""")]
+    [InlineData("""local mt = {__lt = function() return true end} local t = {} for i = 1, 300 do t[i] = setmetatable({}, mt) end table.sort(t)""")]
+    [InlineData("""local mt = {__lt = function(a, b) return a.v < b.v end} local t = {} for i = 1, 300 do t[i] = setmetatable({v = (i * 7919) % 301}, mt) end table.sort(t) return t[1].v, t[300].v""")]
+    [InlineData("""local t = setmetatable({3, 1, 2}, {__index = function() return 0 end}) table.sort(t) return t""")]
     public void Table_sort(string code) => AssertSameAsLua(code);
+
+    /// <summary>Past 4096 elements the sandbox sorts runs with C Lua's sort and merges them: the result must be the same.</summary>
+    [Theory]
+    [InlineData("""local x = 42 for i = 1, n do x = (x * 1103515245 + 12345) % 2147483648 t[i] = x end""")]
+    [InlineData("""local x = 42 for i = 1, n do x = (x * 1103515245 + 12345) % 2147483648 t[i] = "w" .. x end""")]
+    [InlineData("""for i = 1, n do t[i] = i % 17 + i / 1e6 end""")]
+    [InlineData("""for i = 1, n do t[i] = i end""")]
+    [InlineData("""for i = 1, n do t[i] = n - i end""")]
+    [InlineData("""for i = 1, n do t[i] = i % 3 end""")]
+    public void Sorting_many_elements_gives_what_Lua_gives(string fill)
+    {
+        foreach (var n in new[] { 4096, 4097, 10000, 30001 })
+        {
+            AssertSameAsLua($$"""
+                local n, t = {{n}}, {}
+                {{fill}}
+                table.sort(t)
+                local sum = 0
+                for i = 2, n do assert(not (t[i] < t[i - 1]), "not sorted at " .. i) end
+                for i = 1, n, 97 do sum = sum + #tostring(t[i]) * i end
+                return #t, t[1], t[n], t[n // 2], sum
+                """);
+        }
+    }
+
+    /// <summary>Which two values meet first depends on the order of comparisons: the message may name the two types either way round (docs/lua-sandbox.md).</summary>
+    [Fact]
+    public void Sorting_many_elements_of_two_types_fails_as_Lua_does()
+    {
+        var result = _host.Handler("""
+            local t = {}
+            for i = 1, 10000 do t[i] = i end
+            t[5000] = "x"
+            local ok, problem = pcall(table.sort, t)
+            return problem
+            """);
+        Assert.True(result.IsSuccess, result.ToString());
+        Assert.Matches("^attempt to compare (number with string|string with number)$", (string?)result.Value);
+    }
 
     [Theory]
     [InlineData("""return require("string") == string, require("table") == table, require("math") == math, require("utf8") == utf8""")]

@@ -30,12 +30,12 @@ public sealed class ApprovalGate
     public async Task<string?> CheckAsync(ApprovalRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (Mode == ApprovalMode.FullAuto || (Mode == ApprovalMode.AutoEdit && request.Kind == ApprovalKind.FileChange)) return null;
+        if (Allows(request.Kind)) return null;
         if (_session.ContainsKey(request.StandingKey) || _standing?.Covers(request.StandingKey) == true) return null;
         if (_prompt is null)
         {
-            var mode = request.Kind == ApprovalKind.FileChange ? "auto-edit or full-auto" : "full-auto";
-            return $"{request.Summary} needs the user's approval and nobody can be asked in this run; the user can allow it with --approval {mode} (or approval: in microagi.yaml)";
+            var mode = request.Kind == ApprovalKind.Command ? "full-auto" : "auto-edit or full-auto";
+            return $"{request.Summary} needs the user's approval and nobody can be asked in this run; the user can allow it with --approval {mode} (or tools.approval in microagi.yaml)";
         }
         await _oneQuestionAtATime.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -53,6 +53,8 @@ public sealed class ApprovalGate
                     _session[request.StandingKey] = true;
                     return null;
                 case ApprovalAnswer.Yes:
+                    // A generated tool asks before its first run only: once run, the same code is not asked about again this session.
+                    if (request.Kind == ApprovalKind.GeneratedTool) _session[request.StandingKey] = true;
                     return null;
                 default:
                     return $"the user declined: {request.Summary}; do not retry it unchanged — ask the user what to do instead";
@@ -63,4 +65,12 @@ public sealed class ApprovalGate
             _oneQuestionAtATime.Release();
         }
     }
+
+    /// <summary>Whether the mode lets this kind of change through without asking.</summary>
+    private bool Allows(ApprovalKind kind) => Mode switch
+    {
+        ApprovalMode.FullAuto => true,
+        ApprovalMode.AutoEdit => kind is ApprovalKind.FileChange or ApprovalKind.GeneratedTool,
+        _ => false,
+    };
 }

@@ -3,13 +3,13 @@ namespace MicroAgi.Agents.Approval;
 /// <summary>How much the agent may change on the machine without asking (<c>--approval</c>, <c>approval:</c> in microagi.yaml).</summary>
 public enum ApprovalMode
 {
-    /// <summary>Every file change and command is shown and needs a yes (the REPL's default).</summary>
+    /// <summary>Every file change, command and generated tool's first run is shown and needs a yes (the REPL's default).</summary>
     Ask,
 
-    /// <summary>File changes (write, edit) go ahead; commands still need a yes.</summary>
+    /// <summary>File changes (write, edit) and generated tools (sandboxed Lua) go ahead; commands still need a yes.</summary>
     AutoEdit,
 
-    /// <summary>Nothing is asked: file changes and commands go ahead (inside the workspace and the sandbox).</summary>
+    /// <summary>Nothing is asked: file changes, generated tools and commands go ahead (inside the workspace and the sandboxes).</summary>
     FullAuto,
 }
 
@@ -21,6 +21,12 @@ public enum ApprovalKind
 
     /// <summary>Running a command (exec, process start).</summary>
     Command,
+
+    /// <summary>
+    /// The first run in a session of a tool the agent (or anyone) wrote in Lua: sandboxed and fenced by the
+    /// namespace policies, but code the user has not seen yet.
+    /// </summary>
+    GeneratedTool,
 }
 
 /// <summary>The user's answer to one request.</summary>

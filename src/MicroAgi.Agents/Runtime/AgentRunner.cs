@@ -26,6 +26,7 @@ public sealed class AgentRunner
     private readonly ChatOptions _options;
     private readonly ChatMessage _systemPrompt;
     private readonly Dictionary<string, RegistryToolFunction> _toolsByName;
+    private readonly Dictionary<string, AIFunction> _offeredByName;
     private readonly bool _stream;
 
     public AgentRunner(
@@ -46,12 +47,14 @@ public sealed class AgentRunner
         _stream = stream;
         _systemPrompt = new ChatMessage(ChatRole.System, definition.Prompt);
         _toolsByName = tools.ToDictionary(t => t.Name, StringComparer.Ordinal);
+        // Generated tools are offered as approval-required functions: the seam an M.E.AI host reads as well.
+        _offeredByName = tools.ToDictionary(t => t.Name, Approval.ToolCallApproval.Present, StringComparer.Ordinal);
         _options = new ChatOptions
         {
             ModelId = model.Name,
             MaxOutputTokens = definition.MaxTokens,
             Temperature = (float?)definition.Temperature,
-            Tools = [.. tools],
+            Tools = [.. _offeredByName.Values],
         };
         if (definition.ThinkingEffort is { } effort)
         {
@@ -78,6 +81,9 @@ public sealed class AgentRunner
     public RegistryToolFunction? FindTool(string llmName) => _toolsByName.GetValueOrDefault(llmName);
 
     public RegistryToolFunction? FindDeferred(string llmName) => Deferred.FirstOrDefault(t => t.Name == llmName);
+
+    /// <summary>The tool as the model is offered it (an <see cref="ApprovalRequiredAIFunction"/> when a call needs the user's yes).</summary>
+    public AIFunction? FindOffered(string llmName) => _offeredByName.GetValueOrDefault(llmName);
 
     public async Task<StepResult> StepAsync(Conversation conversation, IAgentObserver observer, CancellationToken cancellationToken)
     {

@@ -70,6 +70,12 @@ public sealed class AgentServices(
     /// </summary>
     public Func<string?> PromptContext { get; init; } = () => null;
 
+    /// <summary>
+    /// Who decides a call of an approval-required tool (a generated tool's first run): the session's gate, which
+    /// subagents share. Everything goes ahead when none is given (a library host, tests).
+    /// </summary>
+    public Approval.ApprovalGate Approval { get; init; } = MicroAgi.Agents.Approval.ApprovalGate.AllowAll;
+
     /// <summary>Where the loop logs its turns, steps and tool calls (<see cref="AgentLog"/>); nowhere by default.</summary>
     public ILoggerFactory Logging { get; init; } = NullLoggerFactory.Instance;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
+using MicroAgi.Agents.Approval;
 using MicroAgi.Functions;
 using MicroAgi.Registry;
 using MicroAgi.Telemetry;
@@ -19,12 +20,13 @@ public sealed record ToolCallOutcome(FunctionResultContent Result, string ToolNa
 
 /// <summary>
 /// Runs the model's tool calls. Each call is isolated: an unknown tool, arguments that are not a
-/// JSON object, a tool that fails, throws or overruns its time all become error results the model
-/// can read — never an exception that ends the turn.
+/// JSON object, a tool that fails, throws or overruns its time, a call the user declined all become
+/// error results the model can read — never an exception that ends the turn.
 /// </summary>
-public sealed class ToolCallExecutor(Func<TimeSpan> timeout)
+/// <param name="approval">Decides the calls of tools offered as approval-required (generated tools' first runs).</param>
+public sealed class ToolCallExecutor(Func<TimeSpan> timeout, ApprovalGate approval)
 {
-    public ToolCallExecutor(TimeSpan timeout) : this(() => timeout) { }
+    public ToolCallExecutor(TimeSpan timeout) : this(() => timeout, ApprovalGate.AllowAll) { }
 
     /// <summary>The built-in tool whose <c>loaded = true</c> result adds a tool to the agent.</summary>
     public static readonly EntryId LoadToolId = new("app.tools", "load_tool");
@@ -71,6 +73,13 @@ public sealed class ToolCallExecutor(Func<TimeSpan> timeout)
         catch (JsonException ex)
         {
             return Failed(call, $"the arguments could not be read: {ex.Message}");
+        }
+
+        if (runner.FindOffered(call.Name) is { } offered && ToolCallApproval.IsRequired(offered))
+        {
+            // The user's time to answer is not the tool's: the question is asked before the call's clock starts.
+            var answer = await approval.DecideAsync(new ToolApprovalRequestContent(call.CallId, call), function.Tool, cancellationToken).ConfigureAwait(false);
+            if (!answer.Approved) return Failed(call, answer.Reason ?? "the user did not approve this call");
         }
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Net;
+using System.Runtime.InteropServices;
 using MicroAgi.Agents.Policy;
 using MicroAgi.Agents.Runtime;
 using MicroAgi.Cli.Hosting;
@@ -26,7 +28,9 @@ internal static class McpCommands
         var command = new Command("list", "The MCP servers in the registry (kind mcp.server), and how each is started or reached");
         command.SetAction(async (result, ct) =>
         {
-            await using var registry = await RegistryHost.OpenForReadingAsync(cli.Options.Read(result), ct);
+            var host = cli.Options.Read(result);
+            var allowlist = MicroAgiConfig.For(host, explicitFile: null).Mcp.Allowlist();
+            await using var registry = await RegistryHost.OpenForReadingAsync(host, ct);
             var servers = registry.Find(EntryQuery.ByKind(McpServerDefinition.Kind));
             if (servers.Count == 0)
             {
@@ -38,6 +42,11 @@ internal static class McpCommands
                 try
                 {
                     var server = McpServerDefinition.FromEntry(entry, Environment.GetEnvironmentVariable);
+                    if (allowlist.Refusal(server) is { } refusal)
+                    {
+                        cli.RawOut.WriteLine($"{entry.Id}\trefused\t{refusal}");
+                        continue;
+                    }
                     cli.RawOut.WriteLine($"{entry.Id}\t{(server.Url is null ? "stdio" : "http")}\t{server.Describe()}\ttools {McpToolEntries.Namespace(server)}:* as {server.ToolPrefix}*");
                 }
                 catch (McpServerConfigException ex)
@@ -58,7 +67,8 @@ internal static class McpCommands
         {
             var id = CliArguments.EntryId(result.GetValue(server)!);
             await using var registry = await RegistryHost.OpenForReadingAsync(cli.Options.Read(result), ct);
-            await using var pool = new McpServerPool(registry, Environment.GetEnvironmentVariable);
+            var allowlist = MicroAgiConfig.For(cli.Options.Read(result), explicitFile: null).Mcp.Allowlist();
+            await using var pool = new McpServerPool(registry, Environment.GetEnvironmentVariable, allowlist);
             try
             {
                 var connection = await pool.GetAsync(id, ct);
@@ -97,25 +107,37 @@ internal static class McpCommands
         var config = new Option<FileInfo?>("--config") { Description = "A microagi.yaml to use instead of the one in the state directory" };
         var allow = ToolPolicySetup.NamesOption("--tools-allow", "Serve only these tools (names, aliases, patterns such as web_*, groups such as group:fs); comma-separated or repeated");
         var deny = ToolPolicySetup.NamesOption("--tools-deny", "Never serve these tools (deny wins over allow); comma-separated or repeated");
-        var command = new Command("serve", "Serve the tools over MCP on stdin/stdout; tools created while it runs appear without a restart")
+        var profileId = new Option<string?>("--profile")
         {
-            agent, approval, refresh, config, allow, deny,
+            Description = "Serve with this profile's tool policy, approval mode and workspace (--tools-allow/--tools-deny narrow it); default: the default profile, as run uses",
+        };
+        var http = new Option<string?>("--http")
+        {
+            Description = "Serve over Streamable HTTP at http://127.0.0.1:PORT/mcp instead of stdio (127.0.0.1 only; port 0 picks a free one)",
+        };
+        var command = new Command("serve", "Serve the tools over MCP (stdio, or Streamable HTTP with --http); tools created while it runs appear without a restart")
+        {
+            agent, approval, refresh, config, allow, deny, profileId, http,
         };
         command.SetAction(async (result, ct) =>
         {
             var host = cli.Options.Read(result);
+            var address = result.GetValue(http) is { } text ? HttpAddress(text) : null;
             var settings = MicroAgiConfig.For(host, result.GetValue(config)?.FullName);
+            var profile = ProfileSetup.Existing(host, result.GetValue(profileId));
+            ProfileSetup.Apply(profile, settings);
             var agentId = CliArguments.EntryId(result.GetValue(agent) ?? settings.Agent ?? "app:dev_assistant");
             var interval = RefreshInterval(result.GetValue(refresh));
             // stdout carries the protocol: everything for a person goes to stderr.
             void Warn(string message) => cli.RawErr.WriteLine("warning: " + message);
 
             await using var registry = await RegistryHost.OpenAsync(host, ct);
-            var policy = ToolPolicySetup.Narrowed(ToolPolicy.Open, result, allow, deny);
+            // The command line's rules come after the profile's: each can only narrow what the ones before allow.
+            var policy = ToolPolicySetup.Narrowed(profile?.Tools ?? ToolPolicy.Open, result, allow, deny);
             // A misspelt tool or group is a usage error now, not a server that silently serves something else.
             ToolPolicySetup.Compile(policy, ToolCatalog.FromRegistry(registry.Snapshot()));
             // Nobody can be asked over MCP: in ask mode a change or command is refused with a message saying how to allow it.
-            var machine = MachineSetup.Create(settings, host, MachineSetup.Mode(result.GetValue(approval), settings), prompt: null);
+            var machine = MachineSetup.Create(settings, host, MachineSetup.Mode(result.GetValue(approval), settings), prompt: null, profile);
             using var tools = ToolHost.Create(registry, SandboxOptions.From(settings.Sandbox), remoteDocs: settings.Docs, machine: machine);
             if (machine.Shell.Sandbox.Warning is { } unconfined) Warn(unconfined);
             var timeout = settings.Tools.TimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : new AgentSettings().ToolTimeout;
@@ -125,7 +147,25 @@ internal static class McpCommands
             var watch = RegistryWatch.RunAsync(registry.RefreshAsync, interval, Warn, stop.Token);
             try
             {
-                await McpToolServer.RunStdioAsync(McpToolServer.Options(served), logging: null, ct);
+                if (address is null)
+                {
+                    await McpToolServer.RunStdioAsync(McpToolServer.Options(served), logging: null, ct);
+                }
+                else
+                {
+                    await using var server = await StartHttpAsync(served, address, ct);
+                    cli.RawErr.WriteLine($"serving MCP over Streamable HTTP at {server.Endpoint} (Ctrl+C stops)");
+                    // No stdin to close here: Ctrl+C or SIGTERM stops the server cleanly instead of killing the process.
+                    using var interrupted = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                    void Stop(PosixSignalContext signal)
+                    {
+                        signal.Cancel = true;
+                        interrupted.Cancel();
+                    }
+                    using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+                    using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+                    await server.RunUntilCancelledAsync(interrupted.Token);
+                }
             }
             finally
             {
@@ -135,6 +175,27 @@ internal static class McpCommands
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>The address of <c>--http</c>: 127.0.0.1 and a port, nothing else — the server has no authentication.</summary>
+    private static IPEndPoint HttpAddress(string text)
+    {
+        if (IPEndPoint.TryParse(text, out var address) && address.Address.Equals(IPAddress.Loopback) && text.Contains(':', StringComparison.Ordinal))
+            return address;
+        throw new UsageException($"--http takes 127.0.0.1:PORT (e.g. --http 127.0.0.1:8765), not '{text}': the MCP server has no authentication, "
+            + "so it listens on this machine's loopback address only; to reach it from elsewhere, use an SSH tunnel or a proxy that authenticates");
+    }
+
+    private static async Task<McpHttpServer> StartHttpAsync(ServedToolCollection served, IPEndPoint address, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await McpHttpServer.StartAsync(served, address, logging: null, cancellationToken);
+        }
+        catch (IOException ex)
+        {
+            throw new UsageException($"cannot listen on {address}: {ex.Message}; pick another port (or 0 for a free one)", ex);
+        }
     }
 
     private static TimeSpan RefreshInterval(double? seconds)

@@ -32,15 +32,21 @@ internal static class RegistryCommands
         var ns = new Option<string?>("--ns") { Description = "Only entries in exactly this namespace (e.g. app.generated)" };
         var kind = new Option<string?>("--kind") { Description = "Only entries of this kind; * is a wildcard (e.g. function.*)" };
         var type = new Option<string?>("--type") { Description = "Only entries with this meta.type (e.g. tool, llm.model)" };
-        var command = new Command("list", "List entries as a table") { ns, kind, type };
+        var limit = new Option<int>("--limit") { Description = "How many entries to show (default 100)", DefaultValueFactory = _ => 100 };
+        var after = new Option<string?>("--after") { Description = "Show the entries after this id (the next page)" };
+        var command = new Command("list", "List entries as a table, a page at a time") { ns, kind, type, limit, after };
         command.SetAction(async (result, ct) =>
         {
+            var pageSize = result.GetValue(limit);
+            if (pageSize < 1) throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"--limit must be at least 1, not {pageSize}"));
+            var cursor = result.GetValue(after) is { } text ? CliArguments.EntryId(text) : (EntryId?)null;
             await using var registry = await RegistryHost.OpenForReadingAsync(cli.Options.Read(result), ct);
             var query = new EntryQuery { Namespace = result.GetValue(ns), Kind = result.GetValue(kind) };
             if (result.GetValue(type) is { } t) query = query.WithMeta("type", t);
-            var entries = registry.Find(query);
+            var snapshot = registry.Snapshot();
+            var page = snapshot.FindPage(query, cursor, pageSize);
             var table = new Table().Border(TableBorder.Simple).AddColumns("ID", "KIND", "TYPE", "TITLE");
-            foreach (var entry in entries)
+            foreach (var entry in page.Entries)
             {
                 table.AddRow(
                     Markup.Escape(entry.Id.ToString()),
@@ -49,10 +55,33 @@ internal static class RegistryCommands
                     Markup.Escape(cli.ShownOnOut(entry.MetaString("title") ?? entry.MetaString("comment") ?? "")));
             }
             cli.Out.Write(table);
-            cli.Out.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[dim]{entries.Count} entries, registry version {registry.Version}[/]"));
+            // The total is counted in the store's indexes; a page that is the whole list needs none.
+            var partial = page.More || cursor is not null;
+            var total = partial ? snapshot.Count(query) : page.Entries.Count;
+            var counted = !partial ? $"{page.Entries.Count} entries"
+                : total is { } all ? $"{page.Entries.Count} of {all} entries"
+                : $"{page.Entries.Count} entries shown";
+            cli.Out.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[dim]{counted}, registry version {snapshot.Version}[/]"));
+            if (page.More)
+            {
+                var next = NextPageCommand(result.GetValue(ns), result.GetValue(kind), result.GetValue(type), pageSize, page.Entries[^1].Id);
+                cli.Out.MarkupLine($"[dim]next page: {Markup.Escape(cli.ShownOnOut(next))}[/]");
+            }
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The command that shows the page after <paramref name="last"/>, with the same filters.</summary>
+    private static string NextPageCommand(string? ns, string? kind, string? type, int limit, EntryId last)
+    {
+        var words = new List<string> { "microagi registry list" };
+        if (ns is not null) words.Add("--ns " + ns);
+        if (kind is not null) words.Add($"--kind '{kind}'");
+        if (type is not null) words.Add("--type " + type);
+        if (limit != 100) words.Add(string.Create(CultureInfo.InvariantCulture, $"--limit {limit}"));
+        words.Add("--after " + last);
+        return string.Join(' ', words);
     }
 
     private static Command Show(CliContext cli)
@@ -173,10 +202,35 @@ internal static class RegistryCommands
             {
                 output.WriteLine($"{Op(change)} {change.Id}");
                 foreach (var line in EntryDiff.Describe(change.Before, change.After)) output.WriteLine("  " + line);
+                WriteUnifiedDiff(cli, change, version.Number);
             }
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// The change as <c>diff -u</c> shows it (the whole entry for a created or deleted one), coloured on a terminal
+    /// that shows colours. Written line by line, unwrapped; stored text is made visible first.
+    /// </summary>
+    private static void WriteUnifiedDiff(CliContext cli, EntryChange change, long number)
+    {
+        var colours = cli.OutIsTerminal && cli.Out.Profile.Capabilities.ColorSystem != ColorSystem.NoColors;
+        var terminal = cli.Out.Profile.Out.Writer;
+        void Write(char kind, string text)
+        {
+            var colour = !colours ? "" : kind switch { '+' => "\u001b[32m", '-' => "\u001b[31m", '@' => "\u001b[36m", 'h' => "\u001b[1m", _ => "" };
+            var shown = cli.ShownOnOut(text);
+            terminal.WriteLine(colour.Length == 0 ? shown : colour + shown + "\u001b[0m");
+        }
+        var id = change.Id.ToString();
+        Write('h', change.Before is null ? "--- /dev/null" : string.Create(CultureInfo.InvariantCulture, $"--- {id} (version {number - 1})"));
+        Write('h', change.After is null ? "+++ /dev/null" : string.Create(CultureInfo.InvariantCulture, $"+++ {id} (version {number})"));
+        foreach (var line in UnifiedDiff.Lines(EntryText.Lines(change.Before), EntryText.Lines(change.After)))
+        {
+            Write(line.Kind, line.Kind == '@' ? line.Text : line.Kind + line.Text);
+        }
+        terminal.Flush();
     }
 
     private static Command Rollback(CliContext cli)

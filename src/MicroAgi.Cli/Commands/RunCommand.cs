@@ -37,14 +37,28 @@ internal static class RunCommand
             Approval = result.GetValue(options.Approval),
             MaxBudgetUsd = result.GetValue(options.MaxBudgetUsd),
             Profile = result.GetValue(options.Profile),
+            Raw = result.GetValue(options.Raw),
             ToolRules = ToolPolicySetup.Narrowed(Agents.Policy.ToolPolicy.Open, result, options.ToolsAllow, options.ToolsDeny).Global,
         };
         var prompt = result.GetValue(options.Prompt);
+        // --resume without an id, at a terminal: the user picks the session (a script gets the newest, as before).
+        if (result.GetResult(options.Resume) is not null && string.IsNullOrEmpty(result.GetValue(options.Resume)) && prompt is null
+            && !Console.IsInputRedirected && cli.OutIsTerminal)
+        {
+            settings = settings with { Resume = SessionPicker.Pick(cli, Path.Combine(cli.Options.Read(result).StateDirectory, "sessions"), Console.ReadLine) };
+        }
         var format = result.GetValue(options.OutputFormat) ?? OutputFormat.Text;
         if (format != OutputFormat.Text && prompt is null)
             throw new UsageException($"--output-format {OutputFormats.Name(format)} needs -p: it describes one turn (e.g. microagi -p \"...\" --output-format json)");
         return RunAsync(cli, cli.Options.Read(result), settings, prompt, format, cancellationToken);
     }
+
+    /// <summary>Markdown is rendered for a person at a terminal that shows styles; piped, -p, --raw, NO_COLOR, TERM=dumb or
+    /// terminal.markdown: false get the answer as the model wrote it.</summary>
+    private static bool RendersMarkdown(CliContext cli, RunSettings run, TerminalConfig terminal) =>
+        cli.OutIsTerminal && !run.Raw && terminal.Markdown
+        && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"))
+        && Environment.GetEnvironmentVariable("TERM") != "dumb";
 
     private static async Task<int> RunAsync(CliContext cli, HostSettings host, RunSettings run, string? prompt, OutputFormat format, CancellationToken cancellationToken)
     {
@@ -57,7 +71,8 @@ internal static class RunCommand
         var status = prompt is null ? cli.Out : cli.Err;
         // The REPL shows what each tool call was given and returned; -p keeps its status lines short for logs.
         var calls = prompt is null ? new ToolCallDisplay(cli.Out, session.Terminal.ToolOutputFull) : null;
-        var observer = new ConsoleObserver(status, cli.RawOut, showReasoning: prompt is null && cli.OutIsTerminal, progress, calls);
+        var markdown = prompt is null && RendersMarkdown(cli, run, session.Terminal) ? new MarkdownStream(cli.Out.Profile.Out.Writer, () => cli.Out.Profile.Width) : null;
+        var observer = new ConsoleObserver(status, cli.RawOut, showReasoning: prompt is null && cli.OutIsTerminal, progress, calls, markdown);
         // On stderr: what a script captures from stdout stays the answer alone.
         session.Retries.Retrying += (_, notice) => progress.Interrupt(() => cli.Err.MarkupLine($"[dim]{Markup.Escape(notice.Describe())}[/]"));
         session.Retries.Waiting += (_, notice) => progress.Interrupt(() => cli.Err.MarkupLine($"[dim]{Markup.Escape(notice.Describe())}[/]"));

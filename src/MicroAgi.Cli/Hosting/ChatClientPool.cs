@@ -35,6 +35,19 @@ internal sealed class ChatClientPool(ChatClientFactory factory) : IDisposable
         }
     }
 
+    /// <summary>The endpoint the model is sent to, for the banner (credentials in the URL masked); null when none can run it.</summary>
+    public string? EndpointOf(ModelDefinition model)
+    {
+        try
+        {
+            return Factory.SelectProvider(model).DisplayBaseUrl;
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Whether some configured provider can run this model.</summary>
     public bool CanRun(ModelDefinition model)
     {

@@ -5,7 +5,8 @@ namespace MicroAgi.Cli.Hosting;
 
 /// <summary>
 /// Asks at the terminal before a change: shows what will run (the command, the path and diff, the new
-/// content) and reads y / n / s (always this session) / w (always in this workspace).
+/// content, a generated tool's arguments and Lua source) and reads y / n / s (always this session) /
+/// w (always in this workspace).
 /// </summary>
 /// <param name="progress">The spinner, hidden while the question waits for an answer.</param>
 internal sealed class ConsoleApprovalPrompt(IAnsiConsole output, Repl.ProgressLine progress) : IApprovalPrompt
@@ -18,7 +19,9 @@ internal sealed class ConsoleApprovalPrompt(IAnsiConsole output, Repl.ProgressLi
         foreach (var raw in request.Detail.Split('\n'))
         {
             var line = TerminalText.Visible(raw.TrimEnd('\r'));
-            var style = line.StartsWith('+') ? "green" : line.StartsWith('-') ? "red" : "dim";
+            // Only a file change's detail is a diff; Lua's "--" comments in a generated tool's source are not removals.
+            var diff = request.Kind == ApprovalKind.FileChange;
+            var style = diff && line.StartsWith('+') ? "green" : diff && line.StartsWith('-') ? "red" : "dim";
             output.MarkupLine($"  [{style}]{Markup.Escape(line)}[/]");
         }
         while (true)

@@ -13,7 +13,9 @@ namespace MicroAgi.Cli.Hosting;
 /// which shows control characters as text on a terminal (<see cref="TerminalText"/>) and passes them when piped.</param>
 /// <param name="progress">The spinner shown while the model thinks or a tool runs (off when nobody watches).</param>
 /// <param name="calls">Shows each call's arguments and result (the REPL); null shows the status lines alone (-p).</param>
-internal sealed class ConsoleObserver(IAnsiConsole console, TextWriter answer, bool showReasoning, Repl.ProgressLine progress, Repl.Rendering.ToolCallDisplay? calls = null)
+/// <param name="markdown">Renders the answer as markdown (the REPL on a terminal); null writes it as the model wrote it.</param>
+internal sealed class ConsoleObserver(IAnsiConsole console, TextWriter answer, bool showReasoning, Repl.ProgressLine progress,
+    Repl.Rendering.ToolCallDisplay? calls = null, Repl.Rendering.MarkdownStream? markdown = null)
     : Repl.ITurnView
 {
     private const int MaxErrorLength = 200;
@@ -42,6 +44,12 @@ internal sealed class ConsoleObserver(IAnsiConsole console, TextWriter answer, b
         if (text.Length == 0) return;
         progress.Hide();
         EndReasoning();
+        if (markdown is not null)
+        {
+            markdown.Write(text);
+            _midLine = true;
+            return;
+        }
         // Straight to the writer: a Spectre Text would re-wrap long lines at the console width and
         // break up JSON, URLs and code the model sends.
         answer.Write(text);
@@ -117,6 +125,7 @@ internal sealed class ConsoleObserver(IAnsiConsole console, TextWriter answer, b
         if (!_midLine) return;
         // The answer's last line ends where the answer goes (stdout, with -p), the reasoning's on the console.
         if (inReasoning) console.WriteLine();
+        else if (markdown is not null) markdown.Finish();
         else
         {
             answer.WriteLine();

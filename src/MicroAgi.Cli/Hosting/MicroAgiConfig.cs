@@ -44,6 +44,9 @@ internal sealed class MicroAgiConfig
     /// <summary>How the REPL shows answers and tool calls.</summary>
     public TerminalConfig Terminal { get; set; } = new();
 
+    /// <summary>What MCP servers an agent may add (docs/mcp.md).</summary>
+    public McpConfig Mcp { get; set; } = new();
+
     /// <summary>The file named by <c>--config</c> (which must exist), else the state directory's own (which may not).</summary>
     public static MicroAgiConfig For(HostSettings host, string? explicitFile) =>
         Load(explicitFile ?? Path.Combine(host.StateDirectory, FileName), required: explicitFile is not null);
@@ -92,6 +95,14 @@ internal sealed class MicroAgiConfig
         return (provider.Retry is null ? null : RetryConfig.Merge(provider.Retry, Retry).Problem(section + "retry"))
             ?? (provider.Timeouts is null ? null : TimeoutsConfig.Merge(provider.Timeouts, Timeouts).Problem(section + "timeouts"));
     }
+}
+
+internal sealed class McpConfig
+{
+    /// <summary>The command lines an MCP server an agent added may run, word for word; empty: agents add none.</summary>
+    public List<string> AllowedCommands { get; set; } = [];
+
+    public MicroAgi.Mcp.Client.McpCommandAllowlist Allowlist() => new(AllowedCommands);
 }
 
 internal sealed class TerminalConfig

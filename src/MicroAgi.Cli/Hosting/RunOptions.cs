@@ -36,6 +36,8 @@ internal sealed class RunOptions
         Arity = ArgumentArity.ZeroOrOne,
     };
 
+    public Option<bool> Raw { get; } = new("--raw") { Description = "Print answers exactly as the model wrote them, not rendered as markdown (as when piped or with NO_COLOR)" };
+
     public Option<bool> Continue { get; } = new("--continue", "-c") { Description = "Continue the newest saved session (as --resume with no id)" };
 
     public Option<bool> Verbose { get; } = new("--verbose")
@@ -82,6 +84,7 @@ internal sealed class RunOptions
         command.Add(Config);
         command.Add(Resume);
         command.Add(Continue);
+        command.Add(Raw);
         command.Add(Timeout);
         command.Add(OutputFormat);
         command.Add(MaxBudgetUsd);

@@ -143,7 +143,7 @@ internal sealed class SessionHost : IAsyncDisposable
             throw;
         }
         // The agent reads the registry with the tools of the MCP servers it grants (docs/mcp.md).
-        var mcp = new McpAgentTools(registry, Path.Combine(host.StateDirectory, "mcp-media"), Environment.GetEnvironmentVariable);
+        var mcp = new McpAgentTools(registry, Path.Combine(host.StateDirectory, "mcp-media"), Environment.GetEnvironmentVariable, config.Mcp.Allowlist());
         ToolHost? tools = null;
         ChatClientPool? clients = null;
         JsonlTranscript? transcript = null;
@@ -178,7 +178,7 @@ internal sealed class SessionHost : IAsyncDisposable
             if (config.Tools.SelfEvolution) settings = settings with { DisabledTools = new HashSet<EntryId>() };
             var costs = new CostTracker();
             var pool = clients;
-            var services = new AgentServices(mcp.Registry, tools.Functions, pool.For, costs, settings) { ProviderOf = pool.ProviderOf, PromptContext = ProfileContext(profile, machine), Logging = logging };
+            var services = new AgentServices(mcp.Registry, tools.Functions, pool.For, costs, settings) { ProviderOf = pool.ProviderOf, PromptContext = ProfileContext(profile, machine), Approval = machine.Approval, Logging = logging };
 
             var sessions = Path.Combine(host.StateDirectory, "sessions");
             IReadOnlyList<ChatMessage> history = [];
@@ -247,6 +247,9 @@ internal sealed class SessionHost : IAsyncDisposable
 /// <param name="TurnTimeout">How long one turn may take in all (--timeout); null for no limit.</param>
 internal sealed record RunSettings(string? Agent, string? Model, string? BaseUrl, bool Stream, string? ConfigFile, string? Resume, TimeSpan? TurnTimeout = null, bool Verbose = false)
 {
+    /// <summary>--raw: answers as the model wrote them, never rendered as markdown.</summary>
+    public bool Raw { get; init; }
+
     /// <summary>--approval: ask, auto-edit or full-auto (else the configuration's, else ask).</summary>
     public string? Approval { get; init; }
 

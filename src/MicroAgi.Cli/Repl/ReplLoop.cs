@@ -30,7 +30,10 @@ internal sealed class ReplLoop(CliContext cli, SessionHost host, TurnRunner turn
     public async Task<int> RunInteractiveAsync(CancellationToken cancellationToken)
     {
         cli.Out.MarkupLine($"{Markup.Escape(host.Session.Context.AgentId.Name.Replace('_', ' '))} (quit to exit)");
-        cli.Out.MarkupLine($"[dim]model {Markup.Escape(host.Session.Runner.Model.Name)} · session {Markup.Escape(host.TranscriptId)} · /help for commands[/]");
+        var model = host.Session.Runner.Model;
+        var endpoint = host.Clients.EndpointOf(model) is { } url ? " at " + url : "";
+        cli.Out.MarkupLine($"[dim]model {Markup.Escape(model.Name)}{Markup.Escape(endpoint)} · session {Markup.Escape(host.TranscriptId)} · /help for commands[/]");
+        ReplayLastExchange();
         while (await readLine(cancellationToken).ConfigureAwait(false) is { } line)
         {
             var (outcome, _) = await RunLineAsync(line, cancellationToken).ConfigureAwait(false);
@@ -40,6 +43,31 @@ internal sealed class ReplLoop(CliContext cli, SessionHost host, TurnRunner turn
         cli.Out.MarkupLine($"[dim]resume it with: microagi --resume {Markup.Escape(host.TranscriptId)}[/]");
         return ExitCodes.Success;
     }
+
+    /// <summary>
+    /// A resumed session shows where it left off: the last prompt (dimmed, a few lines) and the answer to it, shown as
+    /// answers are, so the user can go on without scrolling back through another terminal.
+    /// </summary>
+    private void ReplayLastExchange()
+    {
+        var messages = host.Session.Conversation.Messages;
+        var last = -1;
+        for (var i = messages.Count - 1; i >= 0 && last < 0; i--)
+        {
+            if (messages[i].Role == Microsoft.Extensions.AI.ChatRole.User && !string.IsNullOrWhiteSpace(messages[i].Text)) last = i;
+        }
+        if (last < 0) return;
+        cli.Out.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[dim]resumed: {messages.Count} messages; the last exchange was[/]"));
+        var prompt = messages[last].Text.ReplaceLineEndings("\n").Split('\n');
+        foreach (var line in prompt.Take(ReplayedPromptLines)) cli.Out.MarkupLine($"[dim]> {Markup.Escape(TerminalText.Visible(line))}[/]");
+        if (prompt.Length > ReplayedPromptLines) cli.Out.MarkupLine($"[dim]> … {prompt.Length - ReplayedPromptLines} more lines[/]");
+        var answer = messages.Skip(last + 1).LastOrDefault(m => m.Role == Microsoft.Extensions.AI.ChatRole.Assistant && !string.IsNullOrWhiteSpace(m.Text));
+        if (answer is null) return;
+        observer.TextDelta(answer.Text);
+        observer.EndLine();
+    }
+
+    private const int ReplayedPromptLines = 5;
 
     private async Task<(LineOutcome Outcome, int ExitCode)> RunLineAsync(string line, CancellationToken cancellationToken)
     {

@@ -56,7 +56,20 @@ internal sealed class SlashCommands
         ];
     }
 
-    /// <summary>Tab completion: a command's name, or after <c>/model </c> a model's.</summary>
+    /// <summary>
+    /// Tab completion of a registry entry id as the last word of a prompt (<c>explain app.generated:sh</c> → <c>…:shout</c>):
+    /// a word with a colon, or one that starts a namespace (<c>app.gen</c>).
+    /// </summary>
+    private List<string> EntryIds(string typed)
+    {
+        var start = typed.LastIndexOfAny([' ', '\n', '(', '`', '"', '\'']) + 1;
+        var word = typed[start..];
+        if (word.Length < 2 || !(word.Contains(':', StringComparison.Ordinal) || word.Contains('.', StringComparison.Ordinal))) return [];
+        return [.. _host.Registry.Find(Registry.EntryQuery.All).Select(e => e.Id.ToString())
+            .Where(id => id.StartsWith(word, StringComparison.Ordinal)).Order(StringComparer.Ordinal).Select(id => typed[..start] + id)];
+    }
+
+    /// <summary>Tab completion: a command's name, after <c>/model </c> a model's, or an entry id.</summary>
     /// <returns>The whole lines <paramref name="typed"/> may become.</returns>
     public IReadOnlyList<string> Complete(string typed)
     {
@@ -65,6 +78,7 @@ internal sealed class SlashCommands
             var name = typed["/model ".Length..];
             return [.. _host.Services.Models().Models.Select(m => m.Name).Where(m => m.StartsWith(name, StringComparison.OrdinalIgnoreCase)).Select(m => "/model " + m)];
         }
+        if (EntryIds(typed) is { Count: > 0 } ids) return ids;
         if (!typed.StartsWith('/') || typed.Contains(' ', StringComparison.Ordinal)) return [];
         return [.. _commands.Select(c => "/" + c.Name).Where(c => c.StartsWith(typed, StringComparison.OrdinalIgnoreCase))];
     }

@@ -87,7 +87,10 @@ internal static class TimeModule
                 return PushTime(call, parsed, zone);
             return call.Fail($"time.parse: cannot read '{Quote(text)}' as a date and time (give a layout such as \"%d/%m/%Y\")");
         }
-        var (instant, error) = LayoutParser.Parse(text, layout, zone, call.Budget());
+        // Reading a long text and layout took a while: the deadline may have passed before the first step.
+        var budget = call.Budget();
+        budget.CheckDeadline();
+        var (instant, error) = LayoutParser.Parse(text, layout, zone, budget);
         return error is null ? PushTime(call, instant, zone) : call.Fail("time.parse: " + error);
     }
 
@@ -261,7 +264,8 @@ internal static class TimeModule
     }
 
     /// <summary>Text quoted in a message: the start of a long text, marked as cut (a message repeated a whole 10 MB input).</summary>
-    private static string Quote(string text) => text.Length <= MaxQuoted ? text : $"{text[..MaxQuoted]}… ({text.Length - MaxQuoted} more characters)";
+    /// Takes a span so that quoting the rest of a long text never copies all of it first.
+    private static string Quote(ReadOnlySpan<char> text) => text.Length <= MaxQuoted ? text.ToString() : $"{text[..MaxQuoted]}… ({text.Length - MaxQuoted} more characters)";
 
     internal static string FormatOffset(TimeSpan offset, bool colon)
     {
@@ -416,8 +420,8 @@ internal static class TimeModule
                     case 'Z':
                         var start = t;
                         while (t < text.Length && (char.IsAsciiLetterOrDigit(text[t]) || text[t] is '/' or '_' or '-' or '+')) t++;
-                        var found = FindZone(text[start..t]);
-                        if (found is null) return (default, $"unknown time zone '{Quote(text[start..t])}'");
+                        var found = t - start > MaxZoneNameLength ? null : FindZone(text[start..t]);
+                        if (found is null) return (default, $"unknown time zone '{Quote(text.AsSpan(start, t - start))}'");
                         zone = found;
                         break;
                     case 's':
@@ -441,7 +445,7 @@ internal static class TimeModule
                         return (default, $"unknown layout directive '%{directive}'");
                 }
             }
-            if (t != text.Length) return (default, $"unexpected text '{Quote(text[t..])}' after the layout was matched");
+            if (t != text.Length) return (default, $"unexpected text '{Quote(text.AsSpan(t))}' after the layout was matched");
             if (unix is { } unixSeconds) return (DateTimeOffset.FromUnixTimeSeconds(unixSeconds), null);
             if (twelveHour)
             {

@@ -4,8 +4,10 @@
 --
 -- Why the Lua-level replacements below exist (docs/lua-sandbox.md has the full argument):
 --  * C functions that loop without executing VM instructions cannot be stopped by the count hook,
---    so table.insert/remove/move/sort are Lua code here, table.concat/unpack read elements in Lua
---    when a metatable is involved, and string matching/rep run in C# with a deadline check.
+--    so table.insert/remove/move/sort run C Lua's functions only where the table itself bounds their
+--    work (no metatable; sort in runs of bounded length) and Lua code otherwise, table.concat/unpack
+--    read elements in Lua when a metatable is involved, and string matching/rep run in C# with a
+--    deadline check. (C's loops are several times faster than the same loops written in Lua.)
 --  * Lua runs xpcall's message handler, and coroutine.wrap closes a dead coroutine's variables,
 --    with hooks possibly off; both are Lua code here so the hook always sees them.
 --  * __gc finalizers always run with hooks off, so setmetatable refuses them.
@@ -18,6 +20,7 @@ local native_setmetatable, native_rawset = setmetatable, rawset
 local math_type, math_tointeger, math_ult = math.type, math.tointeger, math.ult
 local maxinteger = math.maxinteger
 local pack, unpack, concat = table.pack, table.unpack, table.concat
+local native_insert, native_remove, native_move, native_sort = table.insert, table.remove, table.move, table.sort
 local co_create, co_resume, co_close = coroutine.create, coroutine.resume, coroutine.close
 local str_sub, str_byte = string.sub, string.byte
 
@@ -308,6 +311,8 @@ local function insert(t, ...)
   local pos, value = ...
   pos = check_integer(pos, 2, "insert")
   if pos < 1 or pos > e then error("bad argument #2 to 'insert' (position out of bounds)", 2) end
+  -- Without a metatable the shift is bounded by the table's own size, and C does it faster than Lua.
+  if getmetatable(t) == nil then return native_insert(t, pos, value) end
   for i = e, pos + 1, -1 do t[i] = t[i - 1] end
   t[pos] = value
 end
@@ -323,6 +328,7 @@ local function remove(t, pos)
       error("bad argument #2 to 'remove' (position out of bounds)", 2)
     end
   end
+  if pos < size and getmetatable(t) == nil then return native_remove(t, pos) end
   local value = t[pos]
   while pos < size do
     t[pos] = t[pos + 1]
@@ -353,12 +359,19 @@ local function move(...)
   return a2
 end
 
--- table.sort is Lua 5.4's ltablib.c sort, in Lua so that comparisons and the loop itself stay under
--- the hook: quicksort with a median of three, recursion on the smaller half, and a pivot chosen at
--- random once a partition came out badly unbalanced (an ordered or crafted input). Unlike C Lua, a
--- range that still keeps partitioning badly is finished with heapsort, so no input makes it
--- quadratic. A comparison error (`{1, "x"}`) is raised as Lua raises it, without a position;
--- "invalid order function for sorting" at the caller's line.
+-- table.sort. C Lua's sort is one C call the hook cannot interrupt, and quadratic on an input built
+-- against its pivot choice. So:
+--  * A table without a metatable, in the default order, is sorted by C Lua's sort in runs of at most
+--    SORT_RUN elements (one run's worst case stays tens of milliseconds), which are then merged here
+--    under the hook. Up to SORT_RUN elements that is C Lua's sort alone, at its speed.
+--  * With a comparator (or a metatable on the table) the sort is Lua 5.4's ltablib.c sort, in Lua so
+--    that the loop stays under the hook: quicksort with a median of three, recursion on the smaller
+--    half, and a pivot chosen at random once a partition came out badly unbalanced. Unlike C Lua, a
+--    range that still keeps partitioning badly is finished with heapsort, so no comparator (McIlroy's
+--    adversary decides the order as the sort asks) makes it quadratic.
+-- A comparison error (`{1, "x"}`) is raised as Lua raises it, without a position; "invalid order
+-- function for sorting" at the caller's line.
+local SORT_RUN = 4096
 local invalid_order = {}
 local RANLIMIT = 100
 
@@ -457,8 +470,56 @@ local function auxsort(t, lo, up, lt, rnd, unbalanced)
   end
 end
 
+-- Merges the sorted ranges src[lo..mid] and src[mid+1..hi] into dst[lo..hi].
+local function merge(src, dst, lo, mid, hi)
+  local i, j, k = lo, mid + 1, lo
+  local a, b = src[i], src[j]
+  if not (b < src[mid]) then
+    -- Already in order (an ordered input is merged by C).
+    native_move(src, lo, hi, lo, dst)
+    return
+  end
+  while true do
+    if b < a then
+      dst[k] = b
+      k, j = k + 1, j + 1
+      if j > hi then native_move(src, i, mid, k, dst) return end
+      b = src[j]
+    else
+      dst[k] = a
+      k, i = k + 1, i + 1
+      if i > mid then native_move(src, j, hi, k, dst) return end
+      a = src[i]
+    end
+  end
+end
+
+local function sort_in_runs(t, n)
+  if n <= SORT_RUN then return native_sort(t) end
+  for lo = 1, n, SORT_RUN do
+    local hi = lo + SORT_RUN - 1
+    if hi > n then hi = n end
+    local run = native_move(t, lo, hi, 1, {})
+    native_sort(run)
+    native_move(run, 1, hi - lo + 1, lo, t)
+  end
+  local src, dst, width = t, {}, SORT_RUN
+  while width < n do
+    for lo = 1, n, 2 * width do
+      local mid, hi = lo + width - 1, lo + 2 * width - 1
+      if hi > n then hi = n end
+      if mid >= hi then native_move(src, lo, hi, lo, dst) else merge(src, dst, lo, mid, hi) end
+    end
+    src, dst, width = dst, src, 2 * width
+  end
+  if src ~= t then native_move(src, 1, n, 1, t) end
+end
+
 local function sort_failed(problem)
-  if problem == invalid_order then error("invalid order function for sorting", 3) end
+  -- C Lua's sort raises this one at the line that called it, here a line of this file.
+  if problem == invalid_order or (type(problem) == "string" and problem:find("^%[sandbox%]:%d+: invalid order function for sorting$")) then
+    error("invalid order function for sorting", 3)
+  end
   if type(problem) == "string" then
     -- A comparison raised inside this file; Lua's C sort raises it with no position at all.
     error((problem:gsub("^%[sandbox%]:%d+: ", "", 1)), 0)
@@ -475,13 +536,18 @@ local function sort(...)
     if comp ~= nil and type(comp) ~= "function" then
       error("bad argument #2 to 'sort' (function expected, got " .. type(comp) .. ")", 2)
     end
-    -- Badly unbalanced partitions allowed per range before heapsort takes over: about 2 log2(n).
-    local allowance, size = 2, n
-    while size > 1 do
-      allowance = allowance + 2
-      size = size // 2
+    local ok, problem
+    if comp == nil and getmetatable(t) == nil then
+      ok, problem = pcall(sort_in_runs, t, n)
+    else
+      -- Badly unbalanced partitions allowed per range before heapsort takes over: about 2 log2(n).
+      local allowance, size = 2, n
+      while size > 1 do
+        allowance = allowance + 2
+        size = size // 2
+      end
+      ok, problem = pcall(auxsort, t, 1, n, comp or less_than, 0, allowance)
     end
-    local ok, problem = pcall(auxsort, t, 1, n, comp or less_than, 0, allowance)
     if not ok then sort_failed(problem) end
   end
 end

@@ -12,9 +12,10 @@ public sealed class McpAgentTools : IAsyncDisposable
 {
     /// <param name="registry">The stored registry, where the <c>mcp.server</c> entries are.</param>
     /// <param name="mediaDirectory">Where images and audio from tool results are saved for the model to refer to; null to only describe them.</param>
-    public McpAgentTools(IRegistry registry, string? mediaDirectory, Func<string, string?> environment)
+    /// <param name="allowlist">The command lines an agent-added server may run (<c>mcp.allowed_commands</c>).</param>
+    public McpAgentTools(IRegistry registry, string? mediaDirectory, Func<string, string?> environment, McpCommandAllowlist allowlist)
     {
-        Servers = new McpServerPool(registry, environment);
+        Servers = new McpServerPool(registry, environment, allowlist);
         Registry = new McpToolRegistry(registry);
         Kind = new McpFunctionKind(Servers, new McpResultText(mediaDirectory));
     }

@@ -5,21 +5,27 @@ using ModelContextProtocol.Server;
 
 namespace MicroAgi.Mcp.Serving;
 
-/// <summary>The MCP server of <c>microagi mcp serve</c>: the registry's tools over stdio (or a stream pair, for tests).</summary>
+/// <summary>The MCP server of <c>microagi mcp serve</c>: the registry's tools over stdio (or a stream pair, for tests); HTTP is <see cref="McpHttpServer"/>.</summary>
 public static class McpToolServer
 {
     public const string ServerName = "microagi";
 
     public static McpServerOptions Options(ServedToolCollection tools)
     {
+        var options = new McpServerOptions();
+        Configure(options, tools);
+        return options;
+    }
+
+    /// <summary>Sets what every transport serves: the server's name and version, and the live tool collection.</summary>
+    public static void Configure(McpServerOptions options, ServedToolCollection tools)
+    {
+        ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(tools);
-        return new McpServerOptions
-        {
-            ServerInfo = new Implementation { Name = ServerName, Version = Version },
-            ToolCollection = tools.Tools,
-            ServerInstructions = "MicroAgi's registry tools: its built-in tools and the Lua tools its agent wrote for itself. "
-                + "The list changes while the server runs (notifications/tools/list_changed).",
-        };
+        options.ServerInfo = new Implementation { Name = ServerName, Version = Version };
+        options.ToolCollection = tools.Tools;
+        options.ServerInstructions = "MicroAgi's registry tools: its built-in tools and the Lua tools its agent wrote for itself. "
+            + "The list changes while the server runs (notifications/tools/list_changed).";
     }
 
     /// <summary>Serves over this process's stdin/stdout until the client closes stdin or <paramref name="cancellationToken"/> fires.</summary>

@@ -59,6 +59,18 @@ public interface IIndexedRegistryStore : IRegistryStore
     /// every stored entry that matches is among them (the caller checks each one again).
     /// </summary>
     IReadOnlyList<Entry> FindCandidates(EntryQuery query, long atVersion);
+
+    /// <summary>
+    /// Like <see cref="FindCandidates"/>, one page of them: the first <paramref name="limit"/> (all when null) in id
+    /// order after <paramref name="after"/>, read through an index so a page costs the same however many there are.
+    /// </summary>
+    IReadOnlyList<Entry> FindCandidatePage(EntryQuery query, long atVersion, EntryId? after, int? limit);
+
+    /// <summary>
+    /// How many stored entries present at <paramref name="atVersion"/> match <paramref name="query"/>, leaving out
+    /// <paramref name="excluded"/>, counted in the indexes; null when they cannot decide the query (a regex meta filter, say).
+    /// </summary>
+    long? CountMatches(EntryQuery query, long atVersion, IReadOnlyCollection<EntryId> excluded);
 }
 
 /// <summary>

@@ -136,14 +136,17 @@ public abstract class SqlRegistryStore : IIndexedRegistryStore
         return stored;
     }
 
-    public IReadOnlyList<Entry> FindCandidates(EntryQuery query, long atVersion)
+    public IReadOnlyList<Entry> FindCandidates(EntryQuery query, long atVersion) => FindCandidatePage(query, atVersion, null, null);
+
+    public IReadOnlyList<Entry> FindCandidatePage(EntryQuery query, long atVersion, EntryId? after, int? limit)
     {
         ArgumentNullException.ThrowIfNull(query);
+        if (limit < 1) throw new ArgumentException($"a page holds at least 1 entry, not {limit}");
         return Read(() =>
         {
             var found = new Dictionary<EntryId, Entry>();
             // Entries whose newest change is at or before the version hold their state of that version...
-            var (sql, parameters) = CandidateQuery(query, atVersion);
+            var (sql, parameters) = CandidateQuery(query, atVersion, after, limit, count: false);
             using (var command = Command(sql, null, parameters))
             using (var reader = command.ExecuteReader())
             {
@@ -154,19 +157,69 @@ public abstract class SqlRegistryStore : IIndexedRegistryStore
                 }
             }
             // ...and the few changed since (by other processes) are read as of the version, one by one.
-            var changedSince = new List<EntryId>();
-            using (var command = Command("SELECT DISTINCT id FROM changes WHERE version > @version", null, ("@version", atVersion)))
-            using (var reader = command.ExecuteReader())
+            foreach (var (id, entry) in ChangedSince(atVersion, after))
             {
-                while (reader.Read()) changedSince.Add(ReadRow("changes", () => StoredRows.Show(reader.GetValue(0)), () => StoredRows.Id(reader, 0)));
+                if (entry is null) found.Remove(id);
+                else found[id] = entry;
             }
-            using var state = StateCommand();
-            foreach (var id in changedSince)
-            {
-                if (ReadState(state, id, atVersion, out var entry) && entry is not null) found[id] = entry;
-            }
-            return (IReadOnlyList<Entry>)found.Values.ToList();
+            var page = found.Values.ToList();
+            if (limit is null) return (IReadOnlyList<Entry>)page;
+            page.Sort(static (a, b) => FindIndex.CompareIds(a.Id, b.Id));
+            return page.Take(limit.Value).ToList();
         });
+    }
+
+    public long? CountMatches(EntryQuery query, long atVersion, IReadOnlyCollection<EntryId> excluded)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(excluded);
+        if (!CountsExactly(query)) return null;
+        return Read(() =>
+        {
+            var (sql, parameters) = CandidateQuery(query, atVersion, null, null, count: true);
+            var where = new StringBuilder(sql);
+            var all = new List<(string, object?)>(parameters);
+            var n = 0;
+            foreach (var id in excluded)
+            {
+                where.Append(CultureInfo.InvariantCulture, $" AND e.id <> @excluded{n}");
+                all.Add(($"@excluded{n++}", id.ToString()));
+            }
+            long total;
+            using (var command = Command(where.ToString(), null, [.. all]))
+            {
+                total = Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+            }
+            var matcher = new EntryQueryMatcher(query);
+            var skip = excluded as IReadOnlySet<EntryId> ?? excluded.ToHashSet();
+            foreach (var (id, entry) in ChangedSince(atVersion, null))
+            {
+                if (entry is not null && !skip.Contains(id) && matcher.Matches(entry)) total++;
+            }
+            return (long?)total;
+        });
+    }
+
+    /// <summary>
+    /// The ids changed after <paramref name="atVersion"/> (by other processes, since this reader's snapshot), with
+    /// their state as of that version — null when they had none then. Few: a snapshot is refreshed at each step.
+    /// </summary>
+    private List<(EntryId Id, Entry? Entry)> ChangedSince(long atVersion, EntryId? after)
+    {
+        var changedSince = new List<EntryId>();
+        using (var command = Command("SELECT DISTINCT id FROM changes WHERE version > @version", null, ("@version", atVersion)))
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read()) changedSince.Add(ReadRow("changes", () => StoredRows.Show(reader.GetValue(0)), () => StoredRows.Id(reader, 0)));
+        }
+        var states = new List<(EntryId, Entry?)>();
+        using var state = StateCommand();
+        foreach (var id in changedSince)
+        {
+            if (after is { } cursor && FindIndex.CompareIds(id, cursor) <= 0) continue;
+            states.Add((id, ReadState(state, id, atVersion, out var entry) ? entry : null));
+        }
+        return states;
     }
 
     /// <summary>Looks at the newest version a few times a second (SQLite has no notifications between processes).</summary>
@@ -263,10 +316,23 @@ public abstract class SqlRegistryStore : IIndexedRegistryStore
     /// <summary>The value the <c>applied_at</c> column takes: ISO-8601 text unless the store has a timestamp type.</summary>
     protected virtual object AppliedAtValue(DateTimeOffset appliedAt) => appliedAt.ToString("O", CultureInfo.InvariantCulture);
 
-    /// <summary>A prefilter on the indexed columns; what it cannot narrow, the caller's match check does.</summary>
-    private static (string Sql, (string, object?)[] Parameters) CandidateQuery(EntryQuery query, long atVersion)
+    /// <summary>
+    /// A prefilter on the indexed columns; what it cannot narrow, the caller's match check does. The join order is
+    /// fixed (CROSS JOIN: SQLite keeps the left table outside), so the planner cannot trade a namespace's few rows
+    /// for every row of a common meta value such as <c>type = tool</c>: with a namespace, name or exact kind the
+    /// entries drive and each meta filter is one index probe; with meta filters alone the first one drives.
+    /// A page (<paramref name="limit"/>) is read in id order after <paramref name="after"/>, through an index.
+    /// </summary>
+    internal static (string Sql, (string, object?)[] Parameters) CandidateQuery(EntryQuery query, long atVersion, EntryId? after, int? limit, bool count)
     {
-        var sql = new StringBuilder("SELECT e.id, e.state FROM entries e WHERE e.version <= @version AND e.state IS NOT NULL");
+        var exactKind = query.Kind is { } k && !k.Contains('*', StringComparison.Ordinal);
+        var metas = query.Meta.Where(MetaIndexKeys.Indexable).ToList();
+        var metaDrives = query.Namespace is null && query.Name is null && !exactKind && metas.Count > 0;
+        var from = new StringBuilder(metaDrives ? "entry_meta m0 CROSS JOIN entries e" : "entries e");
+        for (var i = metaDrives ? 1 : 0; i < metas.Count; i++) from.Append(CultureInfo.InvariantCulture, $" CROSS JOIN entry_meta m{i}");
+
+        var sql = new StringBuilder(count ? "SELECT COUNT(*) FROM " : "SELECT e.id, e.state FROM ").Append(from)
+            .Append(" WHERE e.version <= @version AND e.state IS NOT NULL");
         var parameters = new List<(string, object?)> { ("@version", atVersion) };
         if (query.Namespace is not null)
         {
@@ -293,15 +359,41 @@ public abstract class SqlRegistryStore : IIndexedRegistryStore
                 parameters.Add(("@kindHigh", high));
             }
         }
-        var n = 0;
-        foreach (var filter in query.Meta.Where(MetaIndexKeys.Indexable))
+        for (var i = 0; i < metas.Count; i++)
         {
-            sql.Append(CultureInfo.InvariantCulture, $" AND e.id IN (SELECT m.id FROM entry_meta m WHERE m.meta_path = @path{n} AND m.meta_value = @value{n})");
-            parameters.Add(($"@path{n}", filter.Field));
-            parameters.Add(($"@value{n}", filter.Value));
-            n++;
+            sql.Append(CultureInfo.InvariantCulture, $" AND m{i}.id = e.id AND m{i}.meta_path = @path{i} AND m{i}.meta_value = @value{i}");
+            parameters.Add(($"@path{i}", metas[i].Field));
+            parameters.Add(($"@value{i}", metas[i].Value));
+        }
+        if (after is { } cursor)
+        {
+            sql.Append(" AND e.id > @after");
+            parameters.Add(("@after", cursor.ToString()));
+            // The same bound on the column the driving index is ordered by, so the page starts inside the index.
+            if (metaDrives) sql.Append(" AND m0.id > @after");
+            else if (query.Namespace == cursor.Namespace)
+            {
+                sql.Append(" AND e.name >= @afterName");
+                parameters.Add(("@afterName", cursor.Name));
+            }
+        }
+        if (limit is { } most)
+        {
+            // Within one namespace names sort as ids do, and (ns, name) is an index; across namespaces the id is.
+            sql.Append(query.Namespace is not null ? " ORDER BY e.name" : metaDrives ? " ORDER BY m0.id" : " ORDER BY e.id");
+            sql.Append(" LIMIT @limit");
+            parameters.Add(("@limit", (long)most));
         }
         return (sql.ToString(), [.. parameters]);
+    }
+
+    /// <summary>Whether the indexed columns alone decide <paramref name="query"/> (so a count needs no entry read).</summary>
+    private static bool CountsExactly(EntryQuery query)
+    {
+        if (!query.Meta.All(MetaIndexKeys.Indexable)) return false;
+        if (query.Kind is not { } kind) return true;
+        var star = kind.IndexOf('*', StringComparison.Ordinal);
+        return star < 0 || (star == kind.Length - 1 && KindRange(kind[..star]) is not null);
     }
 
     /// <summary>

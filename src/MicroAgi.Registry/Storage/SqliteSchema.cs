@@ -61,7 +61,13 @@ internal static class SqliteSchema
         CREATE INDEX entries_by_ns ON entries (ns, name);
         CREATE INDEX entries_by_kind ON entries (kind);
         CREATE INDEX changes_by_id ON changes (id, version);
-        """;
+        """ + NameIndex;
+
+    /// <summary>
+    /// Finds by name alone (create_tool's check that no other tool has the name). Added after version 3 without a
+    /// new schema version: an index changes no row, so a MicroAgi without it reads and writes the file as before.
+    /// </summary>
+    private const string NameIndex = "CREATE INDEX IF NOT EXISTS entries_by_name ON entries (name);";
 
     public static void Prepare(SqliteConnection connection, string path)
     {
@@ -74,12 +80,14 @@ internal static class SqliteSchema
         Execute(connection, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL");
         // Statistics let the planner pick the narrowest index of a find (a namespace or a meta value); SQLite
         // recommends this at every open: it analyzes only tables that changed enough, within a bounded effort.
-        // Another process holding the write lock only means the statistics wait for a later open.
+        // Another process holding the write lock (or a read-only file) only means they wait for a later open;
+        // a find by name then reads more rows, nothing else changes.
         try
         {
+            Execute(connection, NameIndex);
             Execute(connection, "PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002");
         }
-        catch (SqliteException ex) when (ex.SqliteErrorCode is 5 or 6)
+        catch (SqliteException ex) when (ex.SqliteErrorCode is 5 or 6 or 8)
         {
         }
     }

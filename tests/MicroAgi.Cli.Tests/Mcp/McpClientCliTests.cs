@@ -106,10 +106,13 @@ public sealed class McpClientCliTests
         Assert.Contains("saved_to", results, StringComparison.Ordinal);
     }
 
-    /// <summary>An app that adds only server-everything: the built-in agent is what uses it.</summary>
-    private static string EverythingApp(CliRunner cli) => Path.GetDirectoryName(cli.WriteFile("app/_index.yaml", $$"""
+    /// <summary>
+    /// An app that adds only server-everything (the built-in agent is what uses it), in <paramref name="ns"/>:
+    /// <c>app.generated</c> is where an agent would add it.
+    /// </summary>
+    private static string EverythingApp(CliRunner cli, string ns = "app.mcp") => Path.GetDirectoryName(cli.WriteFile($"{ns}/_index.yaml", $$"""
         version: "1.0"
-        namespace: app.mcp
+        namespace: {{ns}}
         entries:
           - name: everything
             kind: mcp.server
@@ -150,5 +153,70 @@ public sealed class McpClientCliTests
         Assert.Contains("[mcp_everything_echo] error:", run.Stderr, StringComparison.Ordinal);
         Assert.Contains("group:mcp", run.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("Echo: should not run", server.ChatRequests[1].Body, StringComparison.Ordinal); // what the server would answer
+    }
+
+    [NpmFact]
+    public async Task A_server_an_agent_added_runs_when_its_command_is_in_the_allowlist()
+    {
+        await using var server = FakeOpenAIServer.Start();
+        server.Enqueue(FakeReply.Call("mcp_everything_echo", """{"message":"allowed"}""", "e1"), FakeReply.Say("done"));
+        using var cli = CliRunner.ForOpenAI(server);
+        var config = cli.WriteFile("microagi.yaml", $"mcp:\n  allowed_commands:\n    - {NpmMcp.Bin("mcp-server-everything")}\n");
+
+        var run = await cli.RunAsync("--app", EverythingApp(cli, "app.generated"), "run", "--config", config, "-p", "echo");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("[mcp_everything_echo] ok", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Echo: allowed", server.ChatRequests[1].Body, StringComparison.Ordinal);
+    }
+
+    [NpmFact]
+    public async Task A_server_an_agent_added_with_an_unlisted_command_never_starts_and_the_user_is_told_why()
+    {
+        await using var server = FakeOpenAIServer.Start();
+        server.Enqueue(FakeReply.Say("no server"));
+        using var cli = CliRunner.ForOpenAI(server);
+        var config = cli.WriteFile("microagi.yaml", "mcp:\n  allowed_commands:\n    - npx -y @modelcontextprotocol/server-filesystem /srv\n");
+
+        var run = await cli.RunAsync("--app", EverythingApp(cli, "app.generated"), "run", "--config", config, "-p", "echo");
+        var list = await cli.RunAsync("--app", EverythingApp(cli, "app.generated"), "mcp", "tools", "app.generated:everything");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("warning: MCP server app.generated:everything was added by an agent", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains("is not in mcp.allowed_commands (microagi.yaml)", run.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("mcp_everything_", server.ChatRequests[0].Body, StringComparison.Ordinal);
+        // mcp tools reads the state directory's microagi.yaml, which has no allowlist: agents add nothing.
+        Assert.Equal(1, list.ExitCode);
+        Assert.Contains("mcp.allowed_commands in microagi.yaml is empty", list.Stderr, StringComparison.Ordinal);
+    }
+
+    [NpmFact]
+    public async Task Server_filesystem_reads_a_file_in_its_root_for_the_model_and_refuses_one_outside()
+    {
+        await using var server = FakeOpenAIServer.Start();
+        using var cli = CliRunner.ForOpenAI(server);
+        var notes = cli.WriteFile("files/notes.txt", "the filesystem server read this");
+        var outside = cli.WriteFile("secret.txt", "not for the model");
+        server.Enqueue(
+            FakeReply.CallTools(
+                new FakeToolCall("f1", "mcp_files_read_text_file", new JsonObject { ["path"] = notes }.ToJsonString()),
+                new FakeToolCall("f2", "mcp_files_read_text_file", new JsonObject { ["path"] = outside }.ToJsonString())),
+            FakeReply.Say("read"));
+        var app = App(cli, $$"""
+              - name: files
+                kind: mcp.server
+                command: {{NpmMcp.Bin("mcp-server-filesystem")}}
+                args: ["{{Path.GetDirectoryName(notes)}}"]
+            """, "files");
+
+        var run = await cli.RunAsync("--app", app, "run", "app.mcp:mcp_agent", "-p", "read my notes");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("[mcp_files_read_text_file] ok", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains("[mcp_files_read_text_file] error:", run.Stderr, StringComparison.Ordinal);
+        var results = server.ChatRequests[1].Body;
+        Assert.Contains("the filesystem server read this", results, StringComparison.Ordinal);
+        Assert.DoesNotContain("not for the model", results, StringComparison.Ordinal);
+        Assert.Contains("outside allowed directories", results, StringComparison.Ordinal);
     }
 }

@@ -58,6 +58,85 @@ public sealed class McpServeCliTests
         Assert.Contains("--agent", result.Stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Over_http_a_profile_narrows_the_served_tools_and_a_tool_created_elsewhere_appears()
+    {
+        using var cli = new CliRunner();
+        Assert.Equal(0, (await cli.RunAsync("profile", "new", "readers")).ExitCode);
+        File.WriteAllText(Path.Combine(cli.StateDirectory, "profiles", "readers", "config.json"),
+            """{"tools": {"allow": ["group:fs", "group:generated"], "deny": ["write"]}}""");
+        var port = MicroAgi.Testing.FakeLlm.LoopbackPorts.GetUnused();
+        var endpoint = new Uri($"http://127.0.0.1:{port}/mcp");
+        IList<McpClientTool>? before = null, after = null;
+        CallToolResult? called = null;
+
+        var serve = await cli.RunAsync(null, async process =>
+        {
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+            var changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            await using (var client = await ConnectOverHttpAsync(endpoint, changed, deadline.Token))
+            {
+                before = await client.ListToolsAsync(cancellationToken: deadline.Token);
+                var source = cli.WriteFile("shout.lua", Shout);
+                var schema = cli.WriteFile("schema.json", """{"type": "object", "properties": {"text": {"type": "string"}}, "required": ["text"]}""");
+                var create = await cli.RunAsync("tools", "create", "--name", "shout", "--source", source, "--schema", schema, "--description", "Upper-cases text");
+                Assert.True(create.ExitCode == 0, create.ToString());
+                await changed.Task.WaitAsync(deadline.Token);
+                after = await client.ListToolsAsync(cancellationToken: deadline.Token);
+                called = await client.CallToolAsync("shout", new Dictionary<string, object?> { ["text"] = "hi" }, cancellationToken: deadline.Token);
+            }
+            using var interrupt = System.Diagnostics.Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        }, "mcp", "serve", "--http", $"127.0.0.1:{port}", "--profile", "readers", "--refresh", "0.2");
+
+        Assert.True(serve.ExitCode == 0, serve.ToString());
+        Assert.Contains($"serving MCP over Streamable HTTP at {endpoint}", serve.Stderr, StringComparison.Ordinal);
+        Assert.Equal(["edit", "glob", "read"], before!.Select(t => t.Name).Order(StringComparer.Ordinal));
+        Assert.Contains(after!, t => t.Name == "shout");
+        Assert.DoesNotContain(after!, t => t.Name is "write" or "doc_search" or "exec");
+        Assert.Equal("HI", (string?)JsonNode.Parse(Assert.IsType<TextContentBlock>(Assert.Single(called!.Content)).Text)!["text"]);
+    }
+
+    /// <summary>Connects once the server listens: the process takes a moment to start.</summary>
+    private static async Task<McpClient> ConnectOverHttpAsync(Uri endpoint, TaskCompletionSource changed, CancellationToken cancellationToken)
+    {
+        var options = new McpClientOptions
+        {
+            ProtocolVersion = "2025-11-25",
+            Handlers = new McpClientHandlers
+            {
+                NotificationHandlers = [new(NotificationMethods.ToolListChangedNotification, (_, _) => { changed.TrySetResult(); return ValueTask.CompletedTask; })],
+            },
+        };
+        while (true)
+        {
+            try
+            {
+                var transport = new HttpClientTransport(new HttpClientTransportOptions { Endpoint = endpoint, TransportMode = HttpTransportMode.StreamableHttp });
+                return await McpClient.CreateAsync(transport, options, cancellationToken: cancellationToken);
+            }
+            catch (HttpRequestException)
+            {
+                await Task.Delay(200, cancellationToken);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("0.0.0.0:8765")]
+    [InlineData("192.168.1.5:8765")]
+    [InlineData("localhost:8765")]
+    [InlineData("127.0.0.1")]
+    public async Task Http_on_anything_but_127_0_0_1_and_a_port_is_refused_with_what_to_do(string address)
+    {
+        using var cli = new CliRunner();
+
+        var result = await cli.RunAsync("mcp", "serve", "--http", address);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"--http takes 127.0.0.1:PORT (e.g. --http 127.0.0.1:8765), not '{address}'", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("no authentication", result.Stderr, StringComparison.Ordinal);
+    }
+
     private static StdioClientTransport ServeTransport(CliRunner cli)
     {
         var options = new StdioClientTransportOptions

@@ -51,6 +51,37 @@ public class SharedRegistryCommandTests
     }
 
     [Fact]
+    public async Task List_shows_a_page_at_a_time_with_the_total_and_the_command_for_the_next_page()
+    {
+        using var cli = new CliRunner();
+        foreach (var name in new[] { "one", "two", "three" })
+        {
+            Assert.Equal(0, (await cli.RunAsync("registry", "apply", cli.WriteFile($"{name}.yaml", ChangeSet(name)))).ExitCode);
+        }
+
+        var first = await cli.RunAsync("registry", "list", "--ns", "app.generated", "--limit", "2");
+        var next = await cli.RunAsync("registry", "list", "--ns", "app.generated", "--limit", "2", "--after", "app.generated:three");
+        var whole = await cli.RunAsync("registry", "list", "--ns", "app.generated");
+        var bad = await cli.RunAsync("registry", "list", "--limit", "0");
+
+        Assert.True(first.ExitCode == 0, first.ToString());
+        // Id order: one, three, two.
+        Assert.Contains("app.generated:one", first.Stdout);
+        Assert.Contains("app.generated:three", first.Stdout);
+        Assert.DoesNotContain("app.generated:two", first.Stdout);
+        Assert.Contains("2 of 3 entries, registry version 3", first.Stdout);
+        Assert.Contains("next page: microagi registry list --ns app.generated --limit 2 --after app.generated:three", first.Stdout);
+        Assert.Contains("app.generated:two", next.Stdout);
+        Assert.DoesNotContain("app.generated:one", next.Stdout);
+        Assert.Contains("1 of 3 entries", next.Stdout);
+        Assert.DoesNotContain("next page", next.Stdout);
+        Assert.Contains("3 entries, registry version 3", whole.Stdout);
+        Assert.DoesNotContain("next page", whole.Stdout);
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("--limit must be at least 1, not 0", bad.Stderr);
+    }
+
+    [Fact]
     public async Task Migrate_copies_the_history_into_an_empty_registry_and_refuses_a_full_one()
     {
         using var cli = new CliRunner();

@@ -8,14 +8,14 @@ namespace MicroAgi.Mcp.Tests.Serving;
 
 public sealed class McpServeTests
 {
-    private const string Echo = """
+    internal const string Echo = """
         local function handler(input)
           return { said = input.text, length = #input.text }
         end
         return { handler = handler }
         """;
 
-    private static readonly JsonObject EchoSchema = new()
+    internal static readonly JsonObject EchoSchema = new()
     {
         ["type"] = "object",
         ["properties"] = new JsonObject { ["text"] = new JsonObject { ["type"] = "string" } },

@@ -177,6 +177,50 @@ public abstract class RegistryStoreContract
         Assert.Equal(Rounds, (await check.HistoryAsync()).Count);
     }
 
+    [StoreFact]
+    public async Task Pages_of_a_find_follow_id_order_to_the_last_match_with_a_total_at_the_snapshots_version()
+    {
+        await using var writer = await OpenAsync();
+        var changes = new ChangeSet();
+        for (var i = 0; i < 23; i++) changes.Create(TestEntries.Tool($"app.generated:t{i:00}"));
+        // "app.a:x" sorts after "app.generated:…" but "app:…" before it: ids order by their text, not by namespace.
+        changes.Create(TestEntries.Plain("app.a:x", "registry.entry", new JsonObject { ["type"] = "llm.model" }));
+        changes.Update(TestEntries.Tool("app.tools:doc_search", "changed"));
+        await writer.ApplyAsync(changes);
+        await using var reader = await OpenAsync();
+        // Written after the reader's snapshot: its pages and totals must not see it.
+        await writer.ApplyAsync(new ChangeSet().Create(TestEntries.Tool("app.generated:t05b")).Delete(EntryId.Parse("app.generated:t07")));
+        var snapshot = reader.Snapshot();
+
+        foreach (var query in new[]
+        {
+            EntryQuery.All,
+            EntryQuery.ByNamespace("app.generated"),
+            EntryQuery.ByMeta("type", "tool"),
+            EntryQuery.ByKind("function.*"),
+            new EntryQuery { Name = "doc_search" },
+            EntryQuery.ByMeta("comment", "a t", MetaMatch.Prefix),
+        })
+        {
+            var pages = new List<Entry>();
+            EntryId? after = null;
+            EntryPage page;
+            do
+            {
+                page = snapshot.FindPage(query, after, 4);
+                Assert.True(page.Entries.Count <= 4);
+                pages.AddRange(page.Entries);
+                if (page.Entries.Count > 0) after = page.Entries[^1].Id;
+            }
+            while (page.More);
+            var all = snapshot.Find(query);
+            Assert.Equal(Ids(all), Ids(pages));
+            Assert.Equal(query.Meta.Any(m => m.Match != MetaMatch.Exact) ? null : all.Count, snapshot.Count(query));
+        }
+        Assert.Equal(26, snapshot.Find(EntryQuery.All).Count);
+        Assert.DoesNotContain("app.generated:t05b", Ids(snapshot.Find(EntryQuery.All)));
+    }
+
     private static string[] Ids(IEnumerable<Entry> entries) => entries.Select(e => e.Id.ToString()).ToArray();
 }
 

@@ -223,15 +223,17 @@ public sealed class GeneratedToolWriter
         return schema;
     }
 
-    /// <summary>A tool outside app.generated that the LLM would know under the same name, if any.</summary>
+    /// <summary>
+    /// A tool outside app.generated that the LLM would know under the same name, if any. The LLM name is the alias,
+    /// else the entry name: so only tools with that alias or that name can hold it — two indexed finds, not a read
+    /// of every tool.
+    /// </summary>
     private static EntryId? NameTakenBy(RegistrySnapshot snapshot, string name)
     {
-        foreach (var tool in snapshot.Find(ToolEntry.Query()))
-        {
-            if (tool.Id.Namespace == Namespace) continue;
-            if (ToolEntry.LlmNameOf(tool) == name) return tool.Id;
-        }
-        return null;
+        var candidates = snapshot.Find(ToolEntry.Query().WithMeta("llm_alias", name))
+            .Concat(snapshot.Find(ToolEntry.Query(new EntryQuery { Name = name })));
+        return candidates.Where(tool => tool.Id.Namespace != Namespace && ToolEntry.LlmNameOf(tool) == name)
+            .MinBy(tool => tool.Id.ToString(), StringComparer.Ordinal)?.Id;
     }
 
     private string? PolicyProblem(string action, EntryId id)

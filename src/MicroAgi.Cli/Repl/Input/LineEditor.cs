@@ -8,8 +8,8 @@ namespace MicroAgi.Cli.Repl.Input;
 /// and Ctrl+arrows jump words, Ctrl+A/E/U/K/W and Alt+D edit, Up/Down recall earlier prompts (of every session),
 /// Ctrl+R searches them, Tab completes commands. A bracketed paste is inserted whole, its line breaks included,
 /// so it is sent as one message; Alt+Enter or a trailing <c>\</c> before Enter start a new line too.
-/// The line is drawn on one terminal row that scrolls sideways (a line break shows as <c>↵</c>); when it is
-/// submitted it is written out in full.
+/// A line longer than the window goes on over as many rows as it needs (a line break shows as <c>↵</c>; past the
+/// window's height the rows around the cursor are shown); when it is submitted it is written out in full.
 /// </summary>
 /// <param name="keys">Where the keys come from (the terminal, in raw mode).</param>
 /// <param name="terminal">Where the line is drawn.</param>
@@ -21,7 +21,8 @@ internal sealed class LineEditor(KeyReader keys, TextWriter terminal, InputHisto
     private const string NewLineMark = "↵";
     private readonly StringBuilder _line = new();
     private int _cursor;
-    private int _scroll;
+    /// <summary>The row of the drawn input the cursor is on (0: the prompt's), so the next drawing starts from the first.</summary>
+    private int _cursorRow;
     private int _historyIndex;
     private string _draft = "";
     private string? _search;
@@ -35,7 +36,7 @@ internal sealed class LineEditor(KeyReader keys, TextWriter terminal, InputHisto
         _prompt = prompt;
         _line.Clear();
         _cursor = 0;
-        _scroll = 0;
+        _cursorRow = 0;
         _historyIndex = history.Entries.Count;
         _search = null;
         _pasting = false;
@@ -80,6 +81,7 @@ internal sealed class LineEditor(KeyReader keys, TextWriter terminal, InputHisto
                     break;
                 case KeyKind.ClearScreen:
                     terminal.Write("\u001b[H\u001b[2J");
+                    _cursorRow = 0;
                     break;
                 default:
                     Edit(key);
@@ -208,6 +210,7 @@ internal sealed class LineEditor(KeyReader keys, TextWriter terminal, InputHisto
             return;
         }
         terminal.Write("\r\n" + string.Join("  ", candidates) + "\u001b[K\r\n");
+        _cursorRow = 0;
     }
 
     private static string CommonPrefix(IReadOnlyList<string> words)
@@ -231,6 +234,7 @@ internal sealed class LineEditor(KeyReader keys, TextWriter terminal, InputHisto
             _cursor = _line.Length;
             Render();
             terminal.Write("^C\r\n");
+            _cursorRow = 0;
             _line.Clear();
             _cursor = 0;
             _historyIndex = history.Entries.Count;
@@ -243,6 +247,7 @@ internal sealed class LineEditor(KeyReader keys, TextWriter terminal, InputHisto
             return true;
         }
         terminal.Write("\r\n(press Ctrl+C again to exit, or type quit)\u001b[K\r\n");
+        _cursorRow = 0;
         return false;
     }
 
@@ -250,7 +255,7 @@ internal sealed class LineEditor(KeyReader keys, TextWriter terminal, InputHisto
     {
         var text = _line.ToString();
         // Written out in full, line breaks and all, so the scrollback shows what was sent.
-        terminal.Write("\r" + _prompt + Visible(text).Replace(NewLineMark, "\r\n" + new string(' ', _prompt.Length), StringComparison.Ordinal) + "\u001b[K\r\n");
+        terminal.Write(Up(_cursorRow) + "\r\u001b[J" + _prompt + Visible(text).Replace(NewLineMark, "\r\n" + new string(' ', _prompt.Length), StringComparison.Ordinal) + "\u001b[K\r\n");
         terminal.Flush();
         history.Add(text);
         return text;
@@ -259,16 +264,27 @@ internal sealed class LineEditor(KeyReader keys, TextWriter terminal, InputHisto
     private void Render()
     {
         var prompt = _search is null ? _prompt : $"(search '{_search}'): ";
-        var shown = Visible(_line.ToString());
-        var room = Math.Max(10, Width() - prompt.Length - 1);
-        if (_cursor < _scroll) _scroll = _cursor;
-        if (_cursor > _scroll + room) _scroll = _cursor - room;
-        _scroll = Math.Min(_scroll, Math.Max(0, shown.Length - room));
-        var visible = shown.Substring(Math.Min(_scroll, shown.Length), Math.Min(room, shown.Length - Math.Min(_scroll, shown.Length)));
-        var column = prompt.Length + _cursor - _scroll;
-        terminal.Write("\r" + prompt + visible + "\u001b[K\r" + (column > 0 ? string.Create(CultureInfo.InvariantCulture, $"\u001b[{column}C") : ""));
+        var all = prompt + Visible(_line.ToString());
+        // One column short of the window: a row that fills it would leave some terminals' cursor on the next.
+        var width = Math.Max(10, Width() - 1);
+        var rows = new List<string>();
+        for (var at = 0; at < all.Length; at += width) rows.Add(all.Substring(at, Math.Min(width, all.Length - at)));
+        var cursor = prompt.Length + _cursor;
+        var cursorRow = cursor / width;
+        while (rows.Count <= cursorRow) rows.Add("");
+        // Taller than the window: the rows around the cursor, so moving up never goes past the top.
+        var most = Math.Max(3, Height() - 2);
+        var first = Math.Clamp(cursorRow - most + 1, 0, Math.Max(0, rows.Count - most));
+        var shown = rows.Skip(first).Take(most).ToList();
+        var row = cursorRow - first;
+        var column = cursor % width;
+        terminal.Write(Up(_cursorRow) + "\r" + string.Join("\u001b[K\r\n", shown) + "\u001b[K\u001b[J"
+            + Up(shown.Count - 1 - row) + "\r" + (column > 0 ? string.Create(CultureInfo.InvariantCulture, $"\u001b[{column}C") : ""));
         terminal.Flush();
+        _cursorRow = row;
     }
+
+    private static string Up(int rows) => rows > 0 ? string.Create(CultureInfo.InvariantCulture, $"\u001b[{rows}A") : "";
 
     /// <summary>One column per character: line breaks as ↵, other control characters as their Control Pictures.</summary>
     private static string Visible(string text)
@@ -304,15 +320,19 @@ internal sealed class LineEditor(KeyReader keys, TextWriter terminal, InputHisto
 
     private static bool IsWordChar(char c) => char.IsLetterOrDigit(c) || c == '_';
 
-    private static int Width()
+    private static int Width() => WindowSize(() => Console.WindowWidth, 80);
+
+    private static int Height() => WindowSize(() => Console.WindowHeight, 24);
+
+    private static int WindowSize(Func<int> read, int fallback)
     {
         try
         {
-            return Console.WindowWidth > 0 ? Console.WindowWidth : 80;
+            return read() is > 0 and var size ? size : fallback;
         }
         catch (IOException)
         {
-            return 80;
+            return fallback;
         }
     }
 }
