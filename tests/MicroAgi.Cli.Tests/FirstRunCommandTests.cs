@@ -105,4 +105,34 @@ public class FirstRunCommandTests
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains($"model gpt-5.1 at {server.BaseUrl.ToString().TrimEnd('/')}", result.Stdout, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task With_only_a_base_url_the_model_the_server_serves_is_taken()
+    {
+        await using var server = FakeOpenAIServer.Start(new FakeServerOptions { Models = ["llama3.1"] });
+        server.Enqueue(FakeReply.Say("hello from llama"));
+        using var cli = CliRunner.ForOpenAI(server);
+
+        var result = await cli.RunAsync("-p", "hi");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("hello from llama", result.Stdout, StringComparison.Ordinal);
+        Assert.Equal("llama3.1", server.ChatRequests.Single().Model);
+    }
+
+    [Fact]
+    public async Task A_server_with_several_models_and_none_chosen_is_a_clear_error_listing_them()
+    {
+        await using var server = FakeOpenAIServer.Start(new FakeServerOptions { Models = ["llama3.1", "qwen2.5"] });
+        using var cli = CliRunner.ForOpenAI(server);
+
+        var refused = await cli.RunAsync("-p", "hi");
+        server.Enqueue(FakeReply.Say("from qwen"));
+        var chosen = await cli.RunAsync("-p", "hi", "--model", "qwen2.5");
+
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("does not serve gpt-5.1; it serves llama3.1, qwen2.5: choose one with --model NAME", refused.Stderr, StringComparison.Ordinal);
+        Assert.True(chosen.ExitCode == 0, chosen.ToString());
+        Assert.Equal("qwen2.5", server.ChatRequests.Single().Model);
+    }
 }

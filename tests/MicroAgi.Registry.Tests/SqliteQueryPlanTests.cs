@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
 using MicroAgi.Registry.Storage;
 
@@ -30,23 +31,55 @@ public sealed class SqliteQueryPlanTests
     {
         using var dir = new TempDir();
         var path = Path.Combine(dir.Path, "registry.db");
-        await (await EntryRegistry.OpenAsync(SqliteRegistryStore.Open(path), [])).DisposeAsync();
-        var (sql, parameters) = SqlRegistryStore.CandidateQuery(query, 1, page ? EntryId.Parse("app.generated:t1") : null, page ? 100 : null, count: false);
+        await using var store = SqliteRegistryStore.Open(path);
 
-        var plan = Plan(path, sql, parameters);
+        var plan = Plan(path, store.CandidateQueryFor(query, 1, page ? EntryId.Parse("app.generated:t1") : null, page ? 100 : null));
 
-        Assert.True(plan.Contains(index, StringComparison.Ordinal), $"{what}: the plan does not use {index}:\n{plan}");
-        Assert.False(plan.Split('\n').Any(step => step.StartsWith("SCAN", StringComparison.Ordinal)), $"{what}: the plan scans a table:\n{plan}");
-        if (page) Assert.False(plan.Contains("TEMP B-TREE", StringComparison.Ordinal), $"{what}: the page is sorted after reading every match:\n{plan}");
+        AssertIndexed(what, plan, index, maySort: !page);
     }
 
-    private static string Plan(string path, string sql, (string Name, object? Value)[] parameters)
+    [Fact]
+    public async Task The_criterion_with_the_fewest_rows_drives_the_find()
+    {
+        using var dir = new TempDir();
+        var path = Path.Combine(dir.Path, "registry.db");
+        await using (var registry = await EntryRegistry.OpenAsync(SqliteRegistryStore.Open(path), []))
+        {
+            // Many tools in app.generated and many plain registry entries; one built-in tool, one model.
+            var changes = new ChangeSet().Create(TestEntries.Tool("app.tools:clock"))
+                .Create(TestEntries.Plain("app:model", "registry.entry", new JsonObject { ["type"] = "llm.model" }));
+            for (var i = 0; i < 40; i++)
+            {
+                changes.Create(TestEntries.Tool($"app.generated:t{i}"));
+                changes.Create(TestEntries.Plain($"app.data:d{i}", "registry.entry", new JsonObject { ["type"] = "note" }));
+            }
+            await registry.ApplyAsync(changes);
+        }
+        await using var store = SqliteRegistryStore.Open(path);
+
+        var tools = Plan(path, store.CandidateQueryFor(EntryQuery.ByNamespace("app.tools").WithMeta("type", "tool"), 1, null, null));
+        var models = Plan(path, store.CandidateQueryFor(EntryQuery.ByKind("registry.entry").WithMeta("type", "llm.model"), 1, null, null));
+
+        AssertIndexed("the tools of a small namespace", tools, "entries_by_ns", maySort: true);
+        Assert.StartsWith("SEARCH e USING INDEX entries_by_ns", tools, StringComparison.Ordinal);
+        AssertIndexed("the one model among many entries of its kind", models, "entry_meta_by_value", maySort: true);
+        Assert.StartsWith("SEARCH m0 USING COVERING INDEX entry_meta_by_value", models, StringComparison.Ordinal);
+    }
+
+    private static void AssertIndexed(string what, string plan, string index, bool maySort)
+    {
+        Assert.True(plan.Contains(index, StringComparison.Ordinal), $"{what}: the plan does not use {index}:\n{plan}");
+        Assert.False(plan.Split('\n').Any(step => step.StartsWith("SCAN", StringComparison.Ordinal)), $"{what}: the plan scans a table:\n{plan}");
+        if (!maySort) Assert.False(plan.Contains("TEMP B-TREE", StringComparison.Ordinal), $"{what}: the page is sorted after reading every match:\n{plan}");
+    }
+
+    private static string Plan(string path, (string Sql, (string Name, object? Value)[] Parameters) query)
     {
         using var connection = new SqliteConnection($"Data Source={path};Mode=ReadOnly");
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "EXPLAIN QUERY PLAN " + sql;
-        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        command.CommandText = "EXPLAIN QUERY PLAN " + query.Sql;
+        foreach (var (name, value) in query.Parameters) command.Parameters.AddWithValue(name, value ?? DBNull.Value);
         using var reader = command.ExecuteReader();
         var steps = new List<string>();
         while (reader.Read()) steps.Add(reader.GetString(3));

@@ -42,13 +42,14 @@ public sealed class ToolSelector
         if (text == "*") return _ => true;
         if (ToolGroup.IsGroupName(text)) return Groups(text, catalog, where, problems, visiting);
 
+        var plainName = !text.Contains(':', StringComparison.Ordinal) && !Wildcard.HasWildcard(text);
         Func<PolicyTool, bool> matches = text.Contains(':', StringComparison.Ordinal)
             ? tool => Wildcard.Matches(text, tool.Id.ToString())
-            : Wildcard.HasWildcard(text)
+            : !plainName
                 ? tool => Wildcard.Matches(text, tool.Name) || tool.Aliases.Any(a => Wildcard.Matches(text, a))
                 : tool => tool.IsCalled(text);
         // A group may list tools that do not exist here (group:mcp without MCP servers): only what the user wrote is checked.
-        if (topLevel && !catalog.Tools.Any(matches)) problems.Add($"{where}: {Unknown(text, catalog)}");
+        if (topLevel && !catalog.Knows(matches, plainName ? text : null)) problems.Add($"{where}: {Unknown(text, catalog)}");
         return matches;
     }
 

@@ -23,42 +23,24 @@ internal sealed class ChatClientPool(ChatClientFactory factory) : IDisposable
     }
 
     /// <summary>The provider the model runs on, as the tool policy's <c>byProvider</c> names it; null when none can run it.</summary>
-    public string? ProviderOf(ModelDefinition model)
-    {
-        try
-        {
-            return ToolPolicySetup.ProviderName(Factory.SelectProvider(model));
-        }
-        catch (InvalidOperationException)
-        {
-            return null;
-        }
-    }
+    public string? ProviderOf(ModelDefinition model) => SettingsFor(model) is { } provider ? ToolPolicySetup.ProviderName(provider) : null;
 
     /// <summary>The endpoint the model is sent to, for the banner (credentials in the URL masked); null when none can run it.</summary>
-    public string? EndpointOf(ModelDefinition model)
+    public string? EndpointOf(ModelDefinition model) => SettingsFor(model)?.DisplayBaseUrl;
+
+    /// <summary>Whether some configured provider can run this model.</summary>
+    public bool CanRun(ModelDefinition model) => SettingsFor(model) is not null;
+
+    /// <summary>The provider that would run the model; null when none can.</summary>
+    public ProviderSettings? SettingsFor(ModelDefinition model)
     {
         try
         {
-            return Factory.SelectProvider(model).DisplayBaseUrl;
+            return Factory.SelectProvider(model);
         }
         catch (InvalidOperationException)
         {
             return null;
-        }
-    }
-
-    /// <summary>Whether some configured provider can run this model.</summary>
-    public bool CanRun(ModelDefinition model)
-    {
-        try
-        {
-            Factory.SelectProvider(model);
-            return true;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
         }
     }
 

@@ -158,7 +158,14 @@ internal sealed class SessionHost : IAsyncDisposable
             var definition = AgentDefinition.FromEntry(agentEntry);
             foreach (var problem in await mcp.DiscoverForAsync(definition, cancellationToken).ConfigureAwait(false)) stderr.WriteLine("warning: " + problem);
             var explicitModel = run.Model ?? NonEmpty(Environment.GetEnvironmentVariable("MICROAGI_MODEL")) ?? config.Model;
-            var (modelOverride, compression) = ModelChoice.Choose(ModelCatalog.FromRegistry(registry), clients, explicitModel, definition.Model, config.CompressionModel);
+            var catalog = ModelCatalog.FromRegistry(registry);
+            var (modelOverride, compression) = ModelChoice.Choose(catalog, clients, explicitModel, definition.Model, config.CompressionModel);
+            if (explicitModel is null && (modelOverride ?? definition.Model) is { } chosen && catalog.Resolve(chosen) is var model
+                && clients.SettingsFor(model) is { } provider
+                && await ServerModels.ChooseAsync(provider, model, cancellationToken).ConfigureAwait(false) is { } served)
+            {
+                (modelOverride, compression) = ModelChoice.Choose(catalog, clients, served, definition.Model, config.CompressionModel);
+            }
 
             var settings = new AgentSettings
             {

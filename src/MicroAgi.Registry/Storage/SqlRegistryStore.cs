@@ -318,22 +318,57 @@ public abstract class SqlRegistryStore : IIndexedRegistryStore
 
     /// <summary>
     /// A prefilter on the indexed columns; what it cannot narrow, the caller's match check does. The join order is
-    /// fixed (CROSS JOIN: SQLite keeps the left table outside), so the planner cannot trade a namespace's few rows
-    /// for every row of a common meta value such as <c>type = tool</c>: with a namespace, name or exact kind the
-    /// entries drive and each meta filter is one index probe; with meta filters alone the first one drives.
-    /// A page (<paramref name="limit"/>) is read in id order after <paramref name="after"/>, through an index.
+    /// fixed (CROSS JOIN: SQLite keeps the left table outside) and chosen by <see cref="DrivingMeta"/>, so a
+    /// common value such as <c>type = tool</c> never drives a find whose namespace holds a handful of entries, nor a
+    /// common kind one whose <c>type = llm.model</c> does. A page (<paramref name="limit"/>) is read in id order after
+    /// <paramref name="after"/>, through the driving index where it is ordered so.
     /// </summary>
-    internal static (string Sql, (string, object?)[] Parameters) CandidateQuery(EntryQuery query, long atVersion, EntryId? after, int? limit, bool count)
+    private (string Sql, (string, object?)[] Parameters) CandidateQuery(EntryQuery query, long atVersion, EntryId? after, int? limit, bool count)
     {
-        var exactKind = query.Kind is { } k && !k.Contains('*', StringComparison.Ordinal);
         var metas = query.Meta.Where(MetaIndexKeys.Indexable).ToList();
-        var metaDrives = query.Namespace is null && query.Name is null && !exactKind && metas.Count > 0;
-        var from = new StringBuilder(metaDrives ? "entry_meta m0 CROSS JOIN entries e" : "entries e");
-        for (var i = metaDrives ? 1 : 0; i < metas.Count; i++) from.Append(CultureInfo.InvariantCulture, $" CROSS JOIN entry_meta m{i}");
+        var driver = DrivingMeta(query, metas);
+        var from = new StringBuilder(driver < 0 ? "entries e" : $"entry_meta m{driver} CROSS JOIN entries e");
+        for (var i = 0; i < metas.Count; i++)
+        {
+            if (i != driver) from.Append(CultureInfo.InvariantCulture, $" CROSS JOIN entry_meta m{i}");
+        }
 
         var sql = new StringBuilder(count ? "SELECT COUNT(*) FROM " : "SELECT e.id, e.state FROM ").Append(from)
             .Append(" WHERE e.version <= @version AND e.state IS NOT NULL");
         var parameters = new List<(string, object?)> { ("@version", atVersion) };
+        sql.Append(EntryCriteria(query, parameters));
+        for (var i = 0; i < metas.Count; i++)
+        {
+            sql.Append(CultureInfo.InvariantCulture, $" AND m{i}.id = e.id AND m{i}.meta_path = @path{i} AND m{i}.meta_value = @value{i}");
+            parameters.Add(($"@path{i}", metas[i].Field));
+            parameters.Add(($"@value{i}", metas[i].Value));
+        }
+        if (after is { } cursor)
+        {
+            sql.Append(" AND e.id > @after");
+            parameters.Add(("@after", cursor.ToString()));
+            // The same bound on the column the driving index is ordered by, so the page starts inside the index.
+            if (driver >= 0) sql.Append(CultureInfo.InvariantCulture, $" AND m{driver}.id > @after");
+            else if (query.Namespace == cursor.Namespace)
+            {
+                sql.Append(" AND e.name >= @afterName");
+                parameters.Add(("@afterName", cursor.Name));
+            }
+        }
+        if (limit is { } most)
+        {
+            // Within one namespace names sort as ids do, and (ns, name) is an index; across namespaces the id is.
+            sql.Append(driver >= 0 ? $" ORDER BY m{driver}.id" : query.Namespace is not null ? " ORDER BY e.name" : " ORDER BY e.id");
+            sql.Append(" LIMIT @limit");
+            parameters.Add(("@limit", (long)most));
+        }
+        return (sql.ToString(), [.. parameters]);
+    }
+
+    /// <summary>The query's conditions on the entries' own indexed columns (namespace, name, kind), as SQL.</summary>
+    private static string EntryCriteria(EntryQuery query, List<(string, object?)> parameters)
+    {
+        var sql = new StringBuilder();
         if (query.Namespace is not null)
         {
             sql.Append(" AND e.ns = @ns");
@@ -359,33 +394,48 @@ public abstract class SqlRegistryStore : IIndexedRegistryStore
                 parameters.Add(("@kindHigh", high));
             }
         }
+        return sql.ToString();
+    }
+
+    /// <summary>
+    /// Which exact meta filter should drive a find (its index read first), or -1 for the entries' own columns:
+    /// the criterion with the fewest rows, each counted up to <see cref="ProbeLimit"/> in its index — a bounded
+    /// look, so the choice costs the same whatever the store's size. Planner statistics cannot make it: they
+    /// average over values, and <c>type</c> has a few values of very different sizes.
+    /// </summary>
+    private int DrivingMeta(EntryQuery query, List<MetaFilter> metas)
+    {
+        if (metas.Count == 0) return -1;
+        var criteria = new List<(string, object?)> { ("@cap", (long)ProbeLimit) };
+        var entryCriteria = EntryCriteria(query, criteria);
+        var best = entryCriteria.Length == 0 ? long.MaxValue : Probe($"SELECT 1 FROM entries e WHERE 1 = 1{entryCriteria}", criteria);
+        var driver = -1;
         for (var i = 0; i < metas.Count; i++)
         {
-            sql.Append(CultureInfo.InvariantCulture, $" AND m{i}.id = e.id AND m{i}.meta_path = @path{i} AND m{i}.meta_value = @value{i}");
-            parameters.Add(($"@path{i}", metas[i].Field));
-            parameters.Add(($"@value{i}", metas[i].Value));
-        }
-        if (after is { } cursor)
-        {
-            sql.Append(" AND e.id > @after");
-            parameters.Add(("@after", cursor.ToString()));
-            // The same bound on the column the driving index is ordered by, so the page starts inside the index.
-            if (metaDrives) sql.Append(" AND m0.id > @after");
-            else if (query.Namespace == cursor.Namespace)
+            var rows = Probe("SELECT 1 FROM entry_meta WHERE meta_path = @path AND meta_value = @value",
+                [("@cap", (long)ProbeLimit), ("@path", metas[i].Field), ("@value", metas[i].Value)]);
+            if (rows < best)
             {
-                sql.Append(" AND e.name >= @afterName");
-                parameters.Add(("@afterName", cursor.Name));
+                best = rows;
+                driver = i;
             }
         }
-        if (limit is { } most)
-        {
-            // Within one namespace names sort as ids do, and (ns, name) is an index; across namespaces the id is.
-            sql.Append(query.Namespace is not null ? " ORDER BY e.name" : metaDrives ? " ORDER BY m0.id" : " ORDER BY e.id");
-            sql.Append(" LIMIT @limit");
-            parameters.Add(("@limit", (long)most));
-        }
-        return (sql.ToString(), [.. parameters]);
+        return driver;
     }
+
+    /// <summary>How many rows <paramref name="select"/> gives, counted up to <see cref="ProbeLimit"/>.</summary>
+    private long Probe(string select, List<(string, object?)> parameters)
+    {
+        using var command = Command($"SELECT COUNT(*) FROM ({select} LIMIT @cap) probe", null, [.. parameters]);
+        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>How far <see cref="DrivingMeta"/> counts: enough to tell a handful of rows from many.</summary>
+    private const int ProbeLimit = 1000;
+
+    /// <summary>The SQL a find runs (its join order chosen on the store as it is now), for tests to ask the planner about.</summary>
+    internal (string Sql, (string Name, object? Value)[] Parameters) CandidateQueryFor(EntryQuery query, long atVersion, EntryId? after, int? limit) =>
+        Read(() => CandidateQuery(query, atVersion, after, limit, count: false));
 
     /// <summary>Whether the indexed columns alone decide <paramref name="query"/> (so a count needs no entry read).</summary>
     private static bool CountsExactly(EntryQuery query)

@@ -33,8 +33,6 @@ internal sealed class CodeHighlighter
     public CodeHighlighter(string? language) =>
         _language = language is not null && Languages.TryGetValue(language.Trim().ToLowerInvariant(), out var known) ? known : null;
 
-    public bool Knows => _language is not null;
-
     /// <summary>The tokens of <paramref name="line"/> (no line break), given the lines before it.</summary>
     public IReadOnlyList<Token> Line(string line)
     {

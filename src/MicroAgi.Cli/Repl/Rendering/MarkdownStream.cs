@@ -30,9 +30,6 @@ internal sealed partial class MarkdownStream(TextWriter output, Func<int> width)
     private CodeHighlighter? _code;
     private string? _fence;
 
-    /// <summary>Whether a line has been started and not ended (the caller's next status line needs a line break).</summary>
-    public bool MidLine => _column > 0 || _pending.Length > 0;
-
     public void Write(string text)
     {
         foreach (var c in TerminalText.Visible(text))
