@@ -97,8 +97,13 @@ public sealed class RunToolPolicyTests
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("[exec] error: the tool 'exec' is not available in this session: the tool policy removed it (denied by 'bash' (--tools-deny))", result.Stderr, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(workspace, "proof.txt")));
-        var offered = OfferedTools(server, 0);
-        Assert.Equal(["edit", "glob", "process", "read", "web_fetch", "web_search", "write"], offered.Order(StringComparer.Ordinal));
+        // Offered with their schemas, and named as deferred in the prompt (docs/agent-loop.md): what group:core keeps.
+        Assert.Equal(["edit", "read", "write"], OfferedTools(server, 0).Order(StringComparer.Ordinal));
+        var prompt = (string?)server.ChatRequests[0].Json!["messages"]![0]!["content"];
+        var deferred = prompt![prompt!.IndexOf("Also callable by name: ", StringComparison.Ordinal)..];
+        foreach (var named in new[] { "glob (find files)", "process (background processes)", "web_search", "web_fetch (fetch web page)" })
+            Assert.Contains(named, deferred, StringComparison.Ordinal);
+        Assert.DoesNotContain("sessions_spawn", deferred, StringComparison.Ordinal); // not in group:core
     }
 
     [Fact]

@@ -23,6 +23,13 @@ public sealed record AgentDefinition
     public int? ThinkingEffort { get; init; }
     public IReadOnlyList<string> Tools { get; init; } = [];
 
+    /// <summary>
+    /// Id patterns (as in <see cref="Tools"/>) of granted tools the model is offered by name only, in one line of
+    /// the prompt each, until it first calls one or loads it with <c>load_tool</c>: their schemas are not sent with
+    /// every request. Tools the agent uses on most turns should not be deferred.
+    /// </summary>
+    public IReadOnlyList<string> Deferred { get; init; } = [];
+
     /// <summary>The id patterns of the tools it may add at runtime (see <see cref="ToolLoadGrant"/>).</summary>
     public IReadOnlyList<string> Loadable { get; init; } = ToolLoadGrant.DefaultPatterns;
 
@@ -45,6 +52,7 @@ public sealed record AgentDefinition
             Temperature = Number(entry, "temperature"),
             ThinkingEffort = Integer(entry, "thinking_effort"),
             Tools = Strings(entry, "tools", "'tools' must be a list of entry ids or id patterns such as 'app.tools:*' or 'mcp.*'") ?? [],
+            Deferred = Strings(entry, "deferred", "'deferred' must be a list of id patterns such as 'app.tools:web_fetch' or 'mcp.*'") ?? [],
             Loadable = Strings(entry, "loadable", "'loadable' must be a list of id patterns, e.g. [\"app.generated:*\"]") ?? ToolLoadGrant.DefaultPatterns,
         };
     }

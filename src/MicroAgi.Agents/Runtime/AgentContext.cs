@@ -2,6 +2,7 @@ using MicroAgi.Agents.Definitions;
 using MicroAgi.Agents.Policy;
 using MicroAgi.Functions.Tools;
 using MicroAgi.Registry;
+using MicroAgi.Security;
 
 namespace MicroAgi.Agents.Runtime;
 
@@ -15,6 +16,7 @@ namespace MicroAgi.Agents.Runtime;
 public sealed class AgentContext(AgentServices services, EntryId agentId)
 {
     private readonly List<EntryId> _addedTools = [];
+    private readonly HashSet<EntryId> _undeferred = [];
 
     public EntryId AgentId { get; } = agentId;
 
@@ -58,6 +60,12 @@ public sealed class AgentContext(AgentServices services, EntryId agentId)
         return refused;
     }
 
+    /// <summary>
+    /// Offers a deferred tool with its schema from the next load on (the model called it, or loaded it). It is
+    /// granted by the definition already, so no load grant is asked.
+    /// </summary>
+    public void Undefer(EntryId id) => _undeferred.Add(id);
+
     /// <summary>Takes back a tool added at runtime (one the runner could not bind).</summary>
     public void RemoveTool(EntryId id) => _addedTools.Remove(id);
 
@@ -74,8 +82,13 @@ public sealed class AgentContext(AgentServices services, EntryId agentId)
             Temperature = Tuning.Temperature ?? definition.Temperature,
             ThinkingEffort = Tuning.ThinkingEffort ?? definition.ThinkingEffort,
         };
-        var offered = tools.Where(t => !Tuning.IsUnregistered(t.Tool.Id)).ToList();
-        return new AgentRunner(definition, model, services.ChatClientFor(model), offered, problems, services.Settings.Stream) { Policy = policy };
+        var available = tools.Where(t => !Tuning.IsUnregistered(t.Tool.Id)).ToList();
+        var deferredPatterns = definition.Deferred.Select(p => new PolicyPattern(p)).ToArray();
+        var deferred = available.Where(t => !_undeferred.Contains(t.Tool.Id) && !_addedTools.Contains(t.Tool.Id)
+            && Array.Exists(deferredPatterns, p => p.Matches(t.Tool.Id.ToString()))).ToList();
+        if (deferred.Count > 0) definition = definition with { Prompt = definition.Prompt.TrimEnd() + "\n\n" + DeferredToolsPrompt.For(deferred) };
+        var offered = available.Except(deferred).ToList();
+        return new AgentRunner(definition, model, services.ChatClientFor(model), offered, problems, services.Settings.Stream) { Policy = policy, Deferred = deferred };
     }
 
     /// <summary>

@@ -72,7 +72,15 @@ public sealed class AgentRunner
     /// <summary>What the tool policy kept and removed when this runner was built (a call to a removed tool is refused with the reason).</summary>
     public Policy.ToolFilterResult Policy { get; init; } = new([], []);
 
+    /// <summary>Granted tools offered by name only until first used (<see cref="AgentDefinition.Deferred"/>).</summary>
+    public IReadOnlyList<RegistryToolFunction> Deferred { get; init; } = [];
+
+    /// <summary>Every tool the agent has: those offered with their schemas and the deferred ones.</summary>
+    public IEnumerable<RegistryToolFunction> AllTools => Tools.Concat(Deferred);
+
     public RegistryToolFunction? FindTool(string llmName) => _toolsByName.GetValueOrDefault(llmName);
+
+    public RegistryToolFunction? FindDeferred(string llmName) => Deferred.FirstOrDefault(t => t.Name == llmName);
 
     /// <summary>The tool as the model is offered it (an <see cref="ApprovalRequiredAIFunction"/> when a call needs the user's yes).</summary>
     public AIFunction? FindOffered(string llmName) => _offeredByName.GetValueOrDefault(llmName);

@@ -162,6 +162,7 @@ public sealed class AgentSession
         {
             foreach (var call in result.ToolCalls)
             {
+                if (Runner.FindTool(call.Name) is null && Runner.FindDeferred(call.Name) is { } deferred) Undefer(deferred.Tool.Id, observer);
                 observer.ToolStarted(call.Name, ArgumentsText(call));
                 var started = Stopwatch.GetTimestamp();
                 var outcome = await _executor.ExecuteAsync(Runner, call, cancellationToken).ConfigureAwait(false);
@@ -190,6 +191,18 @@ public sealed class AgentSession
         }
     }
 
+    /// <summary>
+    /// The model called a deferred tool by the name the prompt lists: it joins with its schema before the call
+    /// runs (its arguments are checked against that schema as for any tool), and later requests offer it whole.
+    /// </summary>
+    private void Undefer(Registry.EntryId id, IAgentObserver observer)
+    {
+        Context.Undefer(id);
+        Runner = Context.LoadAgent();
+        AgentLog.ToolJoined(_log, id.ToString());
+        observer.ToolLoaded(id);
+    }
+
     /// <summary>A call's arguments as JSON text for the observer (<c>{}</c> when the model's did not parse).</summary>
     private static string ArgumentsText(FunctionCallContent call) =>
         call.Arguments is null ? "{}" : System.Text.Json.JsonSerializer.Serialize(call.Arguments, AIJsonUtilities.DefaultOptions);
@@ -205,6 +218,13 @@ public sealed class AgentSession
     {
         // A tool the agent already has (from its definition or an earlier load) needs no grant and no announcement.
         if (!outcome.Created && Runner.Tools.Any(t => t.Tool.Id == id)) return outcome with { LoadedTool = null };
+        // A deferred tool is the agent's own: loading it only sends its schema from now on.
+        if (!outcome.Created && Runner.Deferred.Any(t => t.Tool.Id == id))
+        {
+            Context.Undefer(id);
+            Runner = Context.LoadAgent();
+            return outcome;
+        }
         var alreadyAdded = Context.AddedTools.Contains(id);
         try
         {

@@ -130,9 +130,11 @@ public sealed class McpClientCliTests
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("[mcp_everything_echo] ok", run.Stderr, StringComparison.Ordinal);
-        var offered = server.ChatRequests[0].Body;
-        Assert.Contains("\"mcp_everything_echo\"", offered, StringComparison.Ordinal);
-        Assert.Contains("\"create_tool\"", offered, StringComparison.Ordinal);
+        // The default agent defers MCP tools (docs/agent-loop.md): named in the prompt, offered whole once called.
+        var prompt = (string?)server.ChatRequests[0].Json!["messages"]![0]!["content"];
+        Assert.Contains("mcp_everything_echo", prompt, StringComparison.Ordinal);
+        Assert.Contains("\"create_tool\"", server.ChatRequests[0].Body, StringComparison.Ordinal);
+        Assert.Contains("\"mcp_everything_echo\"", server.ChatRequests[1].Body, StringComparison.Ordinal);
         Assert.Contains("Echo: hi from the default agent", server.ChatRequests[1].Body, StringComparison.Ordinal);
     }
 

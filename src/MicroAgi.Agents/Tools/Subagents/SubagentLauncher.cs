@@ -67,7 +67,7 @@ public sealed class SubagentLauncher(SubagentOptions options)
     {
         if (_services is null || _parent is null) return new Outcome("", null, "sessions_spawn works only inside an agent session (microagi run)");
         var parentRunner = _parent.LoadAgent();
-        var parentTools = parentRunner.Tools.Select(t => t.Name).Where(n => n != ToolName).ToHashSet(StringComparer.Ordinal);
+        var parentTools = parentRunner.AllTools.Select(t => t.Name).Where(n => n != ToolName).ToHashSet(StringComparer.Ordinal);
         if (tools is not null)
         {
             var refused = tools.Where(t => !parentTools.Contains(t)).ToList();
@@ -97,7 +97,7 @@ public sealed class SubagentLauncher(SubagentOptions options)
             var context = new AgentContext(services, _parent.AgentId)
             {
                 ToolFilter = function => allowed.Contains(function.Name),
-                ParentTools = parentRunner.Tools.Select(t => t.Tool.Id).ToHashSet(),
+                ParentTools = parentRunner.AllTools.Select(t => t.Tool.Id).ToHashSet(),
             };
             context.AddTools(_parent.AddedTools);
             var session = new AgentSession(services, context, new Conversation());
