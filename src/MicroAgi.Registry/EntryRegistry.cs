@@ -172,6 +172,9 @@ public sealed class EntryRegistry : IRegistry, IAsyncDisposable
         {
             var current = _current;
             var entryChanges = ChangeValidator.Validate(current, changes, _validators, _appEntries);
+            // Writing what is already there records nothing: history shows changes, not saves.
+            if (entryChanges.All(c => c.Kind == ChangeKind.Update && Equals(c.Before, c.After)))
+                return new RegistryVersion(current.Version, DateTimeOffset.UtcNow, changes.Description, []);
             var version = new RegistryVersion(current.Version + 1, DateTimeOffset.UtcNow, changes.Description, entryChanges)
             {
                 Author = changes.Author?.Over(Author) ?? Author,

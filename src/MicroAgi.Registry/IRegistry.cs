@@ -2,7 +2,8 @@ namespace MicroAgi.Registry;
 
 /// <summary>
 /// The live registry: the current set of entries plus a way to change them atomically.
-/// Reads never block; every successful <see cref="ApplyAsync"/> produces a new, higher version.
+/// Reads never block; every successful <see cref="ApplyAsync"/> that changes something produces a new, higher
+/// version (one that only writes entries as they already are returns the current version, with no changes).
 /// </summary>
 public interface IRegistry
 {

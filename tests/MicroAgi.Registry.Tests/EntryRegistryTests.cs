@@ -25,6 +25,22 @@ public class EntryRegistryTests
     }
 
     [Fact]
+    public async Task Writing_entries_as_they_already_are_records_no_version()
+    {
+        var registry = NewRegistry();
+        await registry.ApplyAsync(new ChangeSet().Create(TestEntries.Tool("app.generated:clock")));
+
+        var same = await registry.ApplyAsync(new ChangeSet().Update(TestEntries.Tool("app.generated:clock")).Update(TestEntries.Tool("app.tools:doc_search")));
+        var mixed = await registry.ApplyAsync(new ChangeSet().Update(TestEntries.Tool("app.generated:clock")).Update(TestEntries.Tool("app.tools:doc_search", "changed")));
+
+        Assert.Equal(1, same.Number);
+        Assert.Empty(same.Changes);
+        Assert.Equal(2, mixed.Number);
+        Assert.Equal(2, mixed.Changes.Count);
+        Assert.Equal([1L, 2L], (await registry.HistoryAsync()).Select(v => v.Number));
+    }
+
+    [Fact]
     public async Task A_conflicting_changeset_is_refused_whole_and_changes_nothing()
     {
         var registry = NewRegistry();

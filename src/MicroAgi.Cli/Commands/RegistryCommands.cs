@@ -125,7 +125,8 @@ internal static class RegistryCommands
             var changes = ChangeSetFile.Load(result.GetValue(file)!.FullName);
             await using var registry = await RegistryHost.OpenAsync(cli.Options.Read(result), ct);
             var version = await registry.ApplyAsync(changes, ct);
-            WriteChanges(cli, string.Create(CultureInfo.InvariantCulture, $"applied version {version.Number}:"), version);
+            if (version.Changes.Count == 0) cli.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"nothing changed: every entry is already as written (still version {version.Number})"));
+            else WriteChanges(cli, string.Create(CultureInfo.InvariantCulture, $"applied version {version.Number}:"), version);
             return 0;
         });
         return command;
