@@ -66,6 +66,23 @@ public sealed class SqliteQueryPlanTests
         Assert.StartsWith("SEARCH m0 USING COVERING INDEX entry_meta_by_value", models, StringComparison.Ordinal);
     }
 
+    /// <summary>Every find also reads what changed after its snapshot's version: a few rows, whatever the history's length.</summary>
+    [Fact]
+    public async Task The_changes_after_a_snapshot_are_read_through_the_version_not_the_whole_history()
+    {
+        using var dir = new TempDir();
+        var path = Path.Combine(dir.Path, "registry.db");
+        await using (var registry = await EntryRegistry.OpenAsync(SqliteRegistryStore.Open(path), []))
+        {
+            for (var i = 0; i < 40; i++) await registry.ApplyAsync(new ChangeSet().Create(TestEntries.Tool($"app.generated:t{i}")));
+        }
+
+        var plan = Plan(path, (SqlRegistryStore.ChangedIdsSql, [("@version", 40L)]));
+
+        Assert.StartsWith("SEARCH changes USING INDEX sqlite_autoindex_changes_1 (version>?)", plan, StringComparison.Ordinal);
+        AssertIndexed("the changes after a snapshot", plan, "sqlite_autoindex_changes_1", maySort: false);
+    }
+
     private static void AssertIndexed(string what, string plan, string index, bool maySort)
     {
         Assert.True(plan.Contains(index, StringComparison.Ordinal), $"{what}: the plan does not use {index}:\n{plan}");
