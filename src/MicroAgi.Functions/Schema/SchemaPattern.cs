@@ -38,7 +38,7 @@ internal sealed class SchemaPattern
     public string? Check(string text, long deadline)
     {
         var remaining = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
-        if (remaining <= TimeSpan.Zero) return $"could not be checked against the pattern {_pattern} within the call's time limit";
+        if (remaining <= TimeSpan.Zero) return OutOfTime();
         if (_linear is not null) return _linear.IsMatch(text) ? null : $"must match the pattern {_pattern}";
         if (text.Length > MaxBacktrackingLength)
             return $"is too long ({text.Length} characters) to check against the pattern {_pattern}, which uses backreferences or lookarounds: at most {MaxBacktrackingLength} characters";
@@ -48,9 +48,12 @@ internal sealed class SchemaPattern
         }
         catch (RegexMatchTimeoutException)
         {
-            return $"the pattern {_pattern} took too long to check";
+            // The match was given what remained of the call's time: running out here or before it is the same fault.
+            return OutOfTime();
         }
     }
+
+    private string OutOfTime() => $"could not be checked against the pattern {_pattern} within the call's time limit";
 
     public override string ToString() => _pattern;
 }
