@@ -11,6 +11,9 @@ namespace MicroAgi.Agents.Tools.Shell;
 /// </summary>
 public sealed class ShellRunner(WorkspaceRoot workspace, ShellSandbox sandbox, ShellOptions options) : IDisposable
 {
+    /// <summary>The thread commands are forked from, made at the first command (see <see cref="LaunchThread"/> for why).</summary>
+    private readonly Lazy<LaunchThread> _launcher = new(() => new LaunchThread(), LazyThreadSafetyMode.ExecutionAndPublication);
+
     public ShellOptions Options { get; } = options;
     public ShellSandbox Sandbox { get; } = sandbox;
 
@@ -61,7 +64,8 @@ public sealed class ShellRunner(WorkspaceRoot workspace, ShellSandbox sandbox, S
         try
         {
             var commandLine = Sandbox.CommandLine(launch.Command, workspace.FullPath, launch.Directory, Options.AllowNetwork);
-            return (ShellProcess.Start(Background.NextId(), launch.Command, commandLine, launch.Directory, launch.Lifetime, Options.OutputCapBytes), null);
+            var id = Background.NextId();
+            return (_launcher.Value.Run(() => ShellProcess.Start(id, launch.Command, commandLine, launch.Directory, launch.Lifetime, Options.OutputCapBytes)), null);
         }
         catch (Win32Exception ex)
         {
@@ -69,5 +73,9 @@ public sealed class ShellRunner(WorkspaceRoot workspace, ShellSandbox sandbox, S
         }
     }
 
-    public void Dispose() => Background.Dispose();
+    public void Dispose()
+    {
+        Background.Dispose();
+        if (_launcher.IsValueCreated) _launcher.Value.Dispose();
+    }
 }
