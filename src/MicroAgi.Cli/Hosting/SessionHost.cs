@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using MicroAgi.Agents.Definitions;
 using MicroAgi.Agents.Runtime;
 using MicroAgi.Agents.Sessions;
+using MicroAgi.Agents.Tools.Generated;
 using MicroAgi.Llm.Models;
 using MicroAgi.Llm.Providers;
 using MicroAgi.Llm.Usage;
@@ -162,6 +163,9 @@ internal sealed class SessionHost : IAsyncDisposable
             // (Its names are checked, and reported, once the servers' tools are known, below.)
             var startPolicy = toolPolicy.Compile(Agents.Policy.ToolCatalog.FromRegistry(registry.Snapshot()));
             foreach (var problem in await mcp.DiscoverForAsync(definition, startPolicy, cancellationToken).ConfigureAwait(false)) stderr.WriteLine("warning: " + problem);
+            var addMcpServer = new AddMcpServerTool(new McpServerWriter(registry, new AgentWritePolicy(tools.Scopes), config.Mcp.Allowlist()), mcp,
+                server => McpAgentTools.Uses(definition, startPolicy, server));
+            tools.Natives.Register(AddMcpServerTool.HandlerName, addMcpServer.InvokeAsync);
             var explicitModel = run.Model ?? NonEmpty(Environment.GetEnvironmentVariable("MICROAGI_MODEL")) ?? config.Model;
             var catalog = ModelCatalog.FromRegistry(registry);
             var (modelOverride, compression) = ModelChoice.Choose(catalog, clients, explicitModel, definition.Model, config.CompressionModel);
