@@ -68,6 +68,14 @@ public sealed class LuaConformanceTests : IDisposable
     [InlineData("""local r = string.rep("x", 2, {})""")]
     public void String_rep(string code) => AssertSameAsLua(code);
 
+    // lstrlib refuses a result whose (length + separator) * n passes INT_MAX with an ordinary error,
+    // before allocating: the separator counts n times there, so 2^30 "a"s with "," is refused too.
+    [Theory]
+    [InlineData("""local r = string.rep("a", 1 << 30, ",")""")]
+    [InlineData("""local r = string.rep("ab", 1 << 30)""")]
+    [InlineData("""return pcall(string.rep, "", math.maxinteger // 2 + 10, "aa")""")]
+    public void String_rep_too_large_is_an_ordinary_error(string code) => AssertSameAsLua(code);
+
     [Theory]
     [InlineData("""return string.find("hello", "l"), ("hello"):find("l", "4"), ("hello"):find("l", 4.0)""")]
     [InlineData("""return string.find("a.b", ".", 1, true), string.find("a.b", "%."), string.find("a+b", "+", 1, 1)""")]
@@ -129,6 +137,17 @@ public sealed class LuaConformanceTests : IDisposable
     [InlineData("""return string.gsub("hello world", "(o)(r?)", "[%2%1]"), string.gsub("abc", "()", "%1")""")]
     public void String_gsub(string code) => AssertSameAsLua(code);
 
+    // Lua 5.4 returns the subject itself when gsub replaced nothing (a long string is then the same
+    // object, which %p shows); a callback returning false or nil replaces nothing.
+    [Theory]
+    [InlineData("""local s = ("a"):rep(100) return string.format("%p", s) == string.format("%p", (s:gsub("b", "c")))""")]
+    [InlineData("""local s = ("a"):rep(100) return string.format("%p", s) == string.format("%p", (s:gsub(".", {x = "y"})))""")]
+    [InlineData("""local s = ("a"):rep(100) return string.format("%p", s) == string.format("%p", (s:gsub(".", function() return false end)))""")]
+    [InlineData("""local s = ("a"):rep(100) return string.format("%p", s) == string.format("%p", (s:gsub("a", "a", 1)))""")]
+    [InlineData("""local s = ("a"):rep(100) return select(2, s:gsub(".", function() end)), select(2, s:gsub("a", {}, 5))""")]
+    [InlineData("""return string.gsub(12, "3", "x"), math.type((string.gsub(12, "3", "x")))""")]
+    public void String_gsub_that_replaces_nothing_returns_the_subject(string code) => AssertSameAsLua(code);
+
     [Theory]
     [InlineData("""local t = {1, 2, 3} table.insert(t, 2, 9) table.insert(t, "1", 8) table.insert(t, 7) return t""")]
     [InlineData("""local t = {1, 2, 3} table.insert(t, 5, 9)""")]
@@ -150,6 +169,18 @@ public sealed class LuaConformanceTests : IDisposable
     [InlineData("""local t = setmetatable({1, 2, 3}, {__index = function(_, k) return k * 10 end}) table.insert(t, 1, 0) return t, table.remove(t, 2), t""")]
     [InlineData("""local log = {} local t = setmetatable({1, 2, 3}, {__newindex = function(t, k, v) log[#log + 1] = k rawset(t, k, v) end}) table.insert(t, 2, 9) return t, log""")]
     public void Table_insert_and_remove(string code) => AssertSameAsLua(code);
+
+    // Appending to and removing the end of a table without a metatable take a short path in the prelude.
+    [Theory]
+    [InlineData("""local t = {[0] = "zero"} return table.remove(t), t[0], table.remove(t), #t""")]
+    [InlineData("""local t = {1, 2, nil, 4} table.insert(t, 5) return #t, t[5] or t[3], table.remove(t), table.remove(t)""")]
+    [InlineData("""local t = {n = 1} table.insert(t, false) table.insert(t, "x") return t, table.remove(t), table.remove(t), table.remove(t)""")]
+    [InlineData("""table.insert(5, 1)""")]
+    [InlineData("""table.insert("abc", 1)""")]
+    [InlineData("""local r = table.remove(nil)""")]
+    [InlineData("""local r = table.remove(false)""")]
+    [InlineData("""local t = setmetatable({}, {__metatable = false}) table.insert(t, 1) table.insert(t, 2) return table.remove(t), rawlen(t)""")]
+    public void Table_insert_at_the_end_and_remove_from_it(string code) => AssertSameAsLua(code);
 
     [Theory]
     [InlineData("""local t = {5, 2, 8, 1, 9, 3} table.sort(t) return t""")]

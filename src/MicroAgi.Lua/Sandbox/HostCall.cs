@@ -180,6 +180,13 @@ internal readonly unsafe ref struct HostCall
         return 1;
     }
 
+    /// <summary>Pushes an argument itself: a string argument stays the same string object, not a copy.</summary>
+    public int PushArgument(int argument)
+    {
+        LuaNative.lua_pushvalue(L, argument);
+        return 1;
+    }
+
     public int PushBytes(ReadOnlySpan<byte> value)
     {
         EnsureRoom(value.Length);

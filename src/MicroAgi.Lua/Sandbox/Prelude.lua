@@ -256,7 +256,7 @@ local function gsub(...)
   local len = #s
   if max_n == nil then max_n = len + 1 else max_n = check_integer(max_n, 4, "gsub") end
   local anchored = str_byte(p, 1) == 94 -- "^"
-  local out, count = {}, 0
+  local out, count, changed = {}, 0, false
   local src, lastmatch, n = 1, -1, 0
   while n < max_n do
     local found = pack(host_gsub_find(s, p, src, lastmatch))
@@ -279,12 +279,16 @@ local function gsub(...)
       value = str_sub(s, start, e - 1)
     elseif type(value) ~= "string" and type(value) ~= "number" then
       error("invalid replacement value (a " .. type(value) .. ")", 2)
+    else
+      changed = true
     end
     count = count + 1
     out[count] = value
     src, lastmatch = e, e
     if anchored then break end
   end
+  -- As lstrlib: when no replacement value was used the result is the subject itself, not a copy.
+  if not changed then return s, n end
   if src <= len then
     count = count + 1
     out[count] = str_sub(s, src)
@@ -299,16 +303,21 @@ string_metatable.__metatable = false
 
 -- ------------------------------------------------------------------ table
 
-local function insert(t, ...)
-  if type(t) ~= "table" then check_table(t, 1, "insert", t ~= nil or select("#", ...) > 0) end
+local function insert(...)
+  local t, pos, value = ...
   local count = select("#", ...)
-  local e = length_of(t) + 1
-  if count == 1 then
-    t[e] = ...
+  -- Appending to a plain table, the common case, is what C Lua does (`luaL_len` is the raw border).
+  if count == 2 and getmetatable(t) == nil and type(t) == "table" then
+    t[#t + 1] = pos
     return
   end
-  if count ~= 2 then error("wrong number of arguments to 'insert'", 2) end
-  local pos, value = ...
+  if type(t) ~= "table" then check_table(t, 1, "insert", count >= 1) end
+  local e = length_of(t) + 1
+  if count == 2 then
+    t[e] = pos
+    return
+  end
+  if count ~= 3 then error("wrong number of arguments to 'insert'", 2) end
   pos = check_integer(pos, 2, "insert")
   if pos < 1 or pos > e then error("bad argument #2 to 'insert' (position out of bounds)", 2) end
   -- Without a metatable the shift is bounded by the table's own size, and C does it faster than Lua.
@@ -317,8 +326,16 @@ local function insert(t, ...)
   t[pos] = value
 end
 
-local function remove(t, pos)
-  if type(t) ~= "table" then check_table(t, 1, "remove", t ~= nil or pos ~= nil) end
+local function remove(...)
+  local t, pos = ...
+  -- Removing the last element of a plain table, the common case, as C Lua does (also when empty: t[0]).
+  if pos == nil and getmetatable(t) == nil and type(t) == "table" then
+    local size = #t
+    local value = t[size]
+    t[size] = nil
+    return value
+  end
+  if type(t) ~= "table" then check_table(t, 1, "remove", select("#", ...) >= 1) end
   local size = length_of(t)
   if pos == nil then
     pos = size

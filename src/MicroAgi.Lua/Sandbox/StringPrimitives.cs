@@ -153,8 +153,16 @@ internal static unsafe class StringPrimitives
             if (anchored) break;
             matcher.Step();
         }
-        output.Write(source[s..]);
-        call.PushBytes(output.WrittenSpan);
+        // As lstrlib: with nothing replaced the result is the subject itself (read as a string above).
+        if (count == 0)
+        {
+            call.PushArgument(1);
+        }
+        else
+        {
+            output.Write(source[s..]);
+            call.PushBytes(output.WrittenSpan);
+        }
         call.PushInteger(count);
         return 2;
     }
@@ -270,8 +278,9 @@ internal static unsafe class StringPrimitives
         var count = call.Integer(2);
         var separator = call.IsNoneOrNil(3) ? default : call.Bytes(3);
         if (count <= 0) return call.PushBytes(ReadOnlySpan<byte>.Empty);
+        // lstrlib's own bound, counting the separator n times: past it Lua raises an ordinary error.
+        if ((Int128)(text.Length + separator.Length) * count > int.MaxValue) throw new PatternException("resulting string too large");
         var total = (Int128)text.Length * count + (Int128)separator.Length * (count - 1);
-        if (total > int.MaxValue) throw new PatternException("resulting string too large");
         call.EnsureRoom((long)total);
         var result = GC.AllocateUninitializedArray<byte>((int)total);
         var unit = separator.Length + text.Length;
