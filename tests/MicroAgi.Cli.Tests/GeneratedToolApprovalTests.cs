@@ -47,11 +47,11 @@ public sealed class GeneratedToolApprovalTests
         Assert.Contains(NeedsApproval + " and nobody can be asked in this run; the user can allow it with --approval auto-edit", refused.Stderr, StringComparison.Ordinal);
         Assert.Contains("Could not run it.", refused.Stdout, StringComparison.Ordinal);
         // The model read the refusal as the call's result: the conversation stays whole.
-        Assert.Contains("--approval auto-edit", LastToolResult(server.ChatRequests[2]), StringComparison.Ordinal);
+        Assert.Contains("--approval auto-edit", server.ChatRequests[2].LastToolResult, StringComparison.Ordinal);
 
         Assert.True(allowed.ExitCode == 0, allowed.ToString());
         Assert.Contains("[numbers] ok", allowed.Stderr, StringComparison.Ordinal);
-        Assert.Contains("\"n\":1", LastToolResult(server.ChatRequests[5]).Replace(" ", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Contains("\"n\":1", server.ChatRequests[5].LastToolResult.Replace(" ", "", StringComparison.Ordinal), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -84,8 +84,8 @@ public sealed class GeneratedToolApprovalTests
         Assert.Contains("-- counts to one", first.Stdout, StringComparison.Ordinal);
         Assert.Contains("arguments: {\"word\":\"hello\"}", first.Stdout, StringComparison.Ordinal);
         Assert.Equal(2, Count(first.Stdout, "approve? first run"));
-        Assert.Contains("the user declined: first run of the generated tool app.generated:numbers", LastToolResult(server.ChatRequests[2]), StringComparison.Ordinal);
-        Assert.Contains("\"n\":1", LastToolResult(server.ChatRequests[5]).Replace(" ", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Contains("the user declined: first run of the generated tool app.generated:numbers", server.ChatRequests[2].LastToolResult, StringComparison.Ordinal);
+        Assert.Contains("\"n\":1", server.ChatRequests[5].LastToolResult.Replace(" ", "", StringComparison.Ordinal), StringComparison.Ordinal);
 
         // Session two: "w" runs it and keeps the answer for this workspace.
         server.Enqueue(LoadNumbers("b1"), CallNumbers("b2"), FakeReply.Say("Kept."));
@@ -129,8 +129,6 @@ public sealed class GeneratedToolApprovalTests
         Assert.True(create.ExitCode == 0, create.ToString());
     }
 
-    private static string LastToolResult(RecordedRequest request) =>
-        (string?)request.Json!["messages"]!.AsArray().Last(m => (string?)m!["role"] == "tool")!["content"] ?? "";
 
     private static int Count(string haystack, string needle) =>
         haystack.Split(needle).Length - 1;

@@ -6,6 +6,8 @@ namespace MicroAgi.Cli.Tests;
 /// <summary>The machine tools through the real binary: the workspace from microagi.yaml, approval modes, the REPL's question.</summary>
 public sealed class MachineToolsCliTests
 {
+    private const string Enter = "\r";
+
     private static string WriteCall(string path, string content) =>
         new JsonObject { ["path"] = path, ["content"] = content }.ToJsonString();
 
@@ -73,6 +75,55 @@ public sealed class MachineToolsCliTests
         Assert.Contains("s = always this session", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("[exec] ok", result.Stdout, StringComparison.Ordinal);
         Assert.Equal("approved-run\n", File.ReadAllText(Path.Combine(workspace, "proof.txt")));
+    }
+
+    [Fact]
+    public async Task On_a_terminal_no_declines_a_command_and_always_in_this_workspace_approves_file_changes_from_then_on()
+    {
+        await using var server = FakeOpenAIServer.Start();
+        using var cli = CliRunner.ForOpenAI(server);
+        var workspace = Path.GetDirectoryName(cli.WriteFile("workspace/notes.txt", "alpha\nbeta\n"))!;
+        var notes = Path.Combine(workspace, "notes.txt");
+        var config = cli.WriteFile("microagi.yaml", $"tools:\n  workspace: {workspace}\n");
+        server.Enqueue(
+            FakeReply.Call("exec", """{"command":"echo ran > proof.txt"}""", "e1"), FakeReply.Say("You said no."),
+            FakeReply.Call("edit", """{"path":"notes.txt","old":"beta","new":"BETA"}""", "e2"),
+            FakeReply.Call("write", """{"path":"notes.txt","content":"alpha\nBETA\ngamma\n"}""", "e3"), FakeReply.Say("Edited."));
+
+        var session = await cli.RunLiveInTerminalAsync(async terminal =>
+        {
+            await terminal.WaitForAsync("/help for commands");
+            await terminal.TypeAsync("run it" + Enter);
+            await terminal.WaitForAsync("allow?");
+            await terminal.TypeAsync("n" + Enter);
+            await terminal.WaitForAsync("You said no.");
+            await terminal.TypeAsync("edit it" + Enter);
+            await terminal.WaitForAsync("allow?", times: 2);
+            await terminal.TypeAsync("w" + Enter);
+            await terminal.WaitForAsync("Edited.");
+            await terminal.TypeAsync("/exit" + Enter);
+        }, "--config", config);
+
+        Assert.True(session.ExitCode == 0, session.ToString());
+        Assert.Contains("approve? run: echo ran > proof.txt", session.Stdout, StringComparison.Ordinal);
+        Assert.Contains("  echo ran > proof.txt", session.Stdout, StringComparison.Ordinal);
+        Assert.Contains("(in .,", session.Stdout, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(workspace, "proof.txt")));
+        Assert.Contains("[exec] error: the user declined: run: echo ran > proof.txt", session.Stdout, StringComparison.Ordinal);
+        Assert.Contains("the user declined: run: echo ran > proof.txt", server.ChatRequests[1].LastToolResult, StringComparison.Ordinal);
+        Assert.Contains("approve? edit notes.txt (1 place)", session.Stdout, StringComparison.Ordinal);
+        Assert.Contains("  -beta", session.Stdout, StringComparison.Ordinal);
+        Assert.Contains("  +BETA", session.Stdout, StringComparison.Ordinal);
+        // The write after the "always" is not asked about: two questions in the whole session.
+        Assert.Equal(2, session.Stdout.Split("allow?").Length - 1);
+        Assert.Equal("alpha\nBETA\ngamma\n", File.ReadAllText(notes));
+
+        // A later run where nobody can be asked: the standing answer for file changes in this workspace still holds.
+        server.Enqueue(FakeReply.Call("edit", """{"path":"notes.txt","old":"gamma","new":"delta"}""", "p1"), FakeReply.Say("Kept."));
+        var later = await cli.RunAsync("-p", "edit again", "--config", config);
+        Assert.True(later.ExitCode == 0, later.ToString());
+        Assert.Contains("[edit] ok", later.Stderr, StringComparison.Ordinal);
+        Assert.Equal("alpha\nBETA\ndelta\n", File.ReadAllText(notes));
     }
 
     /// <summary>Waits while <paramref name="condition"/> holds, at most <paramref name="most"/>: gives a wrong early run its chance to show.</summary>

@@ -13,8 +13,6 @@ public sealed class SelfToolTests
     private static string ToolNames(RecordedRequest request) =>
         string.Join(",", request.Json!["tools"]!.AsArray().Select(t => (string?)t!["function"]!["name"]));
 
-    private static string LastToolResult(RecordedRequest request) =>
-        (string?)request.Json!["messages"]!.AsArray().Last(m => (string?)m!["role"] == "tool")!["content"] ?? "";
 
     private static FakeReply Self(string argumentsJson, string id) => FakeReply.Call("self", argumentsJson, id);
 
@@ -48,7 +46,7 @@ public sealed class SelfToolTests
             "[registry_list] ok"], lines);
         Assert.Equal(7, server.ChatRequests.Count);
         Assert.Contains("self", ToolNames(server.ChatRequests[0]).Split(','));
-        Assert.StartsWith("\"Set max_iterations = 8 (was 3)", LastToolResult(server.ChatRequests[1]));
+        Assert.StartsWith("\"Set max_iterations = 8 (was 3)", server.ChatRequests[1].LastToolResult);
         // doc_search went out with the step after the one that unregistered it.
         Assert.Contains("doc_search", ToolNames(server.ChatRequests[4]).Split(','));
         Assert.DoesNotContain("doc_search", ToolNames(server.ChatRequests[5]).Split(','));
@@ -72,7 +70,7 @@ public sealed class SelfToolTests
             FakeReply.Say("Restored."));
         var second = await cli.RunAsync("-p", "restore the wide setup");
         Assert.True(second.ExitCode == 0, second.ToString());
-        Assert.Contains("max_iterations: 8", LastToolResult(server.ChatRequests[9]));
+        Assert.Contains("max_iterations: 8", server.ChatRequests[9].LastToolResult);
     }
 
     [Fact]
@@ -109,12 +107,12 @@ public sealed class SelfToolTests
         var result = await cli.RunAsync("-p", "look at everything");
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Contains("max_iterations: 20", LastToolResult(server.ChatRequests[1]));
-        Assert.Contains("memory_mb", LastToolResult(server.ChatRequests[2]));
-        Assert.Contains("is not on the runtime surface", LastToolResult(server.ChatRequests[4]));
-        Assert.Contains("'self' cannot be unregistered", LastToolResult(server.ChatRequests[5]));
-        Assert.Contains("use manage_tool", LastToolResult(server.ChatRequests[6]));
-        Assert.Contains("is not a known model", LastToolResult(server.ChatRequests[7]));
+        Assert.Contains("max_iterations: 20", server.ChatRequests[1].LastToolResult);
+        Assert.Contains("memory_mb", server.ChatRequests[2].LastToolResult);
+        Assert.Contains("is not on the runtime surface", server.ChatRequests[4].LastToolResult);
+        Assert.Contains("'self' cannot be unregistered", server.ChatRequests[5].LastToolResult);
+        Assert.Contains("use manage_tool", server.ChatRequests[6].LastToolResult);
+        Assert.Contains("is not a known model", server.ChatRequests[7].LastToolResult);
         Assert.Contains("self", ToolNames(server.ChatRequests[7]).Split(','));
         Assert.All(server.ChatRequests, r => Assert.DoesNotContain(CliRunner.TestKey, r.Body));
         Assert.DoesNotContain(CliRunner.TestKey, result.Stdout + result.Stderr);

@@ -34,6 +34,10 @@ public sealed class RecordedRequest
 
     public bool IsStreaming => Json is JsonObject o && o["stream"] is JsonValue v && v.TryGetValue<bool>(out var stream) && stream;
 
+    /// <summary>The content of the last tool result in an OpenAI chat request's messages ("" when it has none).</summary>
+    public string LastToolResult =>
+        (Json?["messages"] as JsonArray)?.LastOrDefault(m => (string?)m?["role"] == "tool")?["content"] is JsonValue content && content.TryGetValue<string>(out var text) ? text : "";
+
     public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
 
     public override string ToString() => $"#{Sequence} {Method} {Path}";

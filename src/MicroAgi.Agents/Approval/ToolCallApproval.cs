@@ -14,9 +14,10 @@ namespace MicroAgi.Agents.Approval;
 /// yes is offered as an <see cref="ApprovalRequiredAIFunction"/> around its <see cref="RegistryToolFunction"/>
 /// (so any M.E.AI host sees the requirement), and the loop turns a call of it into a
 /// <see cref="ToolApprovalRequestContent"/> that the <see cref="ApprovalGate"/> answers with a
-/// <see cref="ToolApprovalResponseContent"/>. Generated (Lua) tools are the ones marked: their code is new to
-/// the user. Built-in tools that change the machine (write, edit, exec, process start) ask from inside, where
-/// the diff or the command line is known.
+/// <see cref="ToolApprovalResponseContent"/>. Two kinds of tool are marked: generated (Lua) tools, whose code is
+/// new to the user, and the built-in tools that change the machine (write, edit, exec, process), whose calls the
+/// machine's <see cref="IChangePreview"/> describes — the path and diff, the command — before they run. A call that
+/// changes nothing (process list) is approved without a question.
 /// </summary>
 public static class ToolCallApproval
 {
@@ -26,11 +27,24 @@ public static class ToolCallApproval
     private const int SourceCharactersShown = 4000;
     private const int ArgumentCharactersShown = 2000;
 
-    /// <summary>The function as the model is offered it: approval-required when it is a generated tool.</summary>
+    /// <summary>The native handlers whose calls may change the machine (by handler, so any entry naming one is covered).</summary>
+    public static IReadOnlySet<string> ChangingHandlers { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        Tools.BuiltInTools.Write, Tools.BuiltInTools.Edit, Tools.BuiltInTools.Exec, Tools.BuiltInTools.Process,
+    };
+
+    /// <summary>The function as the model is offered it: approval-required when it is a generated tool or one that changes the machine.</summary>
     public static AIFunction Present(RegistryToolFunction function)
     {
         ArgumentNullException.ThrowIfNull(function);
-        return IsGenerated(function.Tool) ? new ApprovalRequiredAIFunction(function) : function;
+        return IsGenerated(function.Tool) || ChangesMachine(function.Tool) ? new ApprovalRequiredAIFunction(function) : function;
+    }
+
+    /// <summary>Whether <paramref name="tool"/> is a built-in tool that may change the machine (write, edit, exec, process).</summary>
+    public static bool ChangesMachine(ToolEntry tool)
+    {
+        ArgumentNullException.ThrowIfNull(tool);
+        return tool.Entry.Kind == FunctionKinds.Native && ChangingHandlers.Contains(NativeFunctionCatalog.HandlerNameOf(tool.Entry));
     }
 
     /// <summary>Whether the invoker must obtain approval before calling <paramref name="offered"/>.</summary>
@@ -40,16 +54,34 @@ public static class ToolCallApproval
         return offered.GetService<ApprovalRequiredAIFunction>() is not null;
     }
 
-    /// <summary>Asks the gate about one call of <paramref name="tool"/>; a refusal carries the reason the model reads.</summary>
+    /// <summary>
+    /// Asks the gate about one call of <paramref name="tool"/>, described by <paramref name="changes"/> when it is a
+    /// built-in tool that changes the machine; a refusal carries the reason the model reads.
+    /// </summary>
+    /// <param name="changes">What the machine's tools would do; null (a host with no machine) shows the call's arguments as they are.</param>
     public static async Task<ToolApprovalResponseContent> DecideAsync(
-        this ApprovalGate gate, ToolApprovalRequestContent request, ToolEntry tool, CancellationToken cancellationToken)
+        this ApprovalGate gate, ToolApprovalRequestContent request, ToolEntry tool, IChangePreview? changes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(gate);
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(tool);
+        // Nothing is asked in full-auto: the diff or the command need not be worked out.
+        if (gate.Mode == ApprovalMode.FullAuto) return request.CreateResponse(approved: true);
         var arguments = request.ToolCall is FunctionCallContent { Arguments: { } given } ? given : new Dictionary<string, object?>();
-        var refusal = await gate.CheckAsync(RequestFor(tool, arguments), cancellationToken).ConfigureAwait(false);
+        var question = IsGenerated(tool) ? RequestFor(tool, arguments) : ChangeRequestFor(tool, arguments, changes);
+        if (question is null) return request.CreateResponse(approved: true);
+        var refusal = await gate.CheckAsync(question, cancellationToken).ConfigureAwait(false);
         return request.CreateResponse(refusal is null, refusal);
+    }
+
+    /// <summary>What the user is shown before a built-in tool changes the machine; null when this call changes nothing.</summary>
+    private static ApprovalRequest? ChangeRequestFor(ToolEntry tool, IDictionary<string, object?> arguments, IChangePreview? changes)
+    {
+        var node = JsonSerializer.SerializeToNode(arguments, AIJsonUtilities.DefaultOptions);
+        if (changes is not null) return changes.Describe(NativeFunctionCatalog.HandlerNameOf(tool.Entry), node);
+        // Without the machine's preview the call is still asked about, as a command (the kind no mode but full-auto lets through).
+        var shown = Capped(node?.ToJsonString(ReadableJson.Compact) ?? "{}", ArgumentCharactersShown);
+        return new ApprovalRequest(tool.Id.ToString(), ApprovalKind.Command, $"{tool.LlmName} {shown}", shown, $"call: {tool.Id} {shown}");
     }
 
     /// <summary>What the user is shown before a generated tool's first run: its id, its arguments and the head of its source.</summary>

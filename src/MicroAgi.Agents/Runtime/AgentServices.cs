@@ -71,13 +71,33 @@ public sealed class AgentServices(
     public Func<string?> PromptContext { get; init; } = () => null;
 
     /// <summary>
-    /// Who decides a call of an approval-required tool (a generated tool's first run): the session's gate, which
-    /// subagents share. Everything goes ahead when none is given (a library host, tests).
+    /// Who decides a call of an approval-required tool (a generated tool's first run, a file change, a command):
+    /// the session's gate, which subagents share. Everything goes ahead when none is given (a library host, tests).
     /// </summary>
     public Approval.ApprovalGate Approval { get; init; } = MicroAgi.Agents.Approval.ApprovalGate.AllowAll;
 
+    /// <summary>
+    /// What a call of a built-in tool that changes the machine would do (the path and diff, the command), shown
+    /// when the gate asks; the session's machine (<c>MachineAccess.Changes</c>). Without one the call's arguments are shown.
+    /// </summary>
+    public Approval.IChangePreview? Changes { get; init; }
+
     /// <summary>Where the loop logs its turns, steps and tool calls (<see cref="AgentLog"/>); nowhere by default.</summary>
     public ILoggerFactory Logging { get; init; } = NullLoggerFactory.Instance;
+
+    /// <summary>
+    /// The services of a subagent: everything the parent runs on — its approval gate and change preview included, so a
+    /// child asks the parent's user and honours the parent's "always" answers — with its own meter.
+    /// </summary>
+    public AgentServices ForChild(CostTracker childCosts) =>
+        new(Registry, Tools, chatClientFor, childCosts, Settings)
+        {
+            ProviderOf = ProviderOf,
+            PromptContext = PromptContext,
+            Approval = Approval,
+            Changes = Changes,
+            Logging = Logging,
+        };
 
     /// <summary>The chat client for a model; the caller owns caching and disposal.</summary>
     public IChatClient ChatClientFor(ModelDefinition model) => chatClientFor(model);

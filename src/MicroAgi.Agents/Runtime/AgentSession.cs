@@ -43,7 +43,7 @@ public sealed class AgentSession
         _services = services;
         Context = context;
         Conversation = conversation;
-        _executor = new ToolCallExecutor(() => context.Tuning.ToolTimeout ?? services.Settings.ToolTimeout, services.Approval);
+        _executor = new ToolCallExecutor(() => context.Tuning.ToolTimeout ?? services.Settings.ToolTimeout, services.Approval, services.Changes);
         _compressor = new ContextCompressor(services);
         _log = services.Logging.CreateLogger<AgentSession>();
         Runner = context.LoadAgent();

@@ -26,10 +26,11 @@ public sealed record ToolCallOutcome(FunctionResultContent Result, string ToolNa
 /// JSON object, a tool that fails, throws or overruns its time, a call the user declined all become
 /// error results the model can read — never an exception that ends the turn.
 /// </summary>
-/// <param name="approval">Decides the calls of tools offered as approval-required (generated tools' first runs).</param>
-public sealed class ToolCallExecutor(Func<TimeSpan> timeout, ApprovalGate approval)
+/// <param name="approval">Decides the calls of tools offered as approval-required (generated tools' first runs, changes to the machine).</param>
+/// <param name="changes">Describes a call that changes the machine for the question (null: its arguments are shown).</param>
+public sealed class ToolCallExecutor(Func<TimeSpan> timeout, ApprovalGate approval, IChangePreview? changes)
 {
-    public ToolCallExecutor(TimeSpan timeout) : this(() => timeout, ApprovalGate.AllowAll) { }
+    public ToolCallExecutor(TimeSpan timeout) : this(() => timeout, ApprovalGate.AllowAll, changes: null) { }
 
     /// <summary>The built-in tool whose <c>loaded = true</c> result adds a tool to the agent.</summary>
     public static readonly EntryId LoadToolId = new("app.tools", "load_tool");
@@ -84,7 +85,7 @@ public sealed class ToolCallExecutor(Func<TimeSpan> timeout, ApprovalGate approv
         if (runner.FindOffered(call.Name) is { } offered && ToolCallApproval.IsRequired(offered))
         {
             // The user's time to answer is not the tool's: the question is asked before the call's clock starts.
-            var answer = await approval.DecideAsync(new ToolApprovalRequestContent(call.CallId, call), function.Tool, cancellationToken).ConfigureAwait(false);
+            var answer = await approval.DecideAsync(new ToolApprovalRequestContent(call.CallId, call), function.Tool, changes, cancellationToken).ConfigureAwait(false);
             if (!answer.Approved) return Failed(call, answer.Reason ?? "the user did not approve this call");
         }
 

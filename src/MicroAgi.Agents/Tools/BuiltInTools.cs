@@ -46,11 +46,7 @@ public static class BuiltInTools
         var loadTool = new LoadToolTool(services.Registry);
         var machine = services.Machine ?? MachineAccess.InCurrentDirectory();
         var read = new ReadTool(machine.Workspace, machine.Ledger);
-        var write = new WriteTool(machine.Workspace, machine.Ledger, machine.Approval);
-        var edit = new EditTool(machine.Workspace, machine.Ledger, machine.Approval);
         var glob = new GlobTool(machine.Workspace);
-        var exec = new ExecTool(machine.Shell);
-        var process = new ProcessTool(machine.Shell);
         var webFetch = new WebFetchTool(machine.Web, machine.FetchClient);
         var webSearch = new WebSearchTool(machine.SearchClient, machine.Web.Search);
         var spawn = new SessionsSpawnTool(machine.Subagents);
@@ -61,11 +57,11 @@ public static class BuiltInTools
             .Register(CreateTool, createTool.InvokeAsync)
             .Register(LoadTool, loadTool.InvokeAsync)
             .Register(Read, read.InvokeAsync)
-            .Register(Write, write.InvokeAsync)
-            .Register(Edit, edit.InvokeAsync)
+            .Register(Write, machine.Changes.Write.InvokeAsync)
+            .Register(Edit, machine.Changes.Edit.InvokeAsync)
             .Register(Glob, glob.InvokeAsync)
-            .Register(Exec, exec.InvokeAsync)
-            .Register(Process, process.InvokeAsync)
+            .Register(Exec, machine.Changes.Exec.InvokeAsync)
+            .Register(Process, machine.Changes.Process.InvokeAsync)
             .Register(WebFetch, webFetch.InvokeAsync)
             .Register(WebSearch, webSearch.InvokeAsync)
             .Register(SessionsSpawn, spawn.InvokeAsync);

@@ -9,7 +9,7 @@ namespace MicroAgi.Agents.Tools;
 
 /// <summary>
 /// What the tools that reach the machine (files, shell, web, subagents) work within: the workspace
-/// they are confined to, the approval gate for changes, the shell with its sandbox and background
+/// they are confined to, the approval gate for changes and what each change would do, the shell with its sandbox and background
 /// processes. One per session; disposing it kills the session's background processes.
 /// </summary>
 public sealed class MachineAccess : IDisposable
@@ -21,7 +21,8 @@ public sealed class MachineAccess : IDisposable
         ArgumentNullException.ThrowIfNull(sandbox);
         Workspace = workspace;
         Approval = approval;
-        Shell = new ShellRunner(workspace, approval, sandbox, shell ?? new ShellOptions());
+        Shell = new ShellRunner(workspace, sandbox, shell ?? new ShellOptions());
+        Changes = new MachineChanges(workspace, Ledger, Shell);
         Web = web ?? new WebOptions();
         FetchClient = new SafeHttpClient(new HttpClientOptions
         {
@@ -47,7 +48,11 @@ public sealed class MachineAccess : IDisposable
 
     public WorkspaceRoot Workspace { get; }
 
+    /// <summary>Decides the calls that change the machine; the loop and <c>mcp serve</c> ask it before such a call runs.</summary>
     public ApprovalGate Approval { get; }
+
+    /// <summary>The tools that change the machine, and what a call of one would do (the approval question).</summary>
+    public MachineChanges Changes { get; }
 
     /// <summary>The file versions the agent has seen (write refuses to overwrite what it has not).</summary>
     public FileReadLedger Ledger { get; } = new();

@@ -16,6 +16,13 @@ internal static class ToolResults
 
     public static FunctionResult Error(string message) => FunctionResult.Failure(FunctionErrorKind.HandlerError, message);
 
+    /// <summary>For a tool's checks before it acts: false, with <paramref name="problem"/> as the error the model reads.</summary>
+    public static bool Refuse(string problem, out string error)
+    {
+        error = problem;
+        return false;
+    }
+
     /// <summary>An optional string argument; false with <paramref name="error"/> when it is there but not a string.</summary>
     public static bool TryOptionalString(JsonNode? arguments, string name, out string? value, out string? error)
     {

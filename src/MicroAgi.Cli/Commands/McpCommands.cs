@@ -141,7 +141,7 @@ internal static class McpCommands
             using var tools = ToolHost.Create(registry, SandboxOptions.From(settings.Sandbox), remoteDocs: settings.Docs, machine: machine);
             if (machine.Shell.Sandbox.Warning is { } unconfined) Warn(unconfined);
             var timeout = settings.Tools.TimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : new AgentSettings().ToolTimeout;
-            using var served = new ServedToolCollection(registry, agentId, tools.Functions, new McpToolInvoker(timeout), Warn, policy);
+            using var served = new ServedToolCollection(registry, agentId, tools.Functions, new McpToolInvoker(timeout, machine.Approval, machine.Changes), Warn, policy);
 
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
             var watch = RegistryWatch.RunAsync(registry.RefreshAsync, interval, Warn, stop.Token);

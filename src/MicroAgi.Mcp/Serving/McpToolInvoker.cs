@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.AI;
+using MicroAgi.Agents.Approval;
 using MicroAgi.Functions;
 using MicroAgi.Functions.Tools;
 using ModelContextProtocol.Protocol;
@@ -9,10 +11,13 @@ namespace MicroAgi.Mcp.Serving;
 
 /// <summary>
 /// Runs an MCP <c>tools/call</c> through the same registry function and caller as the agent loop — schema check,
-/// Lua sandbox limits, the approval gate of the machine tools — bounded by the tool timeout. Every
-/// failure becomes a result with <c>isError</c> set, which the client's model can read.
+/// Lua sandbox limits — bounded by the tool timeout. A call of a tool that changes the machine (write, edit, exec,
+/// process start) goes to the approval gate first, as in the loop; nobody can be asked over MCP, so the gate's mode
+/// (<c>--approval</c>) lets it through or refuses it with the way to allow it. Generated tools are not asked
+/// about: the client decides about the calls it makes. Every failure becomes a result with <c>isError</c> set,
+/// which the client's model can read.
 /// </summary>
-public sealed class McpToolInvoker(TimeSpan timeout)
+public sealed class McpToolInvoker(TimeSpan timeout, ApprovalGate approval, IChangePreview? changes)
 {
     public TimeSpan Timeout { get; } = timeout;
 
@@ -22,6 +27,13 @@ public sealed class McpToolInvoker(TimeSpan timeout)
         foreach (var (name, value) in arguments ?? new Dictionary<string, JsonElement>())
         {
             input[name] = JsonSerializer.SerializeToNode(value);
+        }
+
+        if (ToolCallApproval.ChangesMachine(tool.Tool))
+        {
+            var call = new FunctionCallContent(Guid.NewGuid().ToString("N"), tool.Name, arguments?.ToDictionary(a => a.Key, a => (object?)a.Value) ?? []);
+            var answer = await approval.DecideAsync(new ToolApprovalRequestContent(call.CallId, call), tool.Tool, changes, cancellationToken).ConfigureAwait(false);
+            if (!answer.Approved) return Error(answer.Reason ?? "this call needs approval");
         }
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 using MicroAgi.Agents.Approval;
 using MicroAgi.Agents.Runtime;
+using MicroAgi.Agents.Tests.Tools.Machine;
 using MicroAgi.Functions.Tools;
 using MicroAgi.Registry;
 using MicroAgi.Testing.FakeLlm;
@@ -90,19 +91,5 @@ public sealed class GeneratedToolApprovalLoopTests
     {
         var services = new AgentServices(fx.Registry, fx.Functions, fx.Services.ChatClientFor, fx.Costs, fx.Services.Settings) { Approval = gate };
         return new AgentSession(services, new AgentContext(services, EntryId.Parse(LoopFixture.AgentId)), new Conversation());
-    }
-
-    /// <summary>Answers with the given answers in order, recording what it was asked.</summary>
-    private sealed class ScriptedPrompt(params ApprovalAnswer[] answers) : IApprovalPrompt
-    {
-        private readonly Queue<ApprovalAnswer> _answers = new(answers);
-
-        public List<ApprovalRequest> Asked { get; } = [];
-
-        public Task<ApprovalAnswer> AskAsync(ApprovalRequest request, CancellationToken cancellationToken)
-        {
-            Asked.Add(request);
-            return Task.FromResult(_answers.Count > 0 ? _answers.Dequeue() : ApprovalAnswer.No);
-        }
     }
 }

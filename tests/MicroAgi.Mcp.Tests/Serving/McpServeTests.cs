@@ -106,6 +106,27 @@ public sealed class McpServeTests
     }
 
     [Fact]
+    public async Task In_ask_mode_edits_and_commands_are_refused_too_but_looking_at_processes_needs_no_approval()
+    {
+        await using var host = ServeHost.InMemory(ApprovalMode.Ask);
+        await File.WriteAllTextAsync(Path.Combine(host.Workspace, "notes.txt"), "one\n", host.Deadline.Token);
+        await using var client = await host.ConnectAsync();
+
+        var edit = await client.CallToolAsync("edit", new Dictionary<string, object?> { ["path"] = "notes.txt", ["old"] = "one", ["new"] = "two" }, cancellationToken: host.Deadline.Token);
+        var start = await client.CallToolAsync("process", new Dictionary<string, object?> { ["action"] = "start", ["command"] = "sleep 30" }, cancellationToken: host.Deadline.Token);
+        var list = await client.CallToolAsync("process", new Dictionary<string, object?> { ["action"] = "list" }, cancellationToken: host.Deadline.Token);
+
+        Assert.True(edit.IsError);
+        Assert.Contains("edit notes.txt (1 place) needs the user's approval and nobody can be asked in this run; the user can allow it with --approval auto-edit or full-auto", Text(edit), StringComparison.Ordinal);
+        Assert.Equal("one\n", await File.ReadAllTextAsync(Path.Combine(host.Workspace, "notes.txt"), host.Deadline.Token));
+        Assert.True(start.IsError);
+        Assert.Contains("run: sleep 30 needs the user's approval", Text(start), StringComparison.Ordinal);
+        Assert.Contains("--approval full-auto", Text(start), StringComparison.Ordinal);
+        Assert.NotEqual(true, list.IsError);
+        Assert.Contains("\"processes\":[]", Text(list), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_change_to_the_machine_goes_ahead_when_the_server_was_started_with_a_mode_that_allows_it()
     {
         await using var host = ServeHost.InMemory(ApprovalMode.AutoEdit);

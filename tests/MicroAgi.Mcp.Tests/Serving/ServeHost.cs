@@ -45,7 +45,7 @@ internal sealed class ServeHost : IAsyncDisposable
         _machine = new MachineAccess(WorkspaceRoot.At(Workspace), new ApprovalGate(approval), ShellSandbox.Off);
         var natives = BuiltInTools.Register(new NativeFunctionCatalog(), new BuiltInToolServices(registry, Writer, new DocsCorpus([])) { Machine = _machine });
         var functions = new FunctionCaller(registry, _runtime, natives);
-        Tools = new ServedToolCollection(registry, Agent, functions, new McpToolInvoker(toolTimeout), Warnings.Add);
+        Tools = new ServedToolCollection(registry, Agent, functions, new McpToolInvoker(toolTimeout, _machine.Approval, _machine.Changes), Warnings.Add);
 
         var toServer = new Pipe();
         var toClient = new Pipe();

@@ -5,11 +5,23 @@ namespace MicroAgi.Agents.Tools.Files;
 /// <summary>
 /// A small diff of one replaced span: the lines it touched before and after, with a line of context
 /// on each side, as <c>-</c>/<c>+</c> lines under an <c>@@</c> header. Enough for the model and the user
-/// to see what changed; long changes are cut.
+/// to see what changed; long changes are cut. A whole new text against the old one is shown as the one
+/// span between what they share at the start and at the end.
 /// </summary>
 internal static class LineDiff
 {
     private const int MaxLinesPerSide = 40;
+
+    /// <summary>The diff from <paramref name="before"/> to <paramref name="after"/>: everything between their common start and common end.</summary>
+    public static string Between(string before, string after)
+    {
+        if (before == after) return "(no change: the new content is the same as the file's)";
+        var prefix = before.AsSpan().CommonPrefixLength(after);
+        var most = Math.Min(before.Length, after.Length) - prefix;
+        var suffix = 0;
+        while (suffix < most && before[^(suffix + 1)] == after[^(suffix + 1)]) suffix++;
+        return Of(before, prefix, before.Length - prefix - suffix, after[prefix..^suffix]);
+    }
 
     public static string Of(string before, int start, int removedLength, string inserted)
     {

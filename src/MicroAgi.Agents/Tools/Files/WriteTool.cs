@@ -8,40 +8,58 @@ namespace MicroAgi.Agents.Tools.Files;
 /// <summary>
 /// <c>write {path, content}</c>: creates or replaces a file in the workspace (parent directories made
 /// as needed) and reports the bytes written. An existing file must have been read first and be
-/// unchanged since, so the agent never overwrites work it has not seen. Needs approval.
+/// unchanged since, so the agent never overwrites work it has not seen. Needs approval: the loop asks
+/// with <see cref="Describe"/> before the call runs.
 /// </summary>
-internal sealed class WriteTool(WorkspaceRoot workspace, FileReadLedger ledger, ApprovalGate approval)
+internal sealed class WriteTool(WorkspaceRoot workspace, FileReadLedger ledger)
 {
-    /// <summary>How much of the new content the approval prompt shows.</summary>
+    /// <summary>How much of a new file's content the approval question shows.</summary>
     private const int PreviewCharacters = 2000;
+
+    /// <summary>One write as the arguments ask for it, checked: what is shown before it runs is what runs.</summary>
+    private sealed record Plan(string FullPath, string Shown, string Content, string? OldText, byte[] Bytes);
+
+    /// <summary>The approval question for a call: the path and the diff against the file, or the new file's head; null when the call will be refused anyway.</summary>
+    public ApprovalRequest? Describe(JsonNode? arguments)
+    {
+        if (!TryPlan(arguments, out var plan, out _)) return null;
+        var preview = plan.OldText is { } old
+            ? LineDiff.Between(old, plan.Content)
+            : plan.Content.Length <= PreviewCharacters ? plan.Content : plan.Content[..PreviewCharacters] + $"\n… ({plan.Content.Length - PreviewCharacters} more characters)";
+        return ApprovalRequest.FileChange("write", $"{(plan.OldText is null ? "create" : "overwrite")} {plan.Shown} ({plan.Bytes.Length} bytes)", preview);
+    }
 
     public async Task<FunctionResult> InvokeAsync(NativeFunctionCall call, CancellationToken cancellationToken)
     {
-        if (!ToolResults.TryOptionalString(call.Arguments, "path", out var path, out var error)
-            || !ToolResults.TryOptionalString(call.Arguments, "content", out var content, out error))
-            return ToolResults.Error(error!);
-        if (content is null) return ToolResults.Error("'content' is required: the file's whole new text");
-        if (!workspace.TryResolve(path, out var full, out error)) return ToolResults.Error(error);
-        var shown = workspace.Relative(full);
-        if (Directory.Exists(full)) return ToolResults.Error($"{shown} is a directory; give a file path");
-        if (ledger.ClobberProblem(full, shown) is { } clobber) return ToolResults.Error(clobber);
-
-        var existed = File.Exists(full);
-        var bytes = existed ? FileText.Decode(File.ReadAllBytes(full)).Encode(content) : Encoding.UTF8.GetBytes(content);
-        var preview = content.Length <= PreviewCharacters ? content : content[..PreviewCharacters] + $"\n… ({content.Length - PreviewCharacters} more characters)";
-        var request = ApprovalRequest.FileChange("write", $"{(existed ? "overwrite" : "create")} {shown} ({bytes.Length} bytes)", preview);
-        if (await approval.CheckAsync(request, cancellationToken).ConfigureAwait(false) is { } refused) return ToolResults.Error(refused);
-
+        if (!TryPlan(call.Arguments, out var plan, out var error)) return ToolResults.Error(error);
         try
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-            await File.WriteAllBytesAsync(full, bytes, cancellationToken).ConfigureAwait(false);
+            Directory.CreateDirectory(Path.GetDirectoryName(plan.FullPath)!);
+            await File.WriteAllBytesAsync(plan.FullPath, plan.Bytes, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return ToolResults.Error($"{shown} cannot be written: {ex.Message}");
+            return ToolResults.Error($"{plan.Shown} cannot be written: {ex.Message}");
         }
-        ledger.Saw(full);
-        return ToolResults.Ok(new JsonObject { ["path"] = shown, ["bytes_written"] = bytes.Length, ["created"] = !existed });
+        ledger.Saw(plan.FullPath);
+        return ToolResults.Ok(new JsonObject { ["path"] = plan.Shown, ["bytes_written"] = plan.Bytes.Length, ["created"] = plan.OldText is null });
+    }
+
+    private bool TryPlan(JsonNode? arguments, out Plan plan, out string error)
+    {
+        plan = null!;
+        if (!ToolResults.TryOptionalString(arguments, "path", out var path, out var problem)
+            || !ToolResults.TryOptionalString(arguments, "content", out var content, out problem))
+            return ToolResults.Refuse(problem!, out error);
+        if (content is null) return ToolResults.Refuse("'content' is required: the file's whole new text", out error);
+        if (!workspace.TryResolve(path, out var full, out problem)) return ToolResults.Refuse(problem, out error);
+        var shown = workspace.Relative(full);
+        if (Directory.Exists(full)) return ToolResults.Refuse($"{shown} is a directory; give a file path", out error);
+        if (ledger.ClobberProblem(full, shown) is { } clobber) return ToolResults.Refuse(clobber, out error);
+
+        var existing = File.Exists(full) ? FileText.Decode(File.ReadAllBytes(full)) : null;
+        plan = new Plan(full, shown, content, existing?.Text, existing?.Encode(content) ?? Encoding.UTF8.GetBytes(content));
+        error = "";
+        return true;
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using MicroAgi.Agents.Approval;
 using MicroAgi.Functions;
 
 namespace MicroAgi.Agents.Tools.Shell;
@@ -7,19 +8,20 @@ namespace MicroAgi.Agents.Tools.Shell;
 /// <c>exec {command, cwd?, timeout?}</c>: runs the command through <c>bash -c</c> and returns its exit
 /// code and the tail of its output (200 KB). A command still running after the yield time (30 s)
 /// carries on in the background as a process the model can follow with the process tool, until it
-/// ends or its timeout kills its whole process group. Needs approval.
+/// ends or its timeout kills its whole process group. Needs approval: the loop asks with
+/// <see cref="Describe"/> before the call runs.
 /// </summary>
 internal sealed class ExecTool(ShellRunner shell)
 {
+    /// <summary>The approval question for a call: the command and where it runs; null when the call will be refused anyway.</summary>
+    public ApprovalRequest? Describe(JsonNode? arguments) => TryPrepare(arguments, out var launch, out _) ? shell.Describe(launch) : null;
+
     public async Task<FunctionResult> InvokeAsync(NativeFunctionCall call, CancellationToken cancellationToken)
     {
-        if (!ToolResults.TryOptionalString(call.Arguments, "command", out var command, out var error)
-            || !ToolResults.TryOptionalString(call.Arguments, "cwd", out var cwd, out error)
-            || !ToolResults.TryOptionalInteger(call.Arguments, "timeout", 1, int.MaxValue, out var seconds, out error)
-            || !shell.TryLifetime(seconds, out var lifetime, out error))
-            return ToolResults.Error(error!);
-        var (process, problem) = await shell.StartAsync("exec", command ?? "", cwd, lifetime, cancellationToken).ConfigureAwait(false);
+        if (!TryPrepare(call.Arguments, out var launch, out var error)) return ToolResults.Error(error);
+        var (process, problem) = shell.Start(launch);
         if (process is null) return ToolResults.Error(problem!);
+        var lifetime = launch.Lifetime;
 
         try
         {
@@ -48,6 +50,17 @@ internal sealed class ExecTool(ShellRunner shell)
         };
         if (omitted > 0) result["omitted_bytes"] = omitted;
         return ToolResults.Ok(result);
+    }
+
+    private bool TryPrepare(JsonNode? arguments, out ShellRunner.Launch launch, out string error)
+    {
+        launch = null!;
+        if (!ToolResults.TryOptionalString(arguments, "command", out var command, out var problem)
+            || !ToolResults.TryOptionalString(arguments, "cwd", out var cwd, out problem)
+            || !ToolResults.TryOptionalInteger(arguments, "timeout", 1, int.MaxValue, out var seconds, out problem)
+            || !shell.TryLifetime(seconds, out var lifetime, out problem))
+            return ToolResults.Refuse(problem!, out error);
+        return shell.TryPrepare("exec", command, cwd, lifetime, out launch, out error);
     }
 
     /// <summary>A finished command as the model reads it: exit code, output tail, and why it ended if it was killed.</summary>

@@ -1,11 +1,12 @@
 using System.Text.Json.Nodes;
+using MicroAgi.Agents.Approval;
 using MicroAgi.Functions;
 
 namespace MicroAgi.Agents.Tools.Shell;
 
 /// <summary>
 /// <c>process {action, …}</c> manages background commands: <c>list</c>; <c>start {command, cwd?, timeout?}</c>
-/// (needs approval); <c>status {id}</c>; <c>output {id}</c> (the output tail); <c>stop {id}</c> (kills the
+/// (needs approval: the loop asks with <see cref="Describe"/> before the call runs); <c>status {id}</c>; <c>output {id}</c> (the output tail); <c>stop {id}</c> (kills the
 /// whole process group); <c>cleanup</c> (forgets the ones that ended).
 /// </summary>
 internal sealed class ProcessTool(ShellRunner shell)
@@ -20,7 +21,7 @@ internal sealed class ProcessTool(ShellRunner shell)
             case "list":
                 return ToolResults.Ok(new JsonObject { ["processes"] = new JsonArray([.. shell.Background.All.Select(p => (JsonNode)ProcessTable.Describe(p))]) });
             case "start":
-                return await StartAsync(call.Arguments, cancellationToken).ConfigureAwait(false);
+                return Start(call.Arguments);
             case "cleanup":
                 return ToolResults.Ok(new JsonObject { ["removed"] = new JsonArray([.. shell.Background.RemoveFinished().Select(id => (JsonNode)JsonValue.Create(id))]) });
             case "status" or "output" or "stop":
@@ -30,22 +31,38 @@ internal sealed class ProcessTool(ShellRunner shell)
         }
     }
 
-    private async Task<FunctionResult> StartAsync(JsonNode? arguments, CancellationToken cancellationToken)
+    /// <summary>
+    /// The approval question for a call: the command, for <c>start</c>; null for the actions that only look at or stop
+    /// what runs, and for a start that will be refused anyway.
+    /// </summary>
+    public ApprovalRequest? Describe(JsonNode? arguments) =>
+        ToolResults.TryOptionalString(arguments, "action", out var action, out _) && action == "start" && TryPrepareStart(arguments, out var launch, out _)
+            ? shell.Describe(launch)
+            : null;
+
+    private FunctionResult Start(JsonNode? arguments)
     {
-        if (!ToolResults.TryOptionalString(arguments, "command", out var command, out var error)
-            || !ToolResults.TryOptionalString(arguments, "cwd", out var cwd, out error)
-            || !ToolResults.TryOptionalInteger(arguments, "timeout", 1, int.MaxValue, out var seconds, out error))
-            return ToolResults.Error(error!);
-        // A background process lives until it ends or its timeout: the longest allowed unless the call says less.
-        var lifetime = seconds is null ? shell.Options.MaxTimeout : TimeSpan.FromSeconds(seconds.Value);
-        if (!shell.TryLifetime((int)lifetime.TotalSeconds, out lifetime, out error)) return ToolResults.Error(error!);
-        if (shell.Background.FullProblem() is { } full) return ToolResults.Error(full);
-        var (process, problem) = await shell.StartAsync("process", command ?? "", cwd, lifetime, cancellationToken).ConfigureAwait(false);
+        if (!TryPrepareStart(arguments, out var launch, out var error)) return ToolResults.Error(error);
+        var (process, problem) = shell.Start(launch);
         if (process is null) return ToolResults.Error(problem!);
         shell.Background.Add(process);
         var result = ProcessTable.Describe(process);
-        result["note"] = $"started; killed after {lifetime.TotalSeconds:0} s unless it ends or is stopped first";
+        result["note"] = $"started; killed after {launch.Lifetime.TotalSeconds:0} s unless it ends or is stopped first";
         return ToolResults.Ok(result);
+    }
+
+    private bool TryPrepareStart(JsonNode? arguments, out ShellRunner.Launch launch, out string error)
+    {
+        launch = null!;
+        if (!ToolResults.TryOptionalString(arguments, "command", out var command, out var problem)
+            || !ToolResults.TryOptionalString(arguments, "cwd", out var cwd, out problem)
+            || !ToolResults.TryOptionalInteger(arguments, "timeout", 1, int.MaxValue, out var seconds, out problem))
+            return ToolResults.Refuse(problem!, out error);
+        // A background process lives until it ends or its timeout: the longest allowed unless the call says less.
+        var lifetime = seconds is null ? shell.Options.MaxTimeout : TimeSpan.FromSeconds(seconds.Value);
+        if (!shell.TryLifetime((int)lifetime.TotalSeconds, out lifetime, out problem)) return ToolResults.Refuse(problem!, out error);
+        if (shell.Background.FullProblem() is { } full) return ToolResults.Refuse(full, out error);
+        return shell.TryPrepare("process", command, cwd, lifetime, out launch, out error);
     }
 
     private async Task<FunctionResult> OneAsync(string action, JsonNode? arguments)

@@ -5,16 +5,25 @@ using MicroAgi.Agents.Tools.Files;
 namespace MicroAgi.Agents.Tools.Shell;
 
 /// <summary>
-/// Starts commands for exec and process: checks the working directory is in the workspace, asks for
-/// approval, and starts the command in its own process group, in the sandbox when there is one.
+/// Starts commands for exec and process: checks the working directory is in the workspace, describes
+/// the command for the approval question the loop asks before the call runs, and starts it in its own
+/// process group, in the sandbox when there is one.
 /// </summary>
-public sealed class ShellRunner(WorkspaceRoot workspace, ApprovalGate approval, ShellSandbox sandbox, ShellOptions options) : IDisposable
+public sealed class ShellRunner(WorkspaceRoot workspace, ShellSandbox sandbox, ShellOptions options) : IDisposable
 {
+    /// <summary>The thread commands are forked from, made at the first command (see <see cref="LaunchThread"/> for why).</summary>
+    private readonly Lazy<LaunchThread> _launcher = new(() => new LaunchThread(), LazyThreadSafetyMode.ExecutionAndPublication);
+
     public ShellOptions Options { get; } = options;
     public ShellSandbox Sandbox { get; } = sandbox;
 
     /// <summary>The session's background processes.</summary>
     public ProcessTable Background { get; } = new(options.MaxBackgroundProcesses);
+
+    /// <summary>A command checked and ready to start: the one the approval question shows is the one that starts.</summary>
+    /// <param name="Tool">exec or process.</param>
+    /// <param name="Directory">The working directory, resolved inside the workspace.</param>
+    public sealed record Launch(string Tool, string Command, string Directory, TimeSpan Lifetime);
 
     /// <summary>The lifetime a call asked for (seconds), checked against the configured maximum.</summary>
     public bool TryLifetime(int? seconds, out TimeSpan lifetime, out string? error)
@@ -26,23 +35,37 @@ public sealed class ShellRunner(WorkspaceRoot workspace, ApprovalGate approval, 
         return error is null;
     }
 
-    /// <summary>Starts <paramref name="command"/> once approved; an error message instead when it may not or cannot start.</summary>
-    public async Task<(ShellProcess? Process, string? Error)> StartAsync(string tool, string command, string? cwd, TimeSpan lifetime, CancellationToken cancellationToken)
+    /// <summary>Checks a command and its working directory; false with the error the model reads when it cannot start.</summary>
+    public bool TryPrepare(string tool, string? command, string? cwd, TimeSpan lifetime, out Launch launch, out string error)
     {
-        if (string.IsNullOrWhiteSpace(command)) return (null, "'command' is required, e.g. {\"command\": \"ls -la\"}");
-        if (!workspace.TryResolve(string.IsNullOrEmpty(cwd) ? "." : cwd, out var directory, out var error)) return (null, error);
-        if (!Directory.Exists(directory)) return (null, $"the working directory {workspace.Relative(directory)} does not exist");
+        launch = null!;
+        if (string.IsNullOrWhiteSpace(command)) return ToolResults.Refuse("'command' is required, e.g. {\"command\": \"ls -la\"}", out error);
+        if (!workspace.TryResolve(string.IsNullOrEmpty(cwd) ? "." : cwd, out var directory, out var problem)) return ToolResults.Refuse(problem, out error);
+        if (!System.IO.Directory.Exists(directory)) return ToolResults.Refuse($"the working directory {workspace.Relative(directory)} does not exist", out error);
+        launch = new Launch(tool, command, directory, lifetime);
+        error = "";
+        return true;
+    }
 
-        var where = $"in {workspace.Relative(directory)}, " + (Sandbox.IsActive
+    /// <summary>The approval question for a command: the command line, where it runs, whether sandboxed, and when it is killed.</summary>
+    public ApprovalRequest Describe(Launch launch)
+    {
+        ArgumentNullException.ThrowIfNull(launch);
+        var where = $"in {workspace.Relative(launch.Directory)}, " + (Sandbox.IsActive
             ? Options.AllowNetwork ? "sandboxed (writes only to the workspace and /tmp; network allowed)" : "sandboxed (writes only to the workspace and /tmp; no network)"
             : "NOT sandboxed");
-        var request = ApprovalRequest.Command(tool, command, $"{command}\n({where}; killed after {lifetime.TotalSeconds:0} s)");
-        if (await approval.CheckAsync(request, cancellationToken).ConfigureAwait(false) is { } refused) return (null, refused);
+        return ApprovalRequest.Command(launch.Tool, launch.Command, $"{launch.Command}\n({where}; killed after {launch.Lifetime.TotalSeconds:0} s)");
+    }
 
+    /// <summary>Starts a prepared command; an error message instead when it cannot start.</summary>
+    public (ShellProcess? Process, string? Error) Start(Launch launch)
+    {
+        ArgumentNullException.ThrowIfNull(launch);
         try
         {
-            var commandLine = Sandbox.CommandLine(command, workspace.FullPath, directory, Options.AllowNetwork);
-            return (ShellProcess.Start(Background.NextId(), command, commandLine, directory, lifetime, Options.OutputCapBytes), null);
+            var commandLine = Sandbox.CommandLine(launch.Command, workspace.FullPath, launch.Directory, Options.AllowNetwork);
+            var id = Background.NextId();
+            return (_launcher.Value.Run(() => ShellProcess.Start(id, launch.Command, commandLine, launch.Directory, launch.Lifetime, Options.OutputCapBytes)), null);
         }
         catch (Win32Exception ex)
         {
@@ -50,5 +73,9 @@ public sealed class ShellRunner(WorkspaceRoot workspace, ApprovalGate approval, 
         }
     }
 
-    public void Dispose() => Background.Dispose();
+    public void Dispose()
+    {
+        Background.Dispose();
+        if (_launcher.IsValueCreated) _launcher.Value.Dispose();
+    }
 }

@@ -91,7 +91,7 @@ public sealed class SubagentLauncher(SubagentOptions options)
         var costs = new CostTracker();
         try
         {
-            var services = new AgentServices(_services.Registry, _services.Tools, _services.ChatClientFor, costs, _services.Settings) { ProviderOf = _services.ProviderOf, PromptContext = _services.PromptContext, Approval = _services.Approval, Logging = _services.Logging };
+            var services = _services.ForChild(costs);
             var allowed = parentTools;
             // The tool policy's subagent layer: never sessions_spawn or the configured extras, nothing the parent is not offered.
             var context = new AgentContext(services, _parent.AgentId)

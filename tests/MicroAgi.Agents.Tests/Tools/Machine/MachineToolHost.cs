@@ -15,18 +15,19 @@ namespace MicroAgi.Agents.Tests.Tools.Machine;
 
 /// <summary>
 /// The shipped app's tool entries over a throwaway workspace directory, called through the real call
-/// API (schema validation included), with an approval gate the test chooses.
+/// API (schema validation included). Approval is the loop's business (see MachineToolApprovalLoopTests):
+/// called this way, as by <c>microagi tools call</c>, the tools just run.
 /// </summary>
 internal sealed class MachineToolHost : IDisposable
 {
     private readonly LuaRuntime _runtime = new();
 
-    public MachineToolHost(ApprovalGate? approval = null, ShellSandbox? sandbox = null, ShellOptions? shell = null, WebOptions? web = null)
+    public MachineToolHost(ShellSandbox? sandbox = null, ShellOptions? shell = null, WebOptions? web = null)
     {
         Workspace = new TempDirectory();
         Root = WorkspaceRoot.At(Workspace.Path);
         var registry = EntryRegistry.CreateInMemory(AppLoader.Load(new DirectoryAppFiles(RepoPaths.BuiltInApp)));
-        Access = new MachineAccess(Root, approval ?? ApprovalGate.AllowAll, sandbox ?? ShellSandbox.Off, shell, web);
+        Access = new MachineAccess(Root, ApprovalGate.AllowAll, sandbox ?? ShellSandbox.Off, shell, web);
         var services = new BuiltInToolServices(registry, new GeneratedToolWriter(registry, _runtime), DocsCorpus.Empty) { Machine = Access };
         Functions = new FunctionCaller(registry, _runtime, BuiltInTools.Register(new NativeFunctionCatalog(), services));
     }

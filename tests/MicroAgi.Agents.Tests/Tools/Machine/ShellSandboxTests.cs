@@ -52,6 +52,31 @@ public sealed class ShellSandboxTests : IDisposable
     }
 
     [Fact]
+    public async Task A_sandboxed_command_outlives_the_thread_that_started_it()
+    {
+        // bwrap --die-with-parent dies with the thread that forked it: a thread-pool thread retired mid-command
+        // used to SIGKILL the command (exit 137). Here the starting thread ends while the command runs, on purpose:
+        // after bwrap has armed its parent-death signal (it does so itself, just after it starts).
+        var shell = _host.Access.Shell;
+        Assert.True(shell.TryPrepare("exec", "sleep 3; echo survived", null, TimeSpan.FromMinutes(1), out var launch, out var error), error);
+        ShellProcess? process = null;
+        var starter = new Thread(() =>
+        {
+            process = shell.Start(launch).Process;
+            Thread.Sleep(TimeSpan.FromSeconds(1));
+        });
+        starter.Start();
+        starter.Join();
+
+        using (process)
+        {
+            Assert.NotNull(process);
+            Assert.Equal(0, await process.Exited.WaitAsync(TimeSpan.FromSeconds(60)));
+            Assert.Contains("survived", process.Output.Read().Text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void Without_bubblewrap_auto_mode_warns_and_required_mode_refuses()
     {
         var auto = ShellSandbox.Detect(SandboxMode.Auto, searchPath: "/nonexistent");

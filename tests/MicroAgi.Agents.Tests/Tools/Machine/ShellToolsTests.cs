@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using MicroAgi.Agents.Approval;
 using MicroAgi.Agents.Tools.Shell;
 
 namespace MicroAgi.Agents.Tests.Tools.Machine;
@@ -94,30 +93,6 @@ public sealed class ShellToolsTests : IDisposable
         Assert.Contains("'id' is required", await _host.ErrorAsync("process", new JsonObject { ["action"] = "status" }), StringComparison.Ordinal);
         Assert.Contains("no background process 'p99'", await _host.ErrorAsync("process", new JsonObject { ["action"] = "stop", ["id"] = "p99" }), StringComparison.Ordinal);
         Assert.Contains("at most", await _host.ErrorAsync("exec", new JsonObject { ["command"] = "true", ["timeout"] = 999_999 }), StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task Commands_need_approval_and_a_refusal_runs_nothing()
-    {
-        var prompt = new ScriptedPrompt(ApprovalAnswer.No, ApprovalAnswer.AlwaysThisSession);
-        using var host = new MachineToolHost(new ApprovalGate(ApprovalMode.AutoEdit, prompt));
-        var marker = host.PathOf("ran");
-
-        var refused = await host.ErrorAsync("exec", new JsonObject { ["command"] = $"touch {marker}" });
-        Assert.Contains("the user declined", refused, StringComparison.Ordinal);
-        Assert.False(File.Exists(marker));
-
-        await host.OkAsync("exec", new JsonObject { ["command"] = "echo hi" });
-        await host.OkAsync("exec", new JsonObject { ["command"] = "echo hi" });
-        Assert.Equal(2, prompt.Asked.Count);
-        Assert.Equal("run: echo hi", prompt.Asked[1].Summary);
-        Assert.Contains("in .", prompt.Asked[1].Detail, StringComparison.Ordinal);
-
-        var unattended = new MachineToolHost(new ApprovalGate(ApprovalMode.AutoEdit));
-        using (unattended)
-        {
-            Assert.Contains("--approval full-auto", await unattended.ErrorAsync("process", new JsonObject { ["action"] = "start", ["command"] = "true" }), StringComparison.Ordinal);
-        }
     }
 
     private async Task<string> PollAsync(string id, Func<string, bool> done)
