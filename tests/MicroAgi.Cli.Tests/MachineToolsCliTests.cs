@@ -117,6 +117,7 @@ public sealed class MachineToolsCliTests
         // The write after the "always" is not asked about: two questions in the whole session.
         Assert.Equal(2, session.Stdout.Split("allow?").Length - 1);
         Assert.Equal("alpha\nBETA\ngamma\n", File.ReadAllText(notes));
+        Assert.Contains("file changes", File.ReadAllText(Path.Combine(cli.StateDirectory, "profiles", "default", "approvals.json")), StringComparison.Ordinal);
 
         // A later run where nobody can be asked: the standing answer for file changes in this workspace still holds.
         server.Enqueue(FakeReply.Call("edit", """{"path":"notes.txt","old":"gamma","new":"delta"}""", "p1"), FakeReply.Say("Kept."));

@@ -35,7 +35,7 @@ public sealed class ApprovalGate
         if (_prompt is null)
         {
             var mode = request.Kind == ApprovalKind.Command ? "full-auto" : "auto-edit or full-auto";
-            return $"{request.Summary} needs the user's approval and nobody can be asked in this run; the user can allow it with --approval {mode} (or tools.approval in microagi.yaml)";
+            return $"{request.Summary} needs the user's approval and nobody can be asked in this run; the user can allow it with --approval {mode} (or tools.approval in microagi.yaml, or approval in the profile's config.json)";
         }
         await _oneQuestionAtATime.WaitAsync(cancellationToken).ConfigureAwait(false);
         try

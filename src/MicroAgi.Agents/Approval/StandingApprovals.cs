@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 namespace MicroAgi.Agents.Approval;
 
 /// <summary>
-/// The "always for this workspace" answers, kept in one JSON file (<c>approvals.json</c> in the state
+/// The "always for this workspace" answers, kept in one JSON file (<c>approvals.json</c> in the profile's
 /// directory) keyed by the workspace's real path, so an approval given once sticks across sessions.
 /// A file that cannot be read is treated as empty rather than failing the session.
 /// </summary>

@@ -78,8 +78,15 @@ public static class ToolCallApproval
     private static ApprovalRequest? ChangeRequestFor(ToolEntry tool, IDictionary<string, object?> arguments, IChangePreview? changes)
     {
         var node = JsonSerializer.SerializeToNode(arguments, AIJsonUtilities.DefaultOptions);
-        if (changes is not null) return changes.Describe(NativeFunctionCatalog.HandlerNameOf(tool.Entry), node);
-        // Without the machine's preview the call is still asked about, as a command (the kind no mode but full-auto lets through).
+        try
+        {
+            if (changes is not null) return changes.Describe(NativeFunctionCatalog.HandlerNameOf(tool.Entry), node);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A file that cannot be read now may be readable when the call runs: ask, showing the arguments.
+        }
+        // Without the machine's description the call is still asked about, as a command (the kind no mode but full-auto lets through).
         var shown = Capped(node?.ToJsonString(ReadableJson.Compact) ?? "{}", ArgumentCharactersShown);
         return new ApprovalRequest(tool.Id.ToString(), ApprovalKind.Command, $"{tool.LlmName} {shown}", shown, $"call: {tool.Id} {shown}");
     }

@@ -44,7 +44,8 @@ internal static class MachineSetup
         {
             throw new ConfigException(ex.Message, ex);
         }
-        var standing = new StandingApprovals(Path.Combine(host.StateDirectory, StandingApprovalsFile), workspace.FullPath);
+        // "Always in this workspace" is kept with the profile, as its approval mode is; a run without one (ephemeral) keeps it in the state directory.
+        var standing = new StandingApprovals(Path.Combine(profile?.Directory ?? host.StateDirectory, StandingApprovalsFile), workspace.FullPath);
         var web = config.Tools.Web.Options() with { Search = config.Tools.WebSearch.Chosen(Environment.GetEnvironmentVariable) };
         return new MachineAccess(workspace, new ApprovalGate(mode, prompt, standing), sandbox, config.Tools.Exec.Options(), web, config.Tools.Subagents.Options());
     }

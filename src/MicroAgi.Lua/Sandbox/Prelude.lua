@@ -122,6 +122,18 @@ local function relay_as_is(ok, ...)
   error((...), 0)
 end
 
+-- An error raised at a line of this file says so ("[sandbox]:N: "), where C Lua raises the same error
+-- from C code, with no position at all: raise it again without the position.
+local function raise_without_position(problem)
+  if type(problem) == "string" then error((problem:gsub("^%[sandbox%]:%d+: ", "", 1)), 0) end
+  error(problem, 0)
+end
+
+-- Every function the environment offers (filled at the end of this file). One of them passed as a
+-- callback to another (`string.gsub(s, p, setmetatable)`) would raise at the line of this file that
+-- called it; C Lua calls callbacks from C, so its errors have no position.
+local offered = native_setmetatable({}, { __mode = "k" })
+
 local function setmetatable(...)
   local t, mt = ...
   if type(t) ~= "table" then
@@ -271,7 +283,13 @@ local function gsub(...)
     end
     local value
     if kind == "function" then
-      value = repl(unpack(found, 3, found.n))
+      if offered[repl] then
+        local ok, result = pcall(repl, unpack(found, 3, found.n))
+        if not ok then raise_without_position(result) end
+        value = result
+      else
+        value = repl(unpack(found, 3, found.n))
+      end
     else
       value = repl[found[3]]
     end
@@ -537,11 +555,8 @@ local function sort_failed(problem)
   if problem == invalid_order or (type(problem) == "string" and problem:find("^%[sandbox%]:%d+: invalid order function for sorting$")) then
     error("invalid order function for sorting", 3)
   end
-  if type(problem) == "string" then
-    -- A comparison raised inside this file; Lua's C sort raises it with no position at all.
-    error((problem:gsub("^%[sandbox%]:%d+: ", "", 1)), 0)
-  end
-  error(problem, 0)
+  -- A comparison (or an offered function as comparator) raised inside this file.
+  raise_without_position(problem)
 end
 
 local function sort(...)
@@ -655,6 +670,15 @@ local base = {
   coroutine = readonly("coroutine", coroutine),
   os = readonly("os", { time = os.time, clock = os.clock, date = os.date, difftime = os.difftime }),
 }
+
+for _, value in next, base do
+  if type(value) == "function" then offered[value] = true end
+end
+for _, library in next, { string, table, math, utf8, coroutine } do
+  for _, value in next, library do
+    if type(value) == "function" then offered[value] = true end
+  end
+end
 
 -- require("string") and friends return the library, as in Lua 5.4 (package.loaded holds them there).
 for _, name in next, { "string", "table", "math", "utf8", "coroutine", "os" } do loaded[name] = base[name] end

@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
@@ -240,6 +241,24 @@ public sealed class MachineToolApprovalLoopTests : IAsyncDisposable
         Assert.Equal(ApprovalKind.Command, asked.Kind);
         Assert.Contains("\"path\":\"new.txt\"", asked.Detail, StringComparison.Ordinal);
         Assert.False(File.Exists(PathOf("new.txt")));
+    }
+
+    [Fact]
+    public async Task A_file_that_cannot_be_read_for_the_question_is_still_asked_about_showing_the_arguments()
+    {
+        // A socket exists as a file, but opening it fails: the diff cannot be worked out.
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        socket.Bind(new UnixDomainSocketEndPoint(PathOf("sock")));
+        var prompt = new ScriptedPrompt(ApprovalAnswer.No);
+        var session = SessionWith(new ApprovalGate(ApprovalMode.AutoEdit, prompt));
+        _loop.Server.Enqueue(FakeReply.Call("edit", Args(new { path = "sock", old = "a", @new = "b" }), "c1"), FakeReply.Say("Declined."));
+
+        await session.RunTurnAsync("edit it", new RecordingObserver());
+
+        var asked = Assert.Single(prompt.Asked);
+        Assert.Equal(ApprovalKind.Command, asked.Kind);
+        Assert.Contains("\"path\":\"sock\"", asked.Detail, StringComparison.Ordinal);
+        Assert.Contains("the user declined", _loop.Server.ChatRequests[1].LastToolResult, StringComparison.Ordinal);
     }
 
     [Fact]
