@@ -240,6 +240,7 @@ public sealed class MachineToolApprovalLoopTests : IAsyncDisposable
         var asked = Assert.Single(prompt.Asked);
         Assert.Equal(ApprovalKind.Command, asked.Kind);
         Assert.Contains("\"path\":\"new.txt\"", asked.Detail, StringComparison.Ordinal);
+        Assert.StartsWith("call: app.tools:write #", asked.StandingKey, StringComparison.Ordinal);
         Assert.False(File.Exists(PathOf("new.txt")));
     }
 
