@@ -148,6 +148,32 @@ public sealed class LuaConformanceTests : IDisposable
     [InlineData("""return string.gsub(12, "3", "x"), math.type((string.gsub(12, "3", "x")))""")]
     public void String_gsub_that_replaces_nothing_returns_the_subject(string code) => AssertSameAsLua(code);
 
+    // A library function as gsub's callback: C Lua calls it from C, so its error has no position; the
+    // sandbox's wrappers must not point into the prelude ("[sandbox]:N:") instead.
+    [Theory]
+    [InlineData("""local r = string.gsub("s", "s", setmetatable)""")]
+    [InlineData("""local r = string.gsub("s", "s", rawset)""")]
+    [InlineData("""local r = string.gsub("abc", "%w", ipairs)""")]
+    [InlineData("""return string.gsub("abc", "%w", string.upper), string.gsub("abc", "(%w)", tonumber)""")]
+    public void A_library_function_as_a_gsub_callback_fails_as_in_Lua(string code) => AssertSameAsLua(code);
+
+    // Metamethods that are not callable fail inside C Lua's loops, with no position; the prelude runs
+    // those loops in Lua for tables with a metatable, and must not show its own position instead.
+    [Theory]
+    [InlineData("""table.insert(setmetatable({}, {__len = 5}), 1)""")]
+    [InlineData("""local r = table.remove(setmetatable({1, 2}, {__len = true}), 1)""")]
+    [InlineData("""table.insert(setmetatable({1, 2, 3}, {__newindex = 5}), 1, 0)""")]
+    [InlineData("""local r = table.remove(setmetatable({1, 2, 3}, {__index = 5}), 1)""")]
+    [InlineData("""table.move(setmetatable({}, {__index = 5}), 1, 3, 1, {})""")]
+    [InlineData("""table.move({1, 2, 3}, 1, 3, 1, setmetatable({}, {__newindex = "x"}))""")]
+    [InlineData("""local r = table.concat(setmetatable({}, {__index = 5}), ",", 1, 2)""")]
+    [InlineData("""local r = table.concat(setmetatable({1, {}, 3}, {__index = 5}), ",", 1, 3)""")]
+    [InlineData("""local r = table.unpack(setmetatable({}, {__index = 5}), 1, 2)""")]
+    [InlineData("""table.sort(setmetatable({3, 2, 1}, {__len = {}}))""")]
+    [InlineData("""local t = setmetatable({}, {__len = function() error("from len", 2) end}) table.insert(t, 1, 1)""")]
+    [InlineData("""local t = setmetatable({}, {__index = function(_, k) error("no " .. k) end}) return table.concat(t, ",", 1, 1)""")]
+    public void Metamethod_errors_inside_table_functions_have_no_position_in_the_sandbox(string code) => AssertSameAsLua(code);
+
     [Theory]
     [InlineData("""local t = {1, 2, 3} table.insert(t, 2, 9) table.insert(t, "1", 8) table.insert(t, 7) return t""")]
     [InlineData("""local t = {1, 2, 3} table.insert(t, 5, 9)""")]

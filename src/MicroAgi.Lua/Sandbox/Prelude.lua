@@ -94,9 +94,79 @@ local function check_string(value, position, fname, present)
     typename(value, present ~= false) .. ")", 3)
 end
 
+-- An error raised at a line of this file says so ("[sandbox]:N: "), and names what failed after this
+-- file's code ("(metamethod 'len')", "(local 't')"), where C Lua raises the same error from C code,
+-- with neither: raise it again without them.
+local function raise_without_position(problem)
+  if type(problem) == "string" then
+    local message, found = problem:gsub("^%[sandbox%]:%d+: ", "", 1)
+    if found > 0 then message = message:gsub(" %([%a ]+ '[^']*'%)$", "", 1) end
+    error(message, 0)
+  end
+  error(problem, 0)
+end
+
+-- Every function the environment offers (filled at the end of this file). One of them passed as a
+-- callback to another (`string.gsub(s, p, setmetatable)`) would raise at the line of this file that
+-- called it; C Lua calls callbacks from C, so its errors have no position.
+local offered = native_setmetatable({}, { __mode = "k" })
+
+local function relay_without_position(ok, ...)
+  if ok then return ... end
+  raise_without_position((...))
+end
+
+-- The loops below read and write the user's tables, running their metamethods: an error one raises in
+-- this file (`__index = 5`: "attempt to index a number value") would carry this file's position, where
+-- C Lua's loops raise it with none. So they run under pcall, and such an error is raised again without it.
+local function shift_up(t, e, pos, value)
+  for i = e, pos + 1, -1 do t[i] = t[i - 1] end
+  t[pos] = value
+end
+
+local function shift_down(t, pos, size)
+  local value = t[pos]
+  while pos < size do
+    t[pos] = t[pos + 1]
+    pos = pos + 1
+  end
+  t[pos] = nil
+  return value
+end
+
+local function copy_elements(a1, f, n, t, a2)
+  if t > f + n - 1 or t <= f or a1 ~= a2 then
+    for i = 0, n - 1 do a2[t + i] = a1[f + i] end
+  else
+    for i = n - 1, 0, -1 do a2[t + i] = a1[f + i] end
+  end
+end
+
+-- Elements i..j into a new plain table; or nil, the index and the value of the first that is not one
+-- `accept`s (so the caller raises at its caller's line, as C Lua does).
+local function read_elements(t, i, j, accept)
+  local values, n = {}, 0
+  for k = i, j do
+    local value = t[k]
+    if accept and not accept[type(value)] then return nil, k, value end
+    n = n + 1
+    values[n] = value
+  end
+  return values, n
+end
+
 -- luaL_len: what __len returns must convert to an integer (a numeric string does).
+local function length_operator(t) return #t end
+
 local function length_of(t)
-  local n = #t
+  local n
+  if getmetatable(t) == nil then
+    n = #t
+  else
+    local ok
+    ok, n = pcall(length_operator, t)
+    if not ok then raise_without_position(n) end
+  end
   if math_type(n) == "integer" then return n end
   n = math_tointeger(type(n) == "string" and tonumber(n) or n)
   if n == nil then error("object length is not an integer", 3) end
@@ -121,6 +191,7 @@ local function relay_as_is(ok, ...)
   if ok then return ... end
   error((...), 0)
 end
+
 
 local function setmetatable(...)
   local t, mt = ...
@@ -271,7 +342,13 @@ local function gsub(...)
     end
     local value
     if kind == "function" then
-      value = repl(unpack(found, 3, found.n))
+      if offered[repl] then
+        local ok, result = pcall(repl, unpack(found, 3, found.n))
+        if not ok then raise_without_position(result) end
+        value = result
+      else
+        value = repl(unpack(found, 3, found.n))
+      end
     else
       value = repl[found[3]]
     end
@@ -322,8 +399,7 @@ local function insert(...)
   if pos < 1 or pos > e then error("bad argument #2 to 'insert' (position out of bounds)", 2) end
   -- Without a metatable the shift is bounded by the table's own size, and C does it faster than Lua.
   if getmetatable(t) == nil then return native_insert(t, pos, value) end
-  for i = e, pos + 1, -1 do t[i] = t[i - 1] end
-  t[pos] = value
+  relay_without_position(pcall(shift_up, t, e, pos, value))
 end
 
 local function remove(...)
@@ -346,13 +422,7 @@ local function remove(...)
     end
   end
   if pos < size and getmetatable(t) == nil then return native_remove(t, pos) end
-  local value = t[pos]
-  while pos < size do
-    t[pos] = t[pos + 1]
-    pos = pos + 1
-  end
-  t[pos] = nil
-  return value
+  return relay_without_position(pcall(shift_down, t, pos, size))
 end
 
 local function move(...)
@@ -367,11 +437,7 @@ local function move(...)
     if not (f > 0 or e < maxinteger + f) then error("bad argument #3 to 'move' (too many elements to move)", 2) end
     local n = e - f + 1
     if t > maxinteger - n + 1 then error("bad argument #4 to 'move' (destination wrap around)", 2) end
-    if t > e or t <= f or a1 ~= a2 then
-      for i = 0, n - 1 do a2[t + i] = a1[f + i] end
-    else
-      for i = n - 1, 0, -1 do a2[t + i] = a1[f + i] end
-    end
+    relay_without_position(pcall(copy_elements, a1, f, n, t, a2))
   end
   return a2
 end
@@ -537,11 +603,8 @@ local function sort_failed(problem)
   if problem == invalid_order or (type(problem) == "string" and problem:find("^%[sandbox%]:%d+: invalid order function for sorting$")) then
     error("invalid order function for sorting", 3)
   end
-  if type(problem) == "string" then
-    -- A comparison raised inside this file; Lua's C sort raises it with no position at all.
-    error((problem:gsub("^%[sandbox%]:%d+: ", "", 1)), 0)
-  end
-  error(problem, 0)
+  -- A comparison (or an offered function as comparator) raised inside this file.
+  raise_without_position(problem)
 end
 
 local function sort(...)
@@ -575,6 +638,8 @@ end
 -- are read here, in Lua, into a plain table that the C function then handles: bounded by its size.
 -- The arguments are checked here, with the C functions' messages; what the C function itself raises
 -- is relayed to the caller's line (raised in C called from here, it would point into this file).
+local concatenable = { string = true, number = true }
+
 local function table_concat(t, sep, i, j)
   check_table(t, 1, "concat")
   if sep ~= nil then sep = check_string(sep, 2, "concat") end
@@ -582,15 +647,9 @@ local function table_concat(t, sep, i, j)
   if j ~= nil then j = check_integer(j, 4, "concat") end
   if getmetatable(t) == nil then return relay(pcall(concat, t, sep, i, j)) end
   if j == nil then j = length_of(t) end
-  local parts, n = {}, 0
-  for k = i or 1, j do
-    local value = t[k]
-    local kind = type(value)
-    if kind ~= "string" and kind ~= "number" then
-      error("invalid value (" .. typename(value, true) .. ") at index " .. k .. " in table for 'concat'", 2)
-    end
-    n = n + 1
-    parts[n] = value
+  local parts, k, value = relay_without_position(pcall(read_elements, t, i or 1, j, concatenable))
+  if parts == nil then
+    error("invalid value (" .. typename(value, true) .. ") at index " .. k .. " in table for 'concat'", 2)
   end
   return relay(pcall(concat, parts, sep))
 end
@@ -604,8 +663,7 @@ local function table_unpack(t, i, j)
   if type(t) ~= "table" or getmetatable(t) == nil then return relay(pcall(unpack, t, i, j)) end
   if j == nil then j = length_of(t) end
   if i > j or math_ult(max_unpack, j - i) then return relay(pcall(unpack, t, i, j)) end
-  local values = {}
-  for k = i, j do values[k - i + 1] = t[k] end
+  local values = relay_without_position(pcall(read_elements, t, i, j))
   return relay(pcall(unpack, values, 1, j - i + 1))
 end
 
@@ -655,6 +713,15 @@ local base = {
   coroutine = readonly("coroutine", coroutine),
   os = readonly("os", { time = os.time, clock = os.clock, date = os.date, difftime = os.difftime }),
 }
+
+for _, value in next, base do
+  if type(value) == "function" then offered[value] = true end
+end
+for _, library in next, { string, table, math, utf8, coroutine } do
+  for _, value in next, library do
+    if type(value) == "function" then offered[value] = true end
+  end
+end
 
 -- require("string") and friends return the library, as in Lua 5.4 (package.loaded holds them there).
 for _, name in next, { "string", "table", "math", "utf8", "coroutine", "os" } do loaded[name] = base[name] end
