@@ -70,9 +70,15 @@ public sealed record McpServerRequest(string Name, string Command, IReadOnlyList
         return null;
     }
 
-    private static string? DescriptionProblem(string? description) => description is { Length: > MaxDescriptionLength }
-        ? Invariant($"description is {description.Length} characters long, at most {MaxDescriptionLength} are allowed")
-        : null;
+    /// <summary>A description is shown in the terminal (<c>registry show</c>): no escape sequences in it.</summary>
+    private static string? DescriptionProblem(string? description)
+    {
+        if (description is null) return null;
+        if (description.Length > MaxDescriptionLength) return Invariant($"description is {description.Length} characters long, at most {MaxDescriptionLength} are allowed");
+        return description.Any(c => char.IsControl(c) && c is not ('\n' or '\t'))
+            ? "description contains a control character (only line breaks and tabs are allowed); write plain text"
+            : null;
+    }
 
     private static bool TryText(JsonObject args, string name, bool required, out string? value, out string? error)
     {

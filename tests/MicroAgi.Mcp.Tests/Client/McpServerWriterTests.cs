@@ -132,6 +132,9 @@ public sealed class McpServerWriterTests : IAsyncDisposable
         await Refused(Args("x", "node", ["/opt/mcp/notes.js", .. Enumerable.Repeat("a", 40)]), "at most 32 are allowed");
         await Refused(Args("x", "node", "/opt/mcp/notes.js", new string('a', 2000)), "args[1] is 2000 characters long");
         await Refused(Args("x", "node", "/opt/mcp/notes.js", "a\nb"), "args[1] ('a\\u000Ab') contains a control character");
+        var escape = Args("x", "node", "/opt/mcp/notes.js");
+        escape["description"] = "notes\u001b[2Jserver";
+        await Refused(escape, "description contains a control character");
     }
 
     [Fact]
