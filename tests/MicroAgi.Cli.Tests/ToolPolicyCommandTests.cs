@@ -70,7 +70,7 @@ public sealed class ToolPolicyCommandTests
         Assert.Contains("group:core         edit, exec, glob, process, read, web_fetch, web_search, write", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("group:fs           edit, glob, read, write", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("group:subagent     sessions_spawn", result.Stdout, StringComparison.Ordinal);
-        Assert.Contains("group:mcp          (no tools yet)", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("group:mcp          add_mcp_server", result.Stdout, StringComparison.Ordinal); // no server: only the tool that adds one
     }
 }
 

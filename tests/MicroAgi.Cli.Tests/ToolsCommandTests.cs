@@ -159,8 +159,8 @@ public class ToolsCommandTests
         var load = await cli.RunAsync("tools", "call", "app.tools:load_tool", """{"id": "app:dev_assistant"}""");
 
         Assert.True(list.ExitCode == 0, list.ToString());
-        // The built-in handlers and self (an entry even while tools.self_evolution is off).
-        Assert.Equal(MicroAgi.Agents.Tools.BuiltInTools.HandlerNames.Count + 1, (int)JsonNode.Parse(list.Stdout)!["count"]!);
+        // The built-in handlers, self (an entry even while tools.self_evolution is off) and add_mcp_server (its handler comes with a session).
+        Assert.Equal(MicroAgi.Agents.Tools.BuiltInTools.HandlerNames.Count + 2, (int)JsonNode.Parse(list.Stdout)!["count"]!);
         Assert.Equal(1, load.ExitCode);
         Assert.Equal("error: not a tool (meta.type != 'tool'): app:dev_assistant", load.Stderr.Trim());
     }

@@ -72,6 +72,16 @@ public sealed class CompiledToolPolicy
         return new ToolFilterResult(allowed, removed);
     }
 
+    /// <summary>
+    /// Whether the global rules remove every tool of <paramref name="family"/> whatever its tools are called (the
+    /// other layers depend on the provider and the parent, unknown before a session runs). False when unsure.
+    /// </summary>
+    public bool RemovesEvery(ToolFamily family)
+    {
+        ArgumentNullException.ThrowIfNull(family);
+        return _global.Any(rules => rules.RemovesEvery(family));
+    }
+
     /// <summary>Why the first layer that removes <paramref name="tool"/> does, or null when every layer lets it through.</summary>
     public FilteredTool? Removal(PolicyTool tool, ToolPolicyContext context)
     {

@@ -49,7 +49,8 @@ public sealed class ToolCatalog
     /// compiling a policy — at every load of an agent — costs the same with 100 or 100,000 generated tools.
     /// </summary>
     /// <param name="extraTools">Tools that are not registry entries (MCP servers' tools), so policies may name them.</param>
-    public static ToolCatalog FromRegistry(RegistrySnapshot registry, IEnumerable<PolicyTool>? extraTools = null)
+    /// <param name="unlisted">Tools known only by how their names begin (the tools of MCP servers not started): a name that can be one of them is no typo.</param>
+    public static ToolCatalog FromRegistry(RegistrySnapshot registry, IEnumerable<PolicyTool>? extraTools = null, IEnumerable<ToolFamily>? unlisted = null)
     {
         ArgumentNullException.ThrowIfNull(registry);
         var extra = extraTools?.ToList() ?? [];
@@ -72,8 +73,12 @@ public sealed class ToolCatalog
             name => Named(registry, name).Concat(extra),
             () => Streamed(registry).Concat(extra));
         catalog._problems.InsertRange(0, problems);
+        catalog.Unlisted = unlisted?.ToList() ?? [];
         return catalog;
     }
+
+    /// <summary>Tools that exist but are not listed, known by how their names begin (see <see cref="FromRegistry"/>).</summary>
+    public IReadOnlyList<ToolFamily> Unlisted { get; private set; } = [];
 
     /// <summary>Every tool (read in full on first use: for listings and for the names an unknown name is told).</summary>
     public IReadOnlyList<PolicyTool> Tools => _tools.Value;

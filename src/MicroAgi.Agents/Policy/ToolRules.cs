@@ -32,4 +32,8 @@ internal sealed record CompiledRules(ToolRules Rules, IReadOnlyList<ToolSelector
         if (Allow.Count == 0) return $"the allow list is empty ({Rules.AllowSource})";
         return Allow.Any(a => a.Matches(tool)) ? null : $"not in the allow list ({Rules.AllowSource})";
     }
+
+    /// <summary>Whether these rules remove every tool of <paramref name="family"/>: a deny item covers them all, or no allow item can match one.</summary>
+    public bool RemovesEvery(ToolFamily family) =>
+        Deny.Any(d => d.MatchesEvery(family)) || (Allow is not null && !Allow.Any(a => a.MatchesSome(family)));
 }

@@ -8,18 +8,32 @@ namespace MicroAgi.Agents.Policy;
 /// </summary>
 public sealed class ToolSelector
 {
-    private readonly Func<PolicyTool, bool> _matches;
+    private readonly Matcher _matcher;
 
-    private ToolSelector(string text, Func<PolicyTool, bool> matches)
+    private ToolSelector(string text, Matcher matcher)
     {
         Text = text;
-        _matches = matches;
+        _matcher = matcher;
     }
 
     /// <summary>The item as written.</summary>
     public string Text { get; }
 
-    public bool Matches(PolicyTool tool) => _matches(tool);
+    public bool Matches(PolicyTool tool) => _matcher.Tool(tool);
+
+    /// <summary>Whether the item matches every tool of <paramref name="family"/>, whatever they turn out to be called.</summary>
+    public bool MatchesEvery(ToolFamily family) => _matcher.Every(family);
+
+    /// <summary>Whether the item can match some tool of <paramref name="family"/>.</summary>
+    public bool MatchesSome(ToolFamily family) => _matcher.Some(family);
+
+    /// <summary>What an item matches: known tools, and tools of a family known only by their names' beginnings.</summary>
+    private sealed record Matcher(Func<PolicyTool, bool> Tool, Func<ToolFamily, bool> Every, Func<ToolFamily, bool> Some)
+    {
+        public static Matcher All { get; } = new(_ => true, _ => true, _ => true);
+
+        public static Matcher Nothing { get; } = new(_ => false, _ => false, _ => false);
+    }
 
     /// <param name="where">Where the item was written (e.g. <c>--tools-allow</c>), for the problems reported.</param>
     /// <param name="problems">Receives why the item is unknown or matches nothing.</param>
@@ -32,28 +46,30 @@ public sealed class ToolSelector
         return new ToolSelector(text, Compile(text, catalog, where, problems, visiting: [], topLevel: true));
     }
 
-    private static Func<PolicyTool, bool> Compile(string text, ToolCatalog catalog, string where, ICollection<string> problems, HashSet<string> visiting, bool topLevel)
+    private static Matcher Compile(string text, ToolCatalog catalog, string where, ICollection<string> problems, HashSet<string> visiting, bool topLevel)
     {
         if (text.Length == 0)
         {
             problems.Add($"{where}: an empty tool name; remove it or name a tool or group");
-            return None;
+            return Matcher.Nothing;
         }
-        if (text == "*") return _ => true;
+        if (text == "*") return Matcher.All;
         if (ToolGroup.IsGroupName(text)) return Groups(text, catalog, where, problems, visiting);
 
-        var plainName = !text.Contains(':', StringComparison.Ordinal) && !Wildcard.HasWildcard(text);
-        Func<PolicyTool, bool> matches = text.Contains(':', StringComparison.Ordinal)
-            ? tool => Wildcard.Matches(text, tool.Id.ToString())
+        var byId = text.Contains(':', StringComparison.Ordinal);
+        var plainName = !byId && !Wildcard.HasWildcard(text);
+        var matcher = byId
+            ? new Matcher(tool => Wildcard.Matches(text, tool.Id.ToString()), family => family.AllMatch(text, byId: true), family => family.SomeMatch(text, byId: true))
             : !plainName
-                ? tool => Wildcard.Matches(text, tool.Name) || tool.Aliases.Any(a => Wildcard.Matches(text, a))
-                : tool => tool.IsCalled(text);
+                ? new Matcher(tool => Wildcard.Matches(text, tool.Name) || tool.Aliases.Any(a => Wildcard.Matches(text, a)),
+                    family => family.AllMatch(text, byId: false), family => family.SomeMatch(text, byId: false))
+                : new Matcher(tool => tool.IsCalled(text), _ => false, family => family.CanBeNamed(text));
         // A group may list tools that do not exist here (group:mcp without MCP servers): only what the user wrote is checked.
-        if (topLevel && !catalog.Knows(matches, plainName ? text : null)) problems.Add($"{where}: {Unknown(text, catalog)}");
-        return matches;
+        if (topLevel && !catalog.Knows(matcher.Tool, plainName ? text : null) && !catalog.Unlisted.Any(matcher.Some)) problems.Add($"{where}: {Unknown(text, catalog)}");
+        return matcher;
     }
 
-    private static Func<PolicyTool, bool> Groups(string text, ToolCatalog catalog, string where, ICollection<string> problems, HashSet<string> visiting)
+    private static Matcher Groups(string text, ToolCatalog catalog, string where, ICollection<string> problems, HashSet<string> visiting)
     {
         var groups = Wildcard.HasWildcard(text)
             ? catalog.Groups.Where(g => Wildcard.Matches(text, g.Name)).ToList()
@@ -61,9 +77,9 @@ public sealed class ToolSelector
         if (groups.Count == 0)
         {
             problems.Add($"{where}: unknown tool group '{text}'; the groups are {string.Join(", ", catalog.Groups.Select(g => g.Name))} ('microagi tools groups' lists their tools)");
-            return None;
+            return Matcher.Nothing;
         }
-        var members = new List<Func<PolicyTool, bool>>();
+        var members = new List<Matcher>();
         foreach (var group in groups)
         {
             if (!visiting.Add(group.Name))
@@ -74,7 +90,7 @@ public sealed class ToolSelector
             members.AddRange(group.Members.Select(m => Compile(m, catalog, $"tool group {group.Name}", problems, visiting, topLevel: false)));
             visiting.Remove(group.Name);
         }
-        return tool => members.Exists(m => m(tool));
+        return new Matcher(tool => members.Exists(m => m.Tool(tool)), family => members.Exists(m => m.Every(family)), family => members.Exists(m => m.Some(family)));
     }
 
     private static string Unknown(string text, ToolCatalog catalog)
@@ -84,6 +100,4 @@ public sealed class ToolSelector
         var names = catalog.Tools.Select(t => t.Name).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase);
         return $"unknown tool '{text}'; the tools are {string.Join(", ", names)} ('microagi tools list' shows them)";
     }
-
-    private static bool None(PolicyTool tool) => false;
 }

@@ -39,4 +39,19 @@ public static class Wildcard
         while (p < pattern.Length && pattern[p] == '*') p++;
         return p == pattern.Length;
     }
+
+    /// <summary>
+    /// Whether <paramref name="pattern"/> matches some value that starts with <paramref name="prefix"/>: some
+    /// beginning of the pattern matches the whole prefix (the rest of the pattern can always match a tail).
+    /// </summary>
+    public static bool MatchesSomeWithPrefix(string pattern, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(pattern);
+        ArgumentNullException.ThrowIfNull(prefix);
+        for (var length = 0; length <= pattern.Length; length++)
+        {
+            if (Matches(pattern[..length], prefix)) return true;
+        }
+        return false;
+    }
 }

@@ -170,6 +170,8 @@ public sealed class AgentSession
                 if (outcome.Error is { } error) AgentLog.ToolFailed(_log, outcome.ToolName, call.CallId, milliseconds, error);
                 else AgentLog.ToolSucceeded(_log, outcome.ToolName, call.CallId, milliseconds);
                 if (outcome.LoadedTool is { } loaded) outcome = JoinLoadedTool(call, outcome, loaded);
+                // A server the agent added brings tools its definition may grant (the default agent's mcp.*): offered from now on.
+                if (outcome.ToolsChanged) Runner = Context.LoadAgent();
                 outcomes.Add(outcome);
                 observer.ToolOutput(outcome.ToolName, outcome.Result.Result as string ?? System.Text.Json.JsonSerializer.Serialize(outcome.Result.Result, AIJsonUtilities.DefaultOptions));
                 observer.ToolFinished(outcome.ToolName, outcome.Error);

@@ -16,6 +16,9 @@ namespace MicroAgi.Agents.Runtime;
 public sealed record ToolCallOutcome(FunctionResultContent Result, string ToolName, string? Error, EntryId? LoadedTool)
 {
     public bool Created { get; init; }
+
+    /// <summary>The call gave the registry new tools the agent may be granted (add_mcp_server started a server): reload the agent.</summary>
+    public bool ToolsChanged { get; init; }
 }
 
 /// <summary>
@@ -34,6 +37,9 @@ public sealed class ToolCallExecutor(Func<TimeSpan> timeout, ApprovalGate approv
 
     /// <summary>The built-in tool whose success adds the tool it wrote to the agent, so the model can call it in the same reply.</summary>
     public static readonly EntryId CreateToolId = new("app.tools", "create_tool");
+
+    /// <summary>The built-in tool whose success adds an MCP server's tools to the registry the agent reads.</summary>
+    public static readonly EntryId AddMcpServerId = new("app.tools", "add_mcp_server");
 
     /// <summary>Twice the longest valid tool name: enough to recognise a misspelt one.</summary>
     private const int MaxQuotedNameLength = 128;
@@ -113,6 +119,7 @@ public sealed class ToolCallExecutor(Func<TimeSpan> timeout, ApprovalGate approv
         return new ToolCallOutcome(new FunctionResultContent(call.CallId, json), call.Name, reported, LoadedToolOf(function.Tool.Id, value))
         {
             Created = function.Tool.Id == CreateToolId,
+            ToolsChanged = function.Tool.Id == AddMcpServerId && reported is null,
         };
     }
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using MicroAgi.Agents.Definitions;
 using MicroAgi.Agents.Runtime;
 using MicroAgi.Agents.Sessions;
+using MicroAgi.Agents.Tools.Generated;
 using MicroAgi.Llm.Models;
 using MicroAgi.Llm.Providers;
 using MicroAgi.Llm.Usage;
@@ -156,7 +157,15 @@ internal sealed class SessionHost : IAsyncDisposable
             var agentEntry = registry.Get(agentId)
                 ?? throw new AgentDefinitionException(agentId, "not found in the registry (see 'microagi registry list --type agent.gen1')");
             var definition = AgentDefinition.FromEntry(agentEntry);
-            foreach (var problem in await mcp.DiscoverForAsync(definition, cancellationToken).ConfigureAwait(false)) stderr.WriteLine("warning: " + problem);
+            // The command line's rules come after the profile's: each can only narrow what the ones before allow.
+            var toolPolicy = run.ToolRules.Aggregate(profile?.Tools ?? Agents.Policy.ToolPolicy.Open, (policy, rules) => policy.Narrowed(rules));
+            // Before any server runs: one whose tools the policy removes whatever they are called is never started.
+            // (Its names are checked, and reported, once the servers' tools are known, below.)
+            var startPolicy = toolPolicy.Compile(Agents.Policy.ToolCatalog.FromRegistry(registry.Snapshot()));
+            foreach (var problem in await mcp.DiscoverForAsync(definition, startPolicy, cancellationToken).ConfigureAwait(false)) stderr.WriteLine("warning: " + problem);
+            var addMcpServer = new AddMcpServerTool(new McpServerWriter(registry, new AgentWritePolicy(tools.Scopes), config.Mcp.Allowlist()), mcp,
+                server => McpAgentTools.Uses(definition, startPolicy, server));
+            tools.Natives.Register(AddMcpServerTool.HandlerName, addMcpServer.InvokeAsync);
             var explicitModel = run.Model ?? NonEmpty(Environment.GetEnvironmentVariable("MICROAGI_MODEL")) ?? config.Model;
             var catalog = ModelCatalog.FromRegistry(registry);
             var (modelOverride, compression) = ModelChoice.Choose(catalog, clients, explicitModel, definition.Model, config.CompressionModel);
@@ -177,9 +186,7 @@ internal sealed class SessionHost : IAsyncDisposable
                 CompressionTargetCharacters = config.Loop.CompressionTargetChars ?? 4000,
                 ToolTimeout = TimeSpan.FromSeconds(config.Tools.TimeoutSeconds ?? 60),
             };
-            // The command line's rules come after the profile's: each can only narrow what the ones before allow.
-            var toolPolicy = run.ToolRules.Aggregate(profile?.Tools ?? Agents.Policy.ToolPolicy.Open, (policy, rules) => policy.Narrowed(rules));
-            var policyProblems = ToolPolicySetup.Compile(toolPolicy, Agents.Policy.ToolCatalog.FromRegistry(mcp.Registry.Snapshot())).Problems;
+            var policyProblems = ToolPolicySetup.Compile(toolPolicy, Agents.Policy.ToolCatalog.FromRegistry(mcp.Registry.Snapshot(), unlisted: mcp.Families())).Problems;
             settings = settings with { ToolPolicy = toolPolicy };
             // self is granted through app.tools:* like the others, and offered only when the user turned it on.
             if (config.Tools.SelfEvolution) settings = settings with { DisabledTools = new HashSet<EntryId>() };

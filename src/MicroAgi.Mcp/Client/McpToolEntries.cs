@@ -19,8 +19,11 @@ public static class McpToolEntries
     public static string Namespace(McpServerDefinition server)
     {
         ArgumentNullException.ThrowIfNull(server);
-        return "mcp." + McpToolNames.Part(server.Id.Name);
+        return Namespace(server.Id);
     }
+
+    /// <summary>The namespace of the tools of the server entry <paramref name="server"/>.</summary>
+    public static string Namespace(EntryId server) => "mcp." + McpToolNames.Part(server.Name);
 
     /// <summary>The entries of <paramref name="tools"/>; a tool whose name cannot be an id or an LLM name is reported and left out.</summary>
     public static IReadOnlyList<Entry> For(McpServerDefinition server, IEnumerable<McpClientTool> tools, Action<string> problem)

@@ -48,12 +48,15 @@ public sealed class McpToolRegistry(IRegistry inner) : IRegistry
         remove => Inner.Changed -= value;
     }
 
+    /// <summary>The tools of server <paramref name="server"/> listed so far (none when it was not started).</summary>
+    public IReadOnlyList<Entry> ToolsOf(EntryId server) => Volatile.Read(ref _tools).GetValueOrDefault(server) ?? [];
+
     /// <summary>
-    /// Lists the tools of every server <paramref name="wanted"/> selects that has none listed yet (or has
-    /// restarted), and drops the tools of servers no longer in the registry.
+    /// Lists the tools of every server <paramref name="wanted"/> selects (and starts it for that), and drops
+    /// the tools of servers no longer in the registry. A server not wanted is not even checked: nothing of it runs.
     /// </summary>
     /// <returns>What went wrong, one line per server or tool: a server that cannot start does not stop the others.</returns>
-    public async Task<IReadOnlyList<string>> DiscoverAsync(McpServerPool servers, Func<McpServerDefinition, bool> wanted, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> DiscoverAsync(McpServerPool servers, Func<EntryId, bool> wanted, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(servers);
         ArgumentNullException.ThrowIfNull(wanted);
@@ -63,10 +66,10 @@ public sealed class McpToolRegistry(IRegistry inner) : IRegistry
         foreach (var entry in servers.Entries())
         {
             present.Add(entry.Id);
+            if (!wanted(entry.Id)) continue;
             try
             {
                 var connection = await servers.GetAsync(entry.Id, cancellationToken).ConfigureAwait(false);
-                if (!wanted(connection.Server)) continue;
                 var listed = await connection.ListToolsAsync(cancellationToken).ConfigureAwait(false);
                 tools = tools.SetItem(entry.Id, McpToolEntries.For(connection.Server, listed, problems.Add));
             }

@@ -17,12 +17,14 @@ public static class ServedTools
 {
     /// <summary>
     /// <c>self</c> changes a running session, <c>sessions_spawn</c> starts child agents of one, and
-    /// <c>load_tool</c> adds a tool to one — a server has no session, and serves every loadable tool anyway.
+    /// <c>load_tool</c> adds a tool to one — a server has no session, and serves every loadable tool anyway;
+    /// <c>add_mcp_server</c> starts a server for a session's agent to use.
     /// </summary>
     public static IReadOnlySet<EntryId> SessionOnly { get; } = new HashSet<EntryId>
     {
         AgentSettings.SelfToolId,
         ToolCallExecutor.LoadToolId,
+        ToolCallExecutor.AddMcpServerId,
         new("app.tools", "sessions_spawn"),
     };
 

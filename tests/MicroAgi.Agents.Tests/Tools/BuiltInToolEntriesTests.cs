@@ -16,8 +16,8 @@ public sealed class BuiltInToolEntriesTests
     {
         var tools = App.Where(e => e.Id.Namespace == BuiltInTools.Namespace).ToList();
 
-        // self's handler is registered per session (it works on that session), the others once per host.
-        Assert.Equal(BuiltInTools.HandlerNames.Append(MicroAgi.Agents.Self.SelfTool.HandlerName).Order(StringComparer.Ordinal), tools.Select(e => e.Id.Name).Order(StringComparer.Ordinal));
+        // self's and add_mcp_server's handlers are registered per session (they work on that session), the others once per host.
+        Assert.Equal(BuiltInTools.HandlerNames.Append(MicroAgi.Agents.Self.SelfTool.HandlerName).Append(MicroAgi.Agents.Runtime.ToolCallExecutor.AddMcpServerId.Name).Order(StringComparer.Ordinal), tools.Select(e => e.Id.Name).Order(StringComparer.Ordinal));
         foreach (var entry in tools)
         {
             Assert.Equal(FunctionKinds.Native, entry.Kind);

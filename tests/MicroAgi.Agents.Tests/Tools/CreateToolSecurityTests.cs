@@ -175,8 +175,8 @@ public sealed class CreateToolSecurityTests
         await using var host = ToolTestHost.InMemory();
         var scope = new MicroAgi.Security.SecurityScopes(host.Registry).NamedScope("app:agent_security");
 
-        Assert.Equal(MicroAgi.Security.PolicyResult.Undefined, scope.Evaluate(MicroAgi.Agents.Tools.Generated.GeneratedToolWriter.AgentActor, "create", "app.generated:x"));
-        Assert.Equal(MicroAgi.Security.PolicyResult.Deny, scope.Evaluate(MicroAgi.Agents.Tools.Generated.GeneratedToolWriter.AgentActor, "create", "app.tools:x"));
+        Assert.Equal(MicroAgi.Security.PolicyResult.Undefined, scope.Evaluate(MicroAgi.Agents.Tools.Generated.AgentWritePolicy.AgentActor, "create", "app.generated:x"));
+        Assert.Equal(MicroAgi.Security.PolicyResult.Deny, scope.Evaluate(MicroAgi.Agents.Tools.Generated.AgentWritePolicy.AgentActor, "create", "app.tools:x"));
     }
 
     [Fact]

@@ -13,7 +13,7 @@ public sealed class RegistryToolsTests : InMemoryToolTests
         Assert.True(result.IsSuccess, result.ToString());
         var ids = result.Value!["entries"]!.AsArray().Select(e => (string)e!["id"]!).ToArray();
         // self is listed as an entry although the agent is offered it only when tools.self_evolution is on.
-        Assert.Equal(MicroAgi.Agents.Tools.BuiltInTools.HandlerNames.Append(MicroAgi.Agents.Self.SelfTool.HandlerName).Select(n => "app.tools:" + n).Order(StringComparer.Ordinal), ids);
+        Assert.Equal(MicroAgi.Agents.Tools.BuiltInTools.HandlerNames.Append(MicroAgi.Agents.Self.SelfTool.HandlerName).Append(MicroAgi.Agents.Runtime.ToolCallExecutor.AddMcpServerId.Name).Select(n => "app.tools:" + n).Order(StringComparer.Ordinal), ids);
         Assert.Contains("app.tools:create_tool", ids);
         Assert.Contains("app.tools:read", ids);
         Assert.Contains("app.tools:self", ids);

@@ -150,9 +150,43 @@ public sealed class McpClientCliTests
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.DoesNotContain("mcp_everything_", server.ChatRequests[0].Body, StringComparison.Ordinal);
         Assert.Contains("\"create_tool\"", server.ChatRequests[0].Body, StringComparison.Ordinal);
+        // The server never started (the policy removes all its tools): to the model the tool does not exist.
         Assert.Contains("[mcp_everything_echo] error:", run.Stderr, StringComparison.Ordinal);
-        Assert.Contains("group:mcp", run.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("Echo: should not run", server.ChatRequests[1].Body, StringComparison.Ordinal); // what the server would answer
+    }
+
+    [Theory]
+    [InlineData("--tools-deny", "group:mcp")]
+    [InlineData("--tools-deny", "mcp_tracer_*")]
+    [InlineData("--tools-allow", "group:fs")]
+    public async Task A_server_whose_tools_the_policy_removes_is_never_started(string option, string names)
+    {
+        await using var server = FakeOpenAIServer.Start();
+        server.Enqueue(FakeReply.Say("no MCP"), FakeReply.Say("with MCP"));
+        using var cli = CliRunner.ForOpenAI(server);
+        var started = Path.Combine(cli.StateDirectory, "tracer-started");
+        // A server that leaves a mark when it is started (and then fails, which the session reports).
+        var app = Path.GetDirectoryName(cli.WriteFile("app.mcp/_index.yaml", $$"""
+            version: "1.0"
+            namespace: app.mcp
+            entries:
+              - name: tracer
+                kind: mcp.server
+                command: sh
+                args: ["-c", "touch '{{started}}'; exit 3"]
+            """))!;
+
+        var denied = await cli.RunAsync("--app", app, "run", option, names, "-p", "hi");
+
+        Assert.True(denied.ExitCode == 0, denied.ToString());
+        Assert.False(File.Exists(started), "the server was started although the tool policy removes all its tools");
+        Assert.DoesNotContain("app.mcp:tracer", denied.Stderr, StringComparison.Ordinal);
+
+        var allowed = await cli.RunAsync("--app", app, "run", "-p", "hi");
+
+        Assert.True(allowed.ExitCode == 0, allowed.ToString());
+        Assert.True(File.Exists(started), "the control run did not start the server");
+        Assert.Contains("MCP server app.mcp:tracer could not start", allowed.Stderr, StringComparison.Ordinal);
     }
 
     [NpmFact]

@@ -7,7 +7,7 @@ namespace MicroAgi.Mcp.Tests.Client;
 /// <summary>Which MCP servers a session starts: those whose tools the agent's <c>tools</c> or <c>loadable</c> can name.</summary>
 public class McpAgentGrantTests
 {
-    private static readonly McpServerDefinition Everything = new() { Id = new EntryId("app.mcp", "everything"), Command = "x" };
+    private static readonly EntryId Everything = new("app.mcp", "everything");
 
     private static bool Grants(string[] tools, string[]? loadable = null) => McpAgentTools.Grants(
         new AgentDefinition { Id = new EntryId("app", "a"), Prompt = "p", Tools = tools, Loadable = loadable ?? [] }, Everything);

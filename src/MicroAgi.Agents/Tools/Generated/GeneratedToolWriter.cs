@@ -20,7 +20,6 @@ namespace MicroAgi.Agents.Tools.Generated;
 public sealed class GeneratedToolWriter
 {
     public const string Namespace = "app.generated";
-    public const string SecurityScopeId = "app:agent_security";
     public const string Method = "handler";
     public const int MaxSourceLength = 16_000;
     public const int MaxDescriptionLength = 4_000;
@@ -30,14 +29,11 @@ public sealed class GeneratedToolWriter
     public static IReadOnlyList<string> AllowedModules { get; } =
         ["time", "json", "http_client", "expr", "text", "base64", "yaml", "crypto", "hash", "uuid", "url"];
 
-    /// <summary>Who asks the policy: the agent, whoever (agent or CLI) runs the write.</summary>
-    public static Actor AgentActor { get; } = new("service:agent", new JsonObject { ["role"] = "agent" });
-
     private const int MaxShownJson = 300;
 
     private readonly IRegistry _registry;
     private readonly LuaRuntime _runtime;
-    private readonly SecurityScopes _scopes;
+    private readonly AgentWritePolicy _policy;
 
     public GeneratedToolWriter(IRegistry registry, LuaRuntime runtime, SecurityScopes? scopes = null)
     {
@@ -45,7 +41,7 @@ public sealed class GeneratedToolWriter
         ArgumentNullException.ThrowIfNull(runtime);
         _registry = registry;
         _runtime = runtime;
-        _scopes = scopes ?? new SecurityScopes(registry);
+        _policy = new AgentWritePolicy(scopes ?? new SecurityScopes(registry));
     }
 
     /// <summary>
@@ -77,7 +73,7 @@ public sealed class GeneratedToolWriter
 
         // The policy is asked before any of the model's code runs: a refused target costs nothing.
         var action = existing is null ? "create" : "update";
-        if (PolicyProblem(action, id) is { } policyProblem) return GeneratedToolOutcome.Refused(policyProblem);
+        if (_policy.Refusal(action, id) is { } policyProblem) return GeneratedToolOutcome.Refused(policyProblem);
 
         var function = new LuaFunctionSource(request.Source, Method, modules, request.Name);
         var check = _runtime.Check(function, cancellationToken);
@@ -234,25 +230,6 @@ public sealed class GeneratedToolWriter
             .Concat(snapshot.Find(ToolEntry.Query(new EntryQuery { Name = name })));
         return candidates.Where(tool => tool.Id.Namespace != Namespace && ToolEntry.LlmNameOf(tool) == name)
             .MinBy(tool => tool.Id.ToString(), StringComparer.Ordinal)?.Id;
-    }
-
-    private string? PolicyProblem(string action, EntryId id)
-    {
-        ScopeDecision decision;
-        try
-        {
-            decision = _scopes.NamedScope(SecurityScopeId).Decide(AgentActor, action, id.ToString());
-        }
-        catch (InvalidPolicyException e)
-        {
-            return $"failed to load security scope {SecurityScopeId}: {e.Message}";
-        }
-        catch (PolicyEvaluationException e)
-        {
-            // Fail closed: a policy that cannot answer is not "no objection".
-            return $"policy check failed, nothing was written: {e.Message}";
-        }
-        return decision.Result == PolicyResult.Deny ? $"policy denied: {action} on {id}" : null;
     }
 
     private async Task<List<string>> RunTestsAsync(LuaFunctionSource function, InputSchema schema, IReadOnlyList<ToolTestCase> tests, CancellationToken cancellationToken)
