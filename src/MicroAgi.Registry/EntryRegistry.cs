@@ -1,3 +1,4 @@
+using System.Text.Json;
 using MicroAgi.Registry.Storage;
 
 namespace MicroAgi.Registry;
@@ -65,6 +66,13 @@ public sealed class EntryRegistry : IRegistry, IAsyncDisposable
     public Entry? Get(EntryId id) => _current.Get(id);
 
     public IReadOnlyList<Entry> Find(EntryQuery query) => _current.Find(query);
+
+    public bool IsAppDefined(Entry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return _appEntries.TryGetValue(entry.Id, out var app)
+            && (ReferenceEquals(app, entry) || (app.Kind == entry.Kind && JsonElement.DeepEquals(app.Data, entry.Data)));
+    }
 
     public async Task<RegistryVersion> ApplyAsync(ChangeSet changes, CancellationToken cancellationToken = default)
     {

@@ -16,6 +16,12 @@ public interface IRegistry
     /// <summary>The entry with this id in the current state, or null.</summary>
     Entry? Get(EntryId id);
 
+    /// <summary>
+    /// Whether <paramref name="entry"/> is exactly as the app layers define it (same id, kind and data): part of the
+    /// app the user runs, not written or changed since by an agent, a command or a changeset.
+    /// </summary>
+    bool IsAppDefined(Entry entry);
+
     /// <summary>The entries of the current state that match every criterion of the query, ordered by id.</summary>
     IReadOnlyList<Entry> Find(EntryQuery query);
 

@@ -33,11 +33,18 @@ public static class ToolCallApproval
         Tools.BuiltInTools.Write, Tools.BuiltInTools.Edit, Tools.BuiltInTools.Exec, Tools.BuiltInTools.Process,
     };
 
-    /// <summary>The function as the model is offered it: approval-required when it is a generated tool or one that changes the machine.</summary>
-    public static AIFunction Present(RegistryToolFunction function)
+    /// <summary>
+    /// The function as the model is offered it: approval-required when it changes the machine, or when it is a Lua
+    /// tool the app the user runs does not define as it is (written or changed by <c>create_tool</c>,
+    /// <c>tools create</c> or a changeset). A Lua tool of the built-in app or the user's <c>--app</c>, unchanged,
+    /// is the user's own code and runs like a built-in tool.
+    /// </summary>
+    public static AIFunction Present(RegistryToolFunction function, IRegistry registry)
     {
         ArgumentNullException.ThrowIfNull(function);
-        return IsGenerated(function.Tool) || ChangesMachine(function.Tool) ? new ApprovalRequiredAIFunction(function) : function;
+        ArgumentNullException.ThrowIfNull(registry);
+        var generated = IsGenerated(function.Tool) && !registry.IsAppDefined(function.Tool.Entry);
+        return generated || ChangesMachine(function.Tool) ? new ApprovalRequiredAIFunction(function) : function;
     }
 
     /// <summary>Whether <paramref name="tool"/> is a built-in tool that may change the machine (write, edit, exec, process).</summary>

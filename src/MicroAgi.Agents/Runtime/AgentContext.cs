@@ -88,7 +88,7 @@ public sealed class AgentContext(AgentServices services, EntryId agentId)
             && Array.Exists(deferredPatterns, p => p.Matches(t.Tool.Id.ToString()))).ToList();
         if (deferred.Count > 0) definition = definition with { Prompt = definition.Prompt.TrimEnd() + "\n\n" + DeferredToolsPrompt.For(deferred) };
         var offered = available.Except(deferred).ToList();
-        return new AgentRunner(definition, model, services.ChatClientFor(model), offered, problems, services.Settings.Stream) { Policy = policy, Deferred = deferred };
+        return new AgentRunner(definition, model, services.ChatClientFor(model), offered, problems, services.Settings.Stream, services.Registry) { Policy = policy, Deferred = deferred };
     }
 
     /// <summary>

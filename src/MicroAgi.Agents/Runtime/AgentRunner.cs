@@ -2,6 +2,7 @@ using Microsoft.Extensions.AI;
 using MicroAgi.Functions.Tools;
 using MicroAgi.Agents.Definitions;
 using MicroAgi.Llm.Models;
+using MicroAgi.Registry;
 
 namespace MicroAgi.Agents.Runtime;
 
@@ -35,7 +36,8 @@ public sealed class AgentRunner
         IChatClient client,
         IReadOnlyList<RegistryToolFunction> tools,
         IReadOnlyList<ToolResolver.Problem> problems,
-        bool stream)
+        bool stream,
+        IRegistry registry)
     {
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(tools);
@@ -48,7 +50,7 @@ public sealed class AgentRunner
         _systemPrompt = new ChatMessage(ChatRole.System, definition.Prompt);
         _toolsByName = tools.ToDictionary(t => t.Name, StringComparer.Ordinal);
         // Generated tools are offered as approval-required functions: the seam an M.E.AI host reads as well.
-        _offeredByName = tools.ToDictionary(t => t.Name, Approval.ToolCallApproval.Present, StringComparer.Ordinal);
+        _offeredByName = tools.ToDictionary(t => t.Name, t => Approval.ToolCallApproval.Present(t, registry), StringComparer.Ordinal);
         _options = new ChatOptions
         {
             ModelId = model.Name,

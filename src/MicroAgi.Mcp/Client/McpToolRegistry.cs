@@ -34,6 +34,8 @@ public sealed class McpToolRegistry(IRegistry inner) : IRegistry
 
     public Entry? Get(EntryId id) => Snapshot().Get(id);
 
+    public bool IsAppDefined(Entry entry) => Inner.IsAppDefined(entry);
+
     public IReadOnlyList<Entry> Find(EntryQuery query) => Snapshot().Find(query);
 
     public Task<RegistryVersion> ApplyAsync(ChangeSet changes, CancellationToken cancellationToken = default) => Inner.ApplyAsync(changes, cancellationToken);

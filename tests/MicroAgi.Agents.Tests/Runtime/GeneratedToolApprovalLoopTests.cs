@@ -20,10 +20,31 @@ public sealed class GeneratedToolApprovalLoopTests
         new JsonObject { ["type"] = "tool", ["llm_description"] = "Shouts", ["input_schema"] = new JsonObject { ["type"] = "object" } },
         new JsonObject { ["source"] = "-- says it loudly\nreturn { handler = function(input) return { said = string.upper(input.text) } end }", ["method"] = "handler" });
 
+    /// <summary>Shout as an agent or a changeset would add it: not part of the app.</summary>
+    private static async Task<LoopFixture> WithGeneratedShout()
+    {
+        var fx = new LoopFixture();
+        await fx.Registry.ApplyAsync(new ChangeSet("an agent wrote shout").Create(Shout));
+        return fx;
+    }
+
+    [Fact]
+    public async Task A_lua_tool_of_the_app_runs_without_a_question_until_it_is_changed()
+    {
+        await using var fx = new LoopFixture(extraEntries: Shout);
+        Assert.IsType<RegistryToolFunction>(fx.NewSession().Runner.FindOffered("shout"));
+
+        var changed = Entry.Create(Shout.Id, Shout.Kind, Shout.MetaObject(),
+            new JsonObject { ["source"] = "return { handler = function(input) return { said = input.text } end }", ["method"] = "handler" });
+        await fx.Registry.ApplyAsync(new ChangeSet("an agent changed shout").Update(changed));
+
+        Assert.IsType<ApprovalRequiredAIFunction>(fx.NewSession().Runner.FindOffered("shout"));
+    }
+
     [Fact]
     public async Task Generated_tools_are_offered_as_approval_required_and_built_in_ones_are_not()
     {
-        await using var fx = new LoopFixture(extraEntries: Shout);
+        await using var fx = await WithGeneratedShout();
         var runner = fx.NewSession().Runner;
 
         Assert.IsType<ApprovalRequiredAIFunction>(runner.FindOffered("shout"));
@@ -34,7 +55,7 @@ public sealed class GeneratedToolApprovalLoopTests
     [Fact]
     public async Task A_declined_first_run_is_an_error_result_a_yes_runs_it_and_a_later_run_is_not_asked()
     {
-        await using var fx = new LoopFixture(extraEntries: Shout);
+        await using var fx = await WithGeneratedShout();
         var prompt = new ScriptedPrompt(ApprovalAnswer.No, ApprovalAnswer.Yes);
         var session = SessionWith(fx, new ApprovalGate(ApprovalMode.Ask, prompt));
         fx.Server.Enqueue(
@@ -63,7 +84,7 @@ public sealed class GeneratedToolApprovalLoopTests
     [InlineData(ApprovalMode.FullAuto)]
     public async Task Auto_edit_and_full_auto_run_generated_tools_without_asking(ApprovalMode mode)
     {
-        await using var fx = new LoopFixture(extraEntries: Shout);
+        await using var fx = await WithGeneratedShout();
         var prompt = new ScriptedPrompt();
         var session = SessionWith(fx, new ApprovalGate(mode, prompt));
         fx.Server.Enqueue(FakeReply.Call("shout", """{"text":"hi"}""", "s1"), FakeReply.Say("Done."));
