@@ -374,6 +374,24 @@ public sealed class LuaConformanceTests : IDisposable
         Assert.Equal("test:4: bad argument #1 to 'rep' (string expected, got no value)", (string?)result.Value);
     }
 
+    [Fact]
+    public void Pairs_of_G_lists_the_calls_globals_and_the_standard_ones_once_each()
+    {
+        var result = _host.Handler("""
+            mine = 1
+            print = "replaced"
+            local seen, count = {}, 0
+            for key, value in pairs(_G) do
+              if seen[key] then return "twice: " .. key end
+              seen[key], count = value, count + 1
+            end
+            return table.concat({ tostring(seen.mine), tostring(seen.print), type(seen.string), type(seen.pairs),
+              tostring(seen.load), tostring(count > 20) }, " ")
+            """);
+        Assert.True(result.IsSuccess, result.ToString());
+        Assert.Equal("1 replaced table function nil true", (string?)result.Value);
+    }
+
     [Theory]
     [InlineData("local x = ipairs(nil)", "test:2: bad argument #1 to 'ipairs' (table expected, got nil)")]
     [InlineData("local x = setmetatable({}, {__gc = print})", "test:2: __gc metamethods are not allowed in the sandbox")]

@@ -87,8 +87,11 @@ public static class ToolCallApproval
             // A file that cannot be read now may be readable when the call runs: ask, showing the arguments.
         }
         // Without the machine's description the call is still asked about, as a command (the kind no mode but full-auto lets through).
-        var shown = Capped(node?.ToJsonString(ReadableJson.Compact) ?? "{}", ArgumentCharactersShown);
-        return new ApprovalRequest(tool.Id.ToString(), ApprovalKind.Command, $"{tool.LlmName} {shown}", shown, $"call: {tool.Id} {shown}");
+        var json = node?.ToJsonString(ReadableJson.Compact) ?? "{}";
+        var shown = Capped(json, ArgumentCharactersShown);
+        // An "always" covers these exact arguments, named by their hash: a shown (capped) text could match other calls.
+        var key = $"call: {tool.Id} #{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json)))[..16]}";
+        return new ApprovalRequest(tool.Id.ToString(), ApprovalKind.Command, $"{tool.LlmName} {shown}", shown, key);
     }
 
     /// <summary>What the user is shown before a generated tool's first run: its id, its arguments and the head of its source.</summary>

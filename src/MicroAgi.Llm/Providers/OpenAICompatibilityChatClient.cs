@@ -19,6 +19,8 @@ namespace MicroAgi.Llm.Providers;
 /// </summary>
 internal sealed class OpenAICompatibilityChatClient(IChatClient inner, ProviderErrors errors) : DelegatingChatClient(inner)
 {
+    private readonly MessageArrayCache _sentMessages = new();
+
     /// <summary>
     /// Sent for a call the model made without a usable function name (over 64 characters, or with spaces or
     /// control characters). The call stays in the conversation (with the error result the agent loop gave it,
@@ -38,7 +40,8 @@ internal sealed class OpenAICompatibilityChatClient(IChatClient inner, ProviderE
 
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<AIChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var response = await base.GetResponseAsync(Sendable(messages), options, cancellationToken).ConfigureAwait(false);
+        using var sent = WriteMessages(messages, options, out var sendOptions);
+        var response = await base.GetResponseAsync(PatchedOut, sendOptions, cancellationToken).ConfigureAwait(false);
         foreach (var message in response.Messages) Unmark(message.Contents);
         if (response.RawRepresentation is ChatCompletion completion && ReasoningText.Of(completion) is { } reasoning && response.Messages.Count > 0)
             response.Messages[0].Contents.Insert(0, new TextReasoningContent(reasoning));
@@ -50,7 +53,8 @@ internal sealed class OpenAICompatibilityChatClient(IChatClient inner, ProviderE
     public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
         IEnumerable<AIChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        await foreach (var update in base.GetStreamingResponseAsync(Sendable(messages), options, cancellationToken).ConfigureAwait(false))
+        using var sent = WriteMessages(messages, options, out var sendOptions);
+        await foreach (var update in base.GetStreamingResponseAsync(PatchedOut, sendOptions, cancellationToken).ConfigureAwait(false))
         {
             Unmark(update.Contents);
             if (update.RawRepresentation is StreamingChatCompletionUpdate raw && ReasoningText.Of(raw) is { } reasoning)
@@ -77,30 +81,41 @@ internal sealed class OpenAICompatibilityChatClient(IChatClient inner, ProviderE
         reason == AIChatFinishReason.Stop ? AIChatFinishReason.ToolCalls : reason;
 
     /// <summary>
-    /// Each message of the conversation in the SDK's own form, made once: the adapter takes a message's
-    /// <see cref="AIChatMessage.RawRepresentation"/> as it is, so a long turn does not rebuild every past message
-    /// into SDK objects at every step (at 800 steps that was a third of the loop's time). Keyed by the message
-    /// object, which the conversation never changes once added; a message the loop replaces is a new key.
+    /// Writes the conversation as the request's <c>messages</c> JSON through <see cref="MessageArrayCache"/> (each
+    /// message once per conversation, not once per step) and hands it to the SDK as a patch of its request body,
+    /// which it writes as it is; the adapter is given one placeholder message to convert (the SDK refuses none),
+    /// which the patch replaces. The patch API is marked
+    /// experimental (SCME0001) but is the SDK's own way to send JSON it does not model.
     /// </summary>
-    private static readonly ConditionalWeakTable<AIChatMessage, AIChatMessage> Converted = new();
+    private static readonly AIChatMessage[] PatchedOut =
+        [new(ChatRole.User, "") { RawRepresentation = new UserChatMessage("(replaced by the patched messages)") }];
 
-    private static IEnumerable<AIChatMessage> Sendable(IEnumerable<AIChatMessage> messages)
+    private RentedJson WriteMessages(IEnumerable<AIChatMessage> messages, ChatOptions? options, out ChatOptions sendOptions)
     {
-        foreach (var message in messages)
-            yield return message.RawRepresentation is null ? Converted.GetValue(message, WithSdkForm) : message;
+        IReadOnlyList<AIChatMessage> conversation = messages as IReadOnlyList<AIChatMessage> ?? [.. messages];
+        sendOptions = options?.Clone() ?? new ChatOptions();
+        if (!string.IsNullOrWhiteSpace(sendOptions.Instructions))
+        {
+            // Where the adapter would put them: a system message first.
+            conversation = [new AIChatMessage(ChatRole.System, sendOptions.Instructions), .. conversation];
+            sendOptions.Instructions = null;
+        }
+        var sent = _sentMessages.Write(conversation, ToSdkMessages);
+        var json = BinaryData.FromBytes(sent.Json);
+        var requestOptions = sendOptions.RawRepresentationFactory;
+        sendOptions.RawRepresentationFactory = client =>
+        {
+            var request = requestOptions?.Invoke(client) as ChatCompletionOptions ?? new ChatCompletionOptions();
+#pragma warning disable SCME0001
+            request.Patch.Set("$.messages"u8, json);
+#pragma warning restore SCME0001
+            return request;
+        };
+        return sent;
     }
 
-    /// <summary>The message as it may be sent, carrying its one SDK message when it converts to exactly one.</summary>
-    private static AIChatMessage WithSdkForm(AIChatMessage message)
-    {
-        var sendable = WithSendableNames(message);
-        var converted = new[] { sendable }.AsOpenAIChatMessages().Take(2).ToList();
-        // A tool message with several results becomes several SDK messages; the adapter converts it each time.
-        if (converted.Count != 1) return sendable;
-        var carrying = sendable.Clone();
-        carrying.RawRepresentation = converted[0];
-        return carrying;
-    }
+    private static IEnumerable<OpenAI.Chat.ChatMessage> ToSdkMessages(AIChatMessage message) =>
+        new[] { WithSendableNames(message) }.AsOpenAIChatMessages();
 
     private static AIChatMessage WithSendableNames(AIChatMessage message)
     {

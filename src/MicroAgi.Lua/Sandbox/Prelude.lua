@@ -730,4 +730,20 @@ for _, name in next, { "string", "table", "math", "utf8", "coroutine", "os" } do
 local globals = _G
 for key in next, globals do globals[key] = nil end
 
-return { __index = base, __metatable = false }
+-- pairs(_G) lists the call's own globals, then the standard ones it has not replaced, as Lua's _G
+-- (which holds both) would. next(_G) still sees only the call's own.
+local function environment_pairs(env)
+  local key, in_base = nil, false
+  return function()
+    local value
+    if not in_base then
+      key, value = next(env, key)
+      if key ~= nil then return key, value end
+      in_base = true
+    end
+    repeat key, value = next(base, key) until key == nil or rawget(env, key) == nil
+    return key, value
+  end, env, nil
+end
+
+return { __index = base, __pairs = environment_pairs, __metatable = false }

@@ -153,7 +153,7 @@ public sealed class MachineToolApprovalLoopTests : IAsyncDisposable
         Assert.Equal("edit list.txt (1 place)", edit.Summary);
         Assert.Contains("-gamma\n+delta\n", edit.Detail, StringComparison.Ordinal);
         Assert.Equal("create fresh/new.md (13 bytes)", create.Summary);
-        Assert.Equal("# Title\nbody\n", create.Detail);
+        Assert.Equal("@@ line 1 @@\n+# Title\n+body\n", create.Detail);
         Assert.Equal((ApprovalKind.Command, "run: echo hi"), (command.Kind, command.Summary));
         Assert.Contains("in sub, NOT sandboxed", command.Detail, StringComparison.Ordinal);
         Assert.Equal("alpha\nBETA\ndelta\n", await File.ReadAllTextAsync(PathOf("list.txt")));
@@ -240,6 +240,7 @@ public sealed class MachineToolApprovalLoopTests : IAsyncDisposable
         var asked = Assert.Single(prompt.Asked);
         Assert.Equal(ApprovalKind.Command, asked.Kind);
         Assert.Contains("\"path\":\"new.txt\"", asked.Detail, StringComparison.Ordinal);
+        Assert.StartsWith("call: app.tools:write #", asked.StandingKey, StringComparison.Ordinal);
         Assert.False(File.Exists(PathOf("new.txt")));
     }
 

@@ -76,7 +76,7 @@ public sealed class OpenAIProviderTests : ProviderContractTests
     }
 
     /// <summary>
-    /// Past messages are turned into the SDK's form once and reused at later steps; what goes on the wire must
+    /// Past messages are written once and their JSON reused at later steps; what goes on the wire must
     /// not change because of it — also for a tool message holding two results (two wire messages) and a call
     /// whose name no server accepts.
     /// </summary>
@@ -106,6 +106,36 @@ public sealed class OpenAIProviderTests : ProviderContractTests
         Assert.Equal(["unnamed"], [first[1]!["tool_calls"]![1]!["function"]!["name"]!.GetValue<string>()]);
         Assert.Equal(6, second.Count);
         for (var i = 0; i < first.Count; i++) Assert.Equal(first[i]!.ToJsonString(), second[i]!.ToJsonString());
+    }
+
+    /// <summary>
+    /// Past messages are written once and their JSON reused by reference; a conversation whose messages were
+    /// replaced (compression) or interleaved with another conversation on the same client must still go out
+    /// exactly as it is, with the options' instructions first.
+    /// </summary>
+    [Fact]
+    public async Task Sends_each_conversation_as_it_is_when_messages_are_replaced_or_interleaved()
+    {
+        await using var server = StartServer();
+        server.Enqueue(FakeReply.Say("1"), FakeReply.Say("2"), FakeReply.Say("3"), FakeReply.Say("4"));
+        using var client = Client(server);
+        List<ChatMessage> agent = [new(ChatRole.System, "agent"), new(ChatRole.User, "first"), new(ChatRole.Assistant, "one")];
+        List<ChatMessage> other = [new(ChatRole.System, "other"), new(ChatRole.User, "elsewhere")];
+
+        await client.GetResponseAsync(agent);
+        await client.GetResponseAsync(other, new ChatOptions { Instructions = "be brief" });
+        agent[1] = new ChatMessage(ChatRole.User, "summary of first");
+        agent.Add(new ChatMessage(ChatRole.User, "next"));
+        await client.GetResponseAsync(agent);
+        other.RemoveAt(1);
+        await client.GetResponseAsync(other);
+
+        string[] Texts(int request) => [.. server.ChatRequests[request].Json!["messages"]!.AsArray().Select(m => m!["content"]!.GetValue<string>())];
+        Assert.Equal(["agent", "first", "one"], Texts(0));
+        Assert.Equal(["be brief", "other", "elsewhere"], Texts(1));
+        Assert.Equal("system", server.ChatRequests[1].Json!["messages"]![0]!["role"]!.GetValue<string>());
+        Assert.Equal(["agent", "summary of first", "one", "next"], Texts(2));
+        Assert.Equal(["other"], Texts(3));
     }
 
     [Fact]

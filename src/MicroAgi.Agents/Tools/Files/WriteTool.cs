@@ -23,10 +23,16 @@ internal sealed class WriteTool(WorkspaceRoot workspace, FileReadLedger ledger)
     public ApprovalRequest? Describe(JsonNode? arguments)
     {
         if (!TryPlan(arguments, out var plan, out _)) return null;
-        var preview = plan.OldText is { } old
-            ? LineDiff.Between(old, plan.Content)
-            : plan.Content.Length <= PreviewCharacters ? plan.Content : plan.Content[..PreviewCharacters] + $"\n… ({plan.Content.Length - PreviewCharacters} more characters)";
+        var preview = plan.OldText is { } old ? LineDiff.Between(old, plan.Content) : NewFile(plan.Content);
         return ApprovalRequest.FileChange("write", $"{(plan.OldText is null ? "create" : "overwrite")} {plan.Shown} ({plan.Bytes.Length} bytes)", preview);
+    }
+
+    /// <summary>A new file as a diff: its first lines, all added (so a Markdown "- item" is not taken for a removal).</summary>
+    private static string NewFile(string content)
+    {
+        if (content.Length == 0) return "(an empty file)";
+        if (content.Length <= PreviewCharacters) return LineDiff.Between("", content);
+        return LineDiff.Between("", content[..PreviewCharacters]) + $"… ({content.Length - PreviewCharacters} more characters)\n";
     }
 
     public async Task<FunctionResult> InvokeAsync(NativeFunctionCall call, CancellationToken cancellationToken)
