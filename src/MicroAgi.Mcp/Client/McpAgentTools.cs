@@ -61,7 +61,7 @@ public sealed class McpAgentTools : IAsyncDisposable
     public IReadOnlyList<ToolFamily> Families() => [.. Servers.Entries().Select(entry => Family(entry.Id))];
 
     /// <summary>The tools of <paramref name="server"/> before it runs: <c>mcp_&lt;server&gt;_…</c>, ids <c>mcp.&lt;server&gt;:…</c>.</summary>
-    public static ToolFamily Family(EntryId server) => new("mcp_" + McpToolNames.Part(server.Name) + "_", McpToolEntries.Namespace(server) + ":");
+    public static ToolFamily Family(EntryId server) => new(McpToolNames.Prefix(server), McpToolEntries.Namespace(server) + ":");
 
     /// <summary>
     /// Whether the agent's <c>tools</c> or <c>loadable</c> can name a tool of <paramref name="server"/>

@@ -34,7 +34,7 @@ public sealed partial record McpServerDefinition
     public static TimeSpan DefaultStartTimeout { get; } = TimeSpan.FromSeconds(60);
 
     /// <summary>The prefix of its tools' names: <c>mcp_&lt;server&gt;_</c>.</summary>
-    public string ToolPrefix => "mcp_" + McpToolNames.Part(Id.Name) + "_";
+    public string ToolPrefix => McpToolNames.Prefix(Id);
 
     /// <summary>The command line as a person would type it, for messages.</summary>
     public string Describe() => Url is not null ? Url.ToString() : string.Join(' ', new[] { Command! }.Concat(Arguments).Select(Quoted));

@@ -18,6 +18,9 @@ public static class McpToolNames
         return name.Length <= MaxLength ? name : null;
     }
 
+    /// <summary>The prefix of the LLM names of server <paramref name="server"/>'s tools: <c>mcp_&lt;server&gt;_</c>.</summary>
+    public static string Prefix(Registry.EntryId server) => "mcp_" + Part(server.Name) + "_";
+
     /// <summary>A name part with every character an LLM name does not allow replaced by '_'.</summary>
     public static string Part(string text)
     {
