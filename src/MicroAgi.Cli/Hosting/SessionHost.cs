@@ -152,6 +152,7 @@ internal sealed class SessionHost : IAsyncDisposable
         {
             var machine = MachineSetup.Create(config, host, MachineSetup.Mode(run.Approval, config), run.ApprovalPrompt, profile);
             tools = ToolHost.Create(mcp.Registry, SandboxOptions.From(config.Sandbox), remoteDocs: config.Docs, machine: machine, moreKinds: [mcp.Kind]);
+            tools.StartWarmUp();
             clients = new ChatClientPool(new ChatClientFactory(providers, logging));
             var agentId = EntryId.Parse(run.Agent ?? config.Agent ?? "app:dev_assistant");
             var agentEntry = registry.Get(agentId)

@@ -1,7 +1,9 @@
+using System.Text.Json.Nodes;
 using MicroAgi.Agents.Tools;
 using MicroAgi.Agents.Tools.Docs;
 using MicroAgi.Agents.Tools.Generated;
 using MicroAgi.Functions;
+using MicroAgi.Functions.Schema;
 using MicroAgi.Lua.Runtime;
 using MicroAgi.Registry;
 using MicroAgi.Security;
@@ -18,7 +20,10 @@ internal sealed class ToolHost : IDisposable
     /// <summary>Resource-name prefix of the embedded docs (the csproj embeds docs/lua/**/*.md as docs/lua/...).</summary>
     public const string DocsResourcePrefix = "docs/";
 
+    private static readonly LuaFunctionSource WarmUpFunction = new("return { handler = function(input) return { n = input.n } end }", name: "warm_up");
+
     private readonly HttpClient? _remoteDocsHttp;
+    private Task? _warmUp;
 
     private ToolHost(IRegistry registry, LuaRuntime runtime, IDocsCorpus docs, DocsConfig? remoteDocs, MachineAccess? machine, IEnumerable<IFunctionKind> moreKinds)
     {
@@ -93,8 +98,31 @@ internal sealed class ToolHost : IDisposable
         return new DocsCorpus(pages);
     }
 
+    /// <summary>
+    /// Readies, in the background, what a session's first tool call would otherwise wait for: the native Lua library,
+    /// a sandboxed state with its prelude, the JSON Schema validator and the JIT of their code — about 100 ms
+    /// (docs/benchmarks.md), spent while the first model request is on its way.
+    /// </summary>
+    public void StartWarmUp() => _warmUp ??= Task.Run(WarmUpAsync);
+
+    private async Task WarmUpAsync()
+    {
+        try
+        {
+            var input = JsonNode.Parse("""{"n":1}""");
+            InputSchema.Compile(JsonNode.Parse("""{"type":"object","properties":{"n":{"type":"integer"}}}""")).Validate(input);
+            await Runtime.RunAsync(WarmUpFunction, input).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Only a head start: the first real call does the same work and reports its own failure.
+        }
+    }
+
     public void Dispose()
     {
+        // The warm-up uses the runtime: it ends (in a fraction of a second) before the runtime goes.
+        _warmUp?.Wait();
         Machine?.Dispose();
         Runtime.Dispose();
         _remoteDocsHttp?.Dispose();
