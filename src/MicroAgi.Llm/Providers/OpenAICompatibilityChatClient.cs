@@ -15,7 +15,8 @@ namespace MicroAgi.Llm.Providers;
 /// stream that stopped before its finish reason are an <see cref="LlmErrorKind.Truncated"/> error, never handed
 /// over (the adapter hands over whatever it gathered); a call that came without a name is handed over with an
 /// empty one (the adapter would drop it; see <see cref="NamelessCallMarker"/>), and a call the model made with a
-/// name no server takes back goes out under <see cref="NamelessCallName"/>.
+/// name no server takes back goes out under <see cref="NamelessCallName"/>. The conversation itself goes out as JSON
+/// written once per message (<see cref="MessageArrayCache"/>), not converted and written again at every step.
 /// </summary>
 internal sealed class OpenAICompatibilityChatClient(IChatClient inner, ProviderErrors errors) : DelegatingChatClient(inner)
 {
