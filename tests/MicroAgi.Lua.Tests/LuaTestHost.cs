@@ -21,9 +21,15 @@ internal sealed class LuaTestHost : IDisposable
     /// <summary>For tests that expect a timeout: short, so they finish quickly.</summary>
     public static readonly LuaLimits ShortDeadline = SmallLimits with { Timeout = TimeSpan.FromMilliseconds(200) };
 
-    public LuaTestHost(LuaLimits? limits = null, HttpClientOptions? http = null)
+    /// <param name="guardedTableFunctions">False runs the prelude's Lua table functions, as on a machine where the C ones were not built.</param>
+    public LuaTestHost(LuaLimits? limits = null, HttpClientOptions? http = null, bool guardedTableFunctions = true)
     {
-        Runtime = new LuaRuntime(new LuaRuntimeOptions { Limits = limits ?? SmallLimits, Http = http ?? HttpClientOptions.Default });
+        Runtime = new LuaRuntime(new LuaRuntimeOptions
+        {
+            Limits = limits ?? SmallLimits,
+            Http = http ?? HttpClientOptions.Default,
+            GuardedTableFunctions = guardedTableFunctions,
+        });
     }
 
     public LuaRuntime Runtime { get; }

@@ -13,9 +13,15 @@ internal static class LuaLibrary
 
     public static Exports Functions => Lazy.Value;
 
+    private static readonly Lazy<nint> LazyHandle = new(() =>
+        NativeLibrary.Load("lua54", typeof(LuaLibrary).Assembly, DllImportSearchPath.AssemblyDirectory | DllImportSearchPath.SafeDirectories));
+
+    /// <summary>The address of the exported function <paramref name="name"/>, or 0 when there is none.</summary>
+    public static nint Export(string name) => NativeLibrary.TryGetExport(LazyHandle.Value, name, out var address) ? address : 0;
+
     private static Exports Load()
     {
-        var handle = NativeLibrary.Load("lua54", typeof(LuaLibrary).Assembly, DllImportSearchPath.AssemblyDirectory | DllImportSearchPath.SafeDirectories);
+        var handle = LazyHandle.Value;
         nint Get(string name) => NativeLibrary.GetExport(handle, name);
         return new Exports(
             OpenBase: Get("luaopen_base"),

@@ -38,7 +38,7 @@ public sealed class LuaRuntime : IFunctionKind, IDisposable
         if (Options.MaxIdleStatesPerTool < 0) throw new ArgumentException("MaxIdleStatesPerTool must not be negative", nameof(options));
         _resident = new ResidentPools(Options.MaxCachedTools);
         _ = new AddressPolicy(Options.Http); // reject a malformed allow-list now, not at the first request
-        _services = new LuaServices(Options.Http);
+        _services = new LuaServices(Options.Http, Options.GuardedTableFunctions);
     }
 
     public LuaRuntimeOptions Options { get; }

@@ -27,6 +27,13 @@ public sealed record LuaRuntimeOptions
     /// </summary>
     public int MaxCompiledTools { get; init; } = 4096;
 
+    /// <summary>
+    /// Whether <c>table.insert/remove/move/sort</c> are the guarded C functions (C Lua's speed) when
+    /// their library was built (docs/lua-sandbox.md). False keeps the prelude's Lua implementations, as
+    /// on a machine without the library: same results, slower. Default true.
+    /// </summary>
+    public bool GuardedTableFunctions { get; init; } = true;
+
     /// <summary>Idle prepared Lua states kept per tool (calls in parallel beyond this create and then drop extra states). Default 4.</summary>
     public int MaxIdleStatesPerTool { get; init; } = 4;
 }

@@ -181,6 +181,12 @@ internal sealed unsafe class LuaSandbox : IDisposable
             HostDispatch.Push(L, function);
             LuaNative.lua_rawset(L, -3);
         }
+        if (Services.GuardedTable is { } guarded)
+        {
+            LuaStack.PushString(L, "table_functions");
+            GuardedTable.Push(L, guarded);
+            LuaNative.lua_rawset(L, -3);
+        }
     }
 
     private static byte[] CompilePrelude()

@@ -667,7 +667,14 @@ local function table_unpack(t, i, j)
   return relay(pcall(unpack, values, 1, j - i + 1))
 end
 
-table.insert, table.remove, table.move, table.sort = insert, remove, move, sort
+-- The guarded C functions (Native/guarded_table.c), when the host has them, do all of the above in C
+-- at C Lua's speed, with loops that stop at the call's limits: the Lua ones above are the fallback.
+local guarded = host.table_functions
+if guarded then
+  table.insert, table.remove, table.move, table.sort = guarded.insert, guarded.remove, guarded.move, guarded.sort
+else
+  table.insert, table.remove, table.move, table.sort = insert, remove, move, sort
+end
 table.concat, table.unpack = table_concat, table_unpack
 
 -- ------------------------------------------------------------------ coroutine

@@ -44,6 +44,8 @@ internal struct SandboxControl
     public int Fatal;
     /// <summary>Set to 1 by another thread when the caller's CancellationToken fires.</summary>
     public int Cancelled;
+    /// <summary>Loop steps the guarded table functions (<see cref="GuardedTable"/>) made since they last asked <see cref="SandboxHook"/> whether to stop.</summary>
+    public int GuardedSteps;
 
     public static unsafe SandboxControl* Of(nint L) => (SandboxControl*)*LuaNative.ExtraSpace(L);
 

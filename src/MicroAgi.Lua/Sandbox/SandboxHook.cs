@@ -24,6 +24,29 @@ internal static unsafe class SandboxHook
         var control = SandboxControl.Of(L);
         if (control->Enforcing == 0) return;
         var now = Stopwatch.GetTimestamp();
+        if (StopIfLimitReached(L, control, now, checkDepth: true)) return;
+        AdaptInterval(L, control, now);
+    }
+
+    /// <summary>Address of <see cref="OnGuardedLoop"/>, the limit probe of the guarded table functions.</summary>
+    public static nint GuardedLoopProbe => (nint)(delegate* unmanaged<nint, int>)&OnGuardedLoop;
+
+    /// <summary>
+    /// Asked by the guarded table functions (C code, see <see cref="GuardedTable"/>) every so many steps
+    /// of their loops, which run no VM instruction and so never meet the hook. Returns 1 when the call
+    /// must stop; the C function then raises, in C, and this thread's hook already raises on every
+    /// further instruction. The call depth is the hook's business: these loops add no Lua frames.
+    /// </summary>
+    [UnmanagedCallersOnly]
+    private static int OnGuardedLoop(nint L)
+    {
+        var control = SandboxControl.Of(L);
+        if (control->Enforcing == 0) return 0;
+        return StopIfLimitReached(L, control, Stopwatch.GetTimestamp(), checkDepth: false) ? 1 : 0;
+    }
+
+    private static bool StopIfLimitReached(nint L, SandboxControl* control, long now, bool checkDepth)
+    {
         if (control->Fatal == 0)
         {
             // A refused allocation still pending here was never retried (see SandboxAllocator): its
@@ -31,14 +54,11 @@ internal static unsafe class SandboxHook
             if (control->RefusedBlock != 0) control->Trip(LimitKind.Memory);
             else if (now >= control->Deadline) control->Trip(LimitKind.Timeout);
             else if (Volatile.Read(ref control->Cancelled) != 0) control->Trip(LimitKind.Cancelled);
-            else if (control->MaxCallDepth > 0 && ExceedsDepth(L, control->MaxCallDepth)) control->Trip(LimitKind.CallDepth);
+            else if (checkDepth && control->MaxCallDepth > 0 && ExceedsDepth(L, control->MaxCallDepth)) control->Trip(LimitKind.CallDepth);
         }
-        if (control->Fatal != 0)
-        {
-            LuaNative.lua_sethook(L, control->ErrorHook, LuaNative.LUA_MASKCOUNT, 1);
-            return;
-        }
-        AdaptInterval(L, control, now);
+        if (control->Fatal == 0) return false;
+        LuaNative.lua_sethook(L, control->ErrorHook, LuaNative.LUA_MASKCOUNT, 1);
+        return true;
     }
 
     /// <summary>
