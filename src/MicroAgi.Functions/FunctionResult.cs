@@ -76,7 +76,8 @@ public sealed record FunctionResult
     /// <summary>Room for "… (N more characters)".</summary>
     private const int CutMarkLength = 40;
 
-    private static string Capped(string message)
+    /// <summary><paramref name="message"/> cut to <see cref="MaxErrorLength"/> characters, ending with how much was cut.</summary>
+    public static string Capped(string message)
     {
         if (message.Length <= MaxErrorLength) return message;
         var keep = MaxErrorLength - CutMarkLength;

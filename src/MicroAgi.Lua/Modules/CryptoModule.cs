@@ -9,6 +9,7 @@ internal static class CryptoModule
 {
     private const int MaxAlphabetLength = 64 * 1024;
     private const int MaxRandomBytes = 1024 * 1024;
+    private const int RandomBatch = 4096;
     private const string DefaultAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     private const int NonceSize = 12;
     private const int TagSize = 16;
@@ -40,8 +41,20 @@ internal static class CryptoModule
         if (alphabet.Length > MaxAlphabetLength) return call.Fail($"crypto.random_string: the alphabet must be at most {MaxAlphabetLength} characters");
         var symbols = alphabet.EnumerateRunes().Select(r => r.ToString()).Distinct().ToArray();
         if (symbols.Length < 2) return call.Fail("crypto.random_string: the alphabet needs at least 2 different characters");
-        var result = new StringBuilder((int)length);
-        for (var i = 0; i < length; i++) result.Append(symbols[RandomNumberGenerator.GetInt32(symbols.Length)]);
+        // One GetInt32 per character took about 2.4 µs: a million characters ran 2.5 s against a 1 s
+        // deadline, with nothing checking it. Characters are drawn in batches, each paid for and
+        // followed by a look at the deadline.
+        var budget = call.Budget();
+        var result = new StringBuilder();
+        var remaining = (int)length;
+        while (remaining > 0)
+        {
+            var batch = RandomNumberGenerator.GetItems<string>(symbols, Math.Min(remaining, RandomBatch));
+            foreach (var symbol in batch) result.Append(symbol);
+            budget.Allocate(batch.Length * 4L);
+            budget.CheckDeadline();
+            remaining -= batch.Length;
+        }
         return call.PushString(result.ToString());
     }
 

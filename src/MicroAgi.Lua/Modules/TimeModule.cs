@@ -68,10 +68,11 @@ internal static class TimeModule
     private static int FromUnix(HostCall call)
     {
         var seconds = call.Number(1);
-        if (!double.IsFinite(seconds) || Math.Abs(seconds) > 253402300799) return call.Fail("time.unix: seconds out of range");
+        var instant = Instant(seconds * 1000);
+        if (instant is null) return call.Fail($"time.unix: seconds out of range (use {MinUnixSeconds} to {MaxUnixSeconds})");
         var zone = call.IsNoneOrNil(2) ? TimeZoneInfo.Utc : FindZone(call.String(2));
         if (zone is null) return call.Fail($"time.unix: unknown time zone '{Quote(call.String(2))}'");
-        return PushTime(call, DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Floor(seconds * 1000)), zone);
+        return PushTime(call, instant.Value, zone);
     }
 
     private static int Parse(HostCall call)
@@ -168,18 +169,34 @@ internal static class TimeModule
         {
             case LuaNative.LUA_TNUMBER:
                 var seconds = call.Number(argument);
-                if (!double.IsFinite(seconds) || Math.Abs(seconds) > 253402300799) throw new LuaArgumentException(argument, "seconds out of range");
-                return new(DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Floor(seconds * 1000)), TimeZoneInfo.Utc);
+                return new(Instant(seconds * 1000) ?? throw new LuaArgumentException(argument, $"seconds out of range (use {MinUnixSeconds} to {MaxUnixSeconds})"), TimeZoneInfo.Utc);
             case LuaNative.LUA_TTABLE:
                 var unix = call.Field(argument, "unix").AsNumber() ?? throw new LuaArgumentException(argument, "time expected, got a table without 'unix'");
                 var ms = call.Field(argument, "ms").AsNumber() ?? 0;
                 var zoneName = call.Field(argument, "zone").AsString();
                 var zone = zoneName is null ? TimeZoneInfo.Utc : FindZone(zoneName) ?? throw new LuaArgumentException(argument, $"unknown time zone '{Quote(zoneName)}'");
-                if (!double.IsFinite(unix) || Math.Abs(unix) > 253402300799) throw new LuaArgumentException(argument, "unix out of range");
-                return new(DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Floor(unix) * 1000 + (long)ms), zone);
+                var instant = Instant(Math.Floor(unix) * 1000 + Math.Truncate(ms))
+                    ?? throw new LuaArgumentException(argument, $"the time is out of range (unix must be from {MinUnixSeconds} to {MaxUnixSeconds})");
+                return new(instant, zone);
             default:
                 throw call.Expected(argument, "time");
         }
+    }
+
+    private const long MinUnixSeconds = -62135596800;   // 0001-01-01T00:00:00Z
+    private const long MaxUnixSeconds = 253402300799;   // 9999-12-31T23:59:59Z
+
+    /// <summary>
+    /// The instant <paramref name="unixMilliseconds"/> after the epoch, or null outside what a time can
+    /// hold. Checked here because DateTimeOffset's own refusal is a .NET message ("Valid values are
+    /// between … (Parameter 'milliseconds')"), and before the cast, which saturates NaN and 1e300 into
+    /// valid-looking numbers; years 1 to 9999 (the old check allowed 1e11 seconds before 1970).
+    /// </summary>
+    private static DateTimeOffset? Instant(double unixMilliseconds)
+    {
+        var floor = Math.Floor(unixMilliseconds);
+        if (!(floor >= MinUnixSeconds * 1000.0 && floor <= MaxUnixSeconds * 1000.0 + 999)) return null;
+        return DateTimeOffset.FromUnixTimeMilliseconds((long)floor);
     }
 
     private static int PushTime(HostCall call, DateTimeOffset instant, TimeZoneInfo zone)

@@ -200,11 +200,14 @@ internal readonly unsafe ref struct HostCall
         return 1;
     }
 
-    /// <summary>The failure convention of every host function: <c>nil, message</c>.</summary>
+    /// <summary>
+    /// The failure convention of every host function: <c>nil, message</c>. The message is capped as a
+    /// call's error is: many quote their input (a 5 MB URL made a 5 MB message for the tool to carry).
+    /// </summary>
     public int Fail(string message)
     {
         LuaNative.lua_pushnil(L);
-        LuaStack.PushString(L, message);
+        LuaStack.PushString(L, MicroAgi.Functions.FunctionResult.Capped(message));
         return 2;
     }
 }

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using MicroAgi.Functions;
 using MicroAgi.Lua.Native;
 
 namespace MicroAgi.Lua.Sandbox;
@@ -43,7 +44,7 @@ internal static unsafe class HostDispatch
             if (exception is OutOfMemoryException) control->Trip(LimitKind.Memory);
             if (function?.FailWithFalse == true) LuaNative.lua_pushboolean(L, 0);
             else LuaNative.lua_pushnil(L);
-            LuaStack.PushString(L, Describe(function?.Name ?? "host function", exception));
+            LuaStack.PushString(L, FunctionResult.Capped(Describe(function?.Name ?? "host function", exception)));
             return 2;
         }
         finally
@@ -59,6 +60,19 @@ internal static unsafe class HostDispatch
         // Lua's pattern errors name no function ("malformed pattern (ends with '%')").
         PatternException pattern => pattern.Message,
         OutOfMemoryException => "not enough memory",
-        _ => $"{name}: {exception.Message}",
+        _ => $"{name}: {PlainMessage(exception)}",
     };
+
+    /// <summary>
+    /// A .NET exception's message without what only a C# reader understands: an argument exception
+    /// ends with " (Parameter 'milliseconds')" and, out of range, "Actual value was …" — names from
+    /// our source, not the tool's (the fence's messages must say what was wrong in the tool's terms).
+    /// </summary>
+    private static string PlainMessage(Exception exception)
+    {
+        var message = exception.Message;
+        if (exception is not ArgumentException { ParamName: { } parameter }) return message;
+        var cut = message.IndexOf($" (Parameter '{parameter}')", StringComparison.Ordinal);
+        return cut < 0 ? message : message[..cut];
+    }
 }

@@ -128,17 +128,41 @@ internal sealed unsafe class LuaSandbox : IDisposable
             throw new InvalidOperationException("the sandbox prelude failed: " + LuaStack.Describe(L, -1));
         _environmentMetatable = LuaNative.luaL_ref(L, LuaNative.LUA_REGISTRYINDEX);
 
-        // Marks for json.array/json.object, keyed weakly so marked tables are still collected.
+        PushShapesTable(L);
+        _shapes = LuaNative.luaL_ref(L, LuaNative.LUA_REGISTRYINDEX);
+
+        LuaNative.lua_sethook(L, SandboxHook.Pointer, LuaNative.LUA_MASKCOUNT, HookInterval);
+        LuaNative.lua_settop(L, 0);
+    }
+
+    /// <summary>Pushes an empty table for json.array/json.object marks, keyed weakly so marked tables are still collected.</summary>
+    private static void PushShapesTable(nint L)
+    {
         LuaNative.lua_createtable(L, 0, 0);
         LuaNative.lua_createtable(L, 0, 1);
         LuaStack.PushString(L, "__mode");
         LuaStack.PushString(L, "k");
         LuaNative.lua_rawset(L, -3);
         LuaNative.lua_setmetatable(L, -2);
-        _shapes = LuaNative.luaL_ref(L, LuaNative.LUA_REGISTRYINDEX);
+    }
 
-        LuaNative.lua_sethook(L, SandboxHook.Pointer, LuaNative.LUA_MASKCOUNT, HookInterval);
-        LuaNative.lua_settop(L, 0);
+    /// <summary>
+    /// A weak table's entries are cleared when their tables die, but its slots stay allocated until the
+    /// next insertion rehashes it: a call that marked 50,000 tables left about 2 MB in the tool's state,
+    /// and one that marked as many as its cap allows left the next calls almost no memory. No table
+    /// outlives its call (each call runs the chunk afresh), so after a call that marked many the marks
+    /// table is simply replaced.
+    /// </summary>
+    private const int MarksKeptAcrossCalls = 1024;
+
+    private int _marksSinceReplaced;
+
+    private void ReplaceShapesTableIfLarge()
+    {
+        if (_marksSinceReplaced <= MarksKeptAcrossCalls) return;
+        _marksSinceReplaced = 0;
+        PushShapesTable(State);
+        LuaNative.lua_rawseti(State, LuaNative.LUA_REGISTRYINDEX, _shapes);
     }
 
     private void OpenLibrary(nint opener, string name)
@@ -464,7 +488,9 @@ internal sealed unsafe class LuaSandbox : IDisposable
         // Dispose waits for a running cancellation callback, so it never writes into a reused state.
         Call?.Registration.Dispose();
         Call = null;
-        if (!IsPoisoned) LuaNative.lua_settop(State, 0);
+        if (IsPoisoned) return;
+        LuaNative.lua_settop(State, 0);
+        ReplaceShapesTableIfLarge();
     }
 
     private void SignalCancelled() => Volatile.Write(ref _control->Cancelled, 1);
@@ -512,6 +538,7 @@ internal sealed unsafe class LuaSandbox : IDisposable
     /// <summary>Marks the table at <paramref name="index"/> of thread <paramref name="L"/> for json.array/json.object.</summary>
     public void MarkShape(nint L, int index, TableShape shape)
     {
+        _marksSinceReplaced++;
         index = LuaNative.lua_absindex(L, index);
         LuaNative.lua_rawgeti(L, LuaNative.LUA_REGISTRYINDEX, _shapes);
         LuaNative.lua_pushvalue(L, index);
