@@ -22,6 +22,8 @@ internal sealed unsafe class LuaSandbox : IDisposable
     private const int NoReference = -2;
     private const long ShapeArray = 1;
     private const long ShapeObject = 2;
+    /// <summary>LUA_LOADED_TABLE: the registry's table of loaded libraries.</summary>
+    private const string LoadedTable = "_LOADED";
 
     /// <summary>The prelude compiled once per process: every new state loads these bytes instead of parsing the source.</summary>
     private static readonly Lazy<byte[]> PreludeChunk = new(CompilePrelude);
@@ -98,6 +100,12 @@ internal sealed unsafe class LuaSandbox : IDisposable
     {
         var L = State;
         var functions = LuaLibrary.Functions;
+        // Lua names a C library function that has no name where it was called from (one called through
+        // pcall, or as a sort comparator) by finding it in the registry's _LOADED, "table.insert" — as
+        // luaL_openlibs leaves it. Only C code reads this table; user code cannot reach the registry.
+        LuaStack.PushString(L, LoadedTable);
+        LuaNative.lua_createtable(L, 0, 8);
+        LuaNative.lua_rawset(L, LuaNative.LUA_REGISTRYINDEX);
         OpenLibrary(functions.OpenBase, "_G");
         OpenLibrary(functions.OpenString, "string");
         OpenLibrary(functions.OpenTable, "table");
@@ -164,10 +172,19 @@ internal sealed unsafe class LuaSandbox : IDisposable
         LuaStack.PushString(L, name);
         if (LuaNative.lua_pcall(L, 1, 1) != LuaNative.LUA_OK)
             throw new InvalidOperationException($"opening the Lua '{name}' library failed: {LuaStack.Describe(L, -1)}");
+        var library = LuaNative.lua_gettop(L);
         LuaNative.lua_rawgeti(L, LuaNative.LUA_REGISTRYINDEX, LuaNative.LUA_RIDX_GLOBALS);
         LuaStack.PushString(L, name);
-        LuaNative.lua_pushvalue(L, -3);
+        LuaNative.lua_pushvalue(L, library);
         LuaNative.lua_rawset(L, -3);
+        if (name != "_G")
+        {
+            LuaStack.PushString(L, LoadedTable);
+            LuaNative.lua_rawget(L, LuaNative.LUA_REGISTRYINDEX);
+            LuaStack.PushString(L, name);
+            LuaNative.lua_pushvalue(L, library);
+            LuaNative.lua_rawset(L, -3);
+        }
         LuaNative.lua_settop(L, 0);
     }
 
