@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using MicroAgi.Functions;
 using MicroAgi.Lua.Modules;
+using MicroAgi.Lua.Runtime;
+using MicroAgi.Registry;
 
 namespace MicroAgi.Lua.Tests;
 
@@ -108,7 +110,7 @@ public sealed class FenceAuditTests : IDisposable
     [InlineData("(a){2}(b){3}", false)]
     public void Group_repeats_are_recognised_through_blanks_comments_and_nesting(string pattern, bool repeats)
     {
-        Assert.Equal(repeats, SandboxRegex.RepeatsGroup(pattern));
+        Assert.Equal(repeats, RegexRepeats.RepeatsGroup(pattern));
     }
 
     // ------------------------------------------------------------------ crypto: one call, many steps
@@ -171,6 +173,42 @@ public sealed class FenceAuditTests : IDisposable
         var big = _patient.Tool(source, new JsonObject { ["mark"] = false }, ["json"]);
         Assert.True(big.IsSuccess, big.ToString());
         Assert.Equal("13000000", big.ValueJson);
+    }
+
+    // ------------------------------------------------------------------ input schema patterns
+
+    private static FunctionResult CallWithPattern(LuaRuntime runtime, string pattern, string value)
+    {
+        var id = EntryId.Parse("app.generated:patterned");
+        var schema = new JsonObject
+        {
+            ["type"] = "object",
+            ["properties"] = new JsonObject { ["s"] = new JsonObject { ["type"] = "string", ["pattern"] = pattern } },
+        };
+        var entry = Entry.Create(id, FunctionKinds.Lua, new JsonObject { ["type"] = "tool", ["input_schema"] = schema },
+            new JsonObject { ["source"] = "return { handler = function(input) return #input.s end }", ["method"] = "handler" });
+        var caller = new FunctionCaller(EntryRegistry.CreateInMemory([entry]), runtime);
+        return caller.CallAsync(id, new JsonObject { ["s"] = value }).GetAwaiter().GetResult();
+    }
+
+    /// <summary>
+    /// Schema patterns ran on the linear-time engine whenever it accepted them, with no timeout: large
+    /// counted repeats made it run 5.4 s on a 1 MB argument against a 1 s call. They take the bounded
+    /// backtracking path now (the call's time left, strings of at most 64 Ki characters).
+    /// </summary>
+    [Fact]
+    public void Schema_patterns_with_large_counted_repeats_stay_within_the_call()
+    {
+        using var host = new LuaTestHost(LuaTestHost.SmallLimits with { Timeout = TimeSpan.FromSeconds(1) });
+        var clock = Stopwatch.StartNew();
+        var refused = CallWithPattern(host.Runtime, "^(a{1,255})*$", new string('a', 1_000_000));
+        clock.Stop();
+        Assert.Equal(FunctionErrorKind.InvalidArguments, refused.ErrorKind);
+        Assert.Contains("{n,m} counts above 8", refused.Error);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
+        var accepted = CallWithPattern(_patient.Runtime, "^(a{1,255})*$", new string('a', 1000));
+        Assert.True(accepted.IsSuccess, accepted.ToString());
+        Assert.Equal(FunctionErrorKind.InvalidArguments, CallWithPattern(_patient.Runtime, "^(a{1,255})*$", "aab").ErrorKind);
     }
 
     private static string Lua(string text) => "'" + text.Replace("\\", "\\\\").Replace("\n", "\\n").Replace("'", "\\'") + "'";

@@ -35,15 +35,17 @@ internal static class SelfCommands
             {
                 if (snapshot is null)
                 {
-                    table.AddRow(Markup.Escape(name), "[red]unreadable[/]", Markup.Escape(problem ?? ""), "", "");
+                    table.AddRow(Markup.Escape(cli.ShownOnOut(name)), "[red]unreadable[/]", Markup.Escape(cli.ShownOnOut(problem ?? "")), "", "");
                     continue;
                 }
                 var changed = snapshot.Settings.Where(s => s.Value is not null).Select(s => $"{s.Key}={ValueText.Show(s.Key, s.Value)}");
                 table.AddRow(
                     Markup.Escape(name),
                     snapshot.SavedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
-                    Markup.Escape(string.Join(", ", changed) is { Length: > 0 } text ? text : "as configured"),
-                    Markup.Escape(string.Join(", ", snapshot.RuntimeVars.Select(v => v.Key)) is { Length: > 0 } vars ? vars : "none"),
+                    // Setting values (a system prompt) and variable names are what the agent wrote, or what
+                    // anyone wrote into the snapshot file: shown, not acted on, by a terminal.
+                    Markup.Escape(cli.ShownOnOut(string.Join(", ", changed) is { Length: > 0 } text ? text : "as configured")),
+                    Markup.Escape(cli.ShownOnOut(string.Join(", ", snapshot.RuntimeVars.Select(v => v.Key)) is { Length: > 0 } vars ? vars : "none")),
                     Markup.Escape(snapshot.UnregisteredTools.Count > 0 ? string.Join(", ", snapshot.UnregisteredTools) : "none"));
             }
             cli.Out.Write(table);

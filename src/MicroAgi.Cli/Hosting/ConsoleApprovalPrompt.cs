@@ -11,6 +11,9 @@ namespace MicroAgi.Cli.Hosting;
 /// <param name="progress">The spinner, hidden while the question waits for an answer.</param>
 internal sealed class ConsoleApprovalPrompt(IAnsiConsole output, Repl.ProgressLine progress) : IApprovalPrompt
 {
+    /// <summary>The most of an "always" key the question line shows (the detail above shows the whole command).</summary>
+    private const int StandingKeyShown = 200;
+
     public async Task<ApprovalAnswer> AskAsync(ApprovalRequest request, CancellationToken cancellationToken)
     {
         progress.Hide();
@@ -26,7 +29,8 @@ internal sealed class ConsoleApprovalPrompt(IAnsiConsole output, Repl.ProgressLi
         }
         while (true)
         {
-            output.Markup($"[yellow]allow?[/] y = yes, n = no, s = always this session, w = always in this workspace ({Markup.Escape(request.StandingKey)}): ");
+            // The standing key of a command is the model's command line: shown like the summary above, on one line.
+            output.Markup($"[yellow]allow?[/] y = yes, n = no, s = always this session, w = always in this workspace ({Markup.Escape(TerminalText.OneLine(request.StandingKey, StandingKeyShown))}): ");
             // Console reads block their thread and ignore cancellation: Ctrl+C abandons the read and the turn.
             var line = await Task.Run(Console.In.ReadLine, CancellationToken.None).WaitAsync(cancellationToken).ConfigureAwait(false);
             switch (line?.Trim().ToLowerInvariant())
