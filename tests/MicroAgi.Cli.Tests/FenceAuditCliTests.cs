@@ -73,4 +73,29 @@ public sealed class FenceAuditCliTests
         Assert.DoesNotContain("\u001b]52", onTerminal.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("\u0007", onTerminal.Stdout, StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// A number that did not parse was System.CommandLine's "as expected type 'System.Nullable`1[System.Double]'"
+    /// — and for --timeout and --max-budget-usd, whose validators then read the value, an unhandled exception
+    /// that aborted the process (exit 134).
+    /// </summary>
+    [Theory]
+    [InlineData("--timeout must be a number, not 'abc'", "--timeout", "abc", "-p", "hi")]
+    [InlineData("--timeout must be a number of seconds above 0 and at most 86400, not NaN", "--timeout", "NaN", "-p", "hi")]
+    [InlineData("--max-budget-usd must be an amount such as 0.50, not 'NaN'", "--max-budget-usd", "NaN", "-p", "hi")]
+    [InlineData("--timeout must be a number, not '0x10'", "run", "app:dev_assistant", "--timeout", "0x10", "-p", "hi")]
+    [InlineData("version must be a whole number, not '99999999999999999999'", "registry", "diff", "99999999999999999999")]
+    [InlineData("version must be a whole number, not 'last'", "registry", "rollback", "last")]
+    [InlineData("--limit must be a whole number, not 'ten'", "registry", "history", "--limit", "ten")]
+    [InlineData("--before must be a whole number, not '1e3'", "registry", "history", "--before", "1e3")]
+    [InlineData("--timeout must be a number, not 'zz'", "tools", "call", "app.generated:x", "--timeout", "zz")]
+    public async Task A_number_that_does_not_parse_is_a_usage_error_in_the_users_terms(string message, params string[] args)
+    {
+        using var cli = new CliRunner();
+        var result = await cli.RunAsync(args);
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains(message, result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled", result.Stderr, StringComparison.Ordinal);
+    }
 }

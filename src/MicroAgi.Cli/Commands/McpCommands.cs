@@ -103,6 +103,7 @@ internal static class McpCommands
         var refresh = new Option<double?>("--refresh")
         {
             Description = "Seconds between looks for tools other processes created or changed (default 1)",
+            CustomParser = NumberArguments.Number,
         };
         var config = new Option<FileInfo?>("--config") { Description = "A microagi.yaml to use instead of the one in the state directory" };
         var allow = ToolPolicySetup.NamesOption("--tools-allow", "Serve only these tools (names, aliases, patterns such as web_*, groups such as group:fs); comma-separated or repeated");

@@ -32,7 +32,7 @@ internal static class RegistryCommands
         var ns = new Option<string?>("--ns") { Description = "Only entries in exactly this namespace (e.g. app.generated)" };
         var kind = new Option<string?>("--kind") { Description = "Only entries of this kind; * is a wildcard (e.g. function.*)" };
         var type = new Option<string?>("--type") { Description = "Only entries with this meta.type (e.g. tool, llm.model)" };
-        var limit = new Option<int>("--limit") { Description = "How many entries to show (default 100)", DefaultValueFactory = _ => 100 };
+        var limit = new Option<int>("--limit") { Description = "How many entries to show (default 100)", DefaultValueFactory = _ => 100, CustomParser = NumberArguments.SmallWholeNumber };
         var after = new Option<string?>("--after") { Description = "Show the entries after this id (the next page)" };
         var command = new Command("list", "List entries as a table, a page at a time") { ns, kind, type, limit, after };
         command.SetAction(async (result, ct) =>
@@ -134,8 +134,8 @@ internal static class RegistryCommands
 
     private static Command History(CliContext cli)
     {
-        var limit = new Option<int>("--limit") { Description = "How many versions to show, newest ones (default 50)", DefaultValueFactory = _ => 50 };
-        var before = new Option<long?>("--before") { Description = "Show the versions older than this one (the next page)" };
+        var limit = new Option<int>("--limit") { Description = "How many versions to show, newest ones (default 50)", DefaultValueFactory = _ => 50, CustomParser = NumberArguments.SmallWholeNumber };
+        var before = new Option<long?>("--before") { Description = "Show the versions older than this one (the next page)", CustomParser = NumberArguments.OptionalWholeNumber };
         var author = new Option<string?>("--author") { Description = "Only versions written by this user, agent, session or machine" };
         var command = new Command("history", "List the applied versions, a page at a time, newest last") { limit, before, author };
         command.SetAction(async (result, ct) =>
@@ -184,7 +184,7 @@ internal static class RegistryCommands
 
     private static Command Diff(CliContext cli)
     {
-        var number = new Argument<long>("version") { Description = "The version whose changes to show" };
+        var number = new Argument<long>("version") { Description = "The version whose changes to show", CustomParser = NumberArguments.WholeNumber };
         var command = new Command("diff", "Show what one version changed, field by field") { number };
         command.SetAction(async (result, ct) =>
         {
@@ -236,7 +236,7 @@ internal static class RegistryCommands
 
     private static Command Rollback(CliContext cli)
     {
-        var number = new Argument<long>("version") { Description = "The version to return to (0 = the app as loaded from YAML)" };
+        var number = new Argument<long>("version") { Description = "The version to return to (0 = the app as loaded from YAML)", CustomParser = NumberArguments.WholeNumber };
         var command = new Command("rollback", "Make the registry equal to an earlier version again (recorded as a new version)") { number };
         command.SetAction(async (result, ct) =>
         {

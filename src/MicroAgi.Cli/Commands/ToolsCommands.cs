@@ -27,7 +27,7 @@ internal static class ToolsCommands
     {
         var id = new Argument<string>("id") { Description = "The tool's entry id, e.g. app.generated:current_time_utc or app.tools:doc_search" };
         var json = new Argument<string>("arguments") { Description = "The arguments as a JSON object", DefaultValueFactory = _ => "{}" };
-        var timeout = new Option<double?>("--timeout") { Description = "Seconds a Lua tool may run before it is stopped (default: sandbox.timeout_seconds, else 5)" };
+        var timeout = new Option<double?>("--timeout") { Description = "Seconds a Lua tool may run before it is stopped (default: sandbox.timeout_seconds, else 5)", CustomParser = NumberArguments.Number };
         var config = ConfigOption();
         var command = new Command("call", "Call a tool and print its JSON result (errors go to stderr, exit code 1)") { id, json, timeout, config };
         command.SetAction(async (result, ct) =>

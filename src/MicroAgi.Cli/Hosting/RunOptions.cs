@@ -48,25 +48,24 @@ internal sealed class RunOptions
     public Option<double?> Timeout { get; } = new("--timeout")
     {
         Description = "Give up a turn that takes longer than this many seconds (the whole turn: every model request and tool call)",
-        Validators =
+        // A parser, not a validator: a validator reading a value that did not parse threw, and crashed the process.
+        CustomParser = result =>
         {
-            result =>
-            {
-                if (result.GetValueOrDefault<double?>() is { } seconds && !(seconds > 0 && seconds <= ConfigSeconds.Longest))
-                    result.AddError($"--timeout must be a number of seconds above 0 and at most {ConfigSeconds.Text(ConfigSeconds.Longest)}, not {ConfigSeconds.Text(seconds)}");
-            },
+            var seconds = Commands.NumberArguments.Number(result);
+            if (seconds is { } given && !(given > 0 && given <= ConfigSeconds.Longest))
+                result.AddError($"--timeout must be a number of seconds above 0 and at most {ConfigSeconds.Text(ConfigSeconds.Longest)}, not {ConfigSeconds.Text(given)}");
+            return seconds;
         },
     };
 
     public Option<decimal?> MaxBudgetUsd { get; } = new("--max-budget-usd")
     {
         Description = "Stop making model requests once the session has spent this many US dollars (overrides budget.session_usd)",
-        Validators =
+        CustomParser = result =>
         {
-            result =>
-            {
-                if (BudgetConfig.UsdProblem("--max-budget-usd", result.GetValueOrDefault<decimal?>()) is { } problem) result.AddError(problem);
-            },
+            var amount = Commands.NumberArguments.Amount(result);
+            if (amount is not null && BudgetConfig.UsdProblem("--max-budget-usd", amount) is { } problem) result.AddError(problem);
+            return amount;
         },
     };
 
