@@ -59,17 +59,16 @@ internal sealed class MicroAgiConfig
             return new MicroAgiConfig();
         }
         MicroAgiConfig config;
+        var text = File.ReadAllText(path);
         try
         {
-            var text = File.ReadAllText(path);
             if (ConfigKeys.Problem(text, typeof(MicroAgiConfig)) is { } unknown) throw new ConfigException($"{path}:{unknown} (see docs/configuration.md)");
             var deserializer = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build();
             config = deserializer.Deserialize<MicroAgiConfig?>(text) ?? new MicroAgiConfig();
         }
         catch (YamlException ex)
         {
-            var reason = (ex.InnerException?.Message ?? ex.Message).Replace("Property", "setting", StringComparison.Ordinal);
-            throw new ConfigException($"{path}:{ex.Start.Line}: {reason} (see docs/configuration.md for the settings)", ex);
+            throw new ConfigException($"{path}:{ex.Start.Line}: {ConfigValueError.Describe(ex, text)} (see docs/configuration.md for the settings)", ex);
         }
         if (config.Problem() is { } problem) throw new ConfigException($"{path}: {problem} (see docs/configuration.md)");
         return config;

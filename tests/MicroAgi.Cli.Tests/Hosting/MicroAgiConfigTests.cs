@@ -58,6 +58,33 @@ public class MicroAgiConfigTests
         Assert.Contains(MicroAgiConfig.FileName, error.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A value YAML reading cannot put into its setting was YamlDotNet's message, naming our types ("No node
+    /// deserializer was able to deserialize the node into type MicroAgi.Cli.Hosting.SandboxConfig, microagi,
+    /// Version=0.1.0.0 …", "Invalid cast from 'System.String' to 'System.Collections.Generic.List`1[[…]]'").
+    /// </summary>
+    [Theory]
+    [InlineData("sandbox: [1, 2]", "1: the value of 'sandbox' must be a mapping of settings (key: value lines), not a single value or a list")]
+    [InlineData("sandbox: {memory_mb: 1e20}", "1: the value of 'memory_mb' ('1e20') is not a number this setting takes")]
+    [InlineData("sandbox:\n  timeout_seconds: abc", "2: the value of 'timeout_seconds' ('abc') is not a number this setting takes")]
+    [InlineData("sandbox: {memory_mb: 99999999999999999999}", "1: the value of 'memory_mb' ('99999999999999999999') is out of range for the setting")]
+    [InlineData("sandbox: {memory_mb: [1]}", "1: the value of 'memory_mb' must be a number, not a list or a mapping")]
+    [InlineData("model: {name: x}", "1: the value of 'model' must be a single value (text), not a list or a mapping")]
+    [InlineData("mcp: {allowed_commands: npx}", "1: the value of 'allowed_commands' must be a list (- item lines, or [a, b])")]
+    [InlineData("mcp:\n  allowed_commands:\n    npx: 1", "3: the value of 'allowed_commands' must be a list (- item lines, or [a, b])")]
+    [InlineData("terminal: {markdown: maybe}", "1: the value of 'markdown' ('maybe') must be true or false")]
+    [InlineData("sandbox: 'unclosed", "1: While scanning a quoted scalar, found unexpected end of stream.")]
+    public void A_value_of_the_wrong_shape_is_an_error_in_the_files_terms(string yaml, string expected)
+    {
+        var error = ConfigFile.LoadFails(yaml);
+
+        Assert.Contains($"{MicroAgiConfig.FileName}:{expected}", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("MicroAgi.", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("UInt64", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("(at Line", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_provider_section_is_checked_together_with_the_top_level()
     {
