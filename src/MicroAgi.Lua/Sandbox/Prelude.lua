@@ -13,7 +13,7 @@
 --  * __gc finalizers always run with hooks off, so setmetatable refuses them.
 local host, allowed_modules = ...
 
--- Capture everything used below: user code gets read-only views, but never these originals.
+-- Capture everything used below: user code gets its own copies of the libraries, never these originals.
 local type, error, select, tostring, tonumber, pcall = type, error, select, tostring, tonumber, pcall
 local rawget, rawequal, rawlen, next, getmetatable = rawget, rawequal, rawlen, next, getmetatable
 local native_setmetatable, native_rawset = setmetatable, rawset
@@ -248,7 +248,8 @@ local function print(...)
   host_log(concat(parts, "\t"))
 end
 
--- Filled with the standard libraries' views once they exist (end of this file).
+-- Modules already required in this state: read-only views, shared by its calls (the standard
+-- libraries are not here: each call gets its own copies, see the end of this file).
 local loaded = {}
 
 local function require(name)
@@ -707,50 +708,122 @@ coroutine.wrap, coroutine.close = wrap, close
 
 -- ------------------------------------------------------------------ the environment
 
+-- The standard globals. The libraries among them (`libraries`) are never given out themselves: each
+-- call gets its own plain copy (see `hand_out`).
 local base = {
   assert = assert, error = error, getmetatable = getmetatable, ipairs = ipairs, next = next,
   pairs = pairs, pcall = pcall, rawequal = rawequal, rawget = rawget, rawlen = rawlen,
   rawset = rawset, select = select, setmetatable = setmetatable, tonumber = tonumber,
   tostring = tostring, type = type, xpcall = xpcall, print = print, require = require,
   _VERSION = _VERSION,
-  string = readonly("string", string),
-  table = readonly("table", table),
-  math = readonly("math", math),
-  utf8 = readonly("utf8", utf8),
-  coroutine = readonly("coroutine", coroutine),
-  os = readonly("os", { time = os.time, clock = os.clock, date = os.date, difftime = os.difftime }),
+  string = string, table = table, math = math, utf8 = utf8, coroutine = coroutine,
+  os = { time = os.time, clock = os.clock, date = os.date, difftime = os.difftime },
 }
+local libraries = { string = true, table = true, math = true, utf8 = true, coroutine = true, os = true }
 
-for _, value in next, base do
+for key, value in next, base do
   if type(value) == "function" then offered[value] = true end
-end
-for _, library in next, { string, table, math, utf8, coroutine } do
-  for _, value in next, library do
-    if type(value) == "function" then offered[value] = true end
+  if libraries[key] then
+    for _, member in next, value do
+      if type(member) == "function" then offered[member] = true end
+    end
   end
 end
-
--- require("string") and friends return the library, as in Lua 5.4 (package.loaded holds them there).
-for _, name in next, { "string", "table", "math", "utf8", "coroutine", "os" } do loaded[name] = base[name] end
 
 -- Nothing may reach the real globals (load, collectgarbage, …) even by accident.
 local globals = _G
 for key in next, globals do globals[key] = nil end
 
--- pairs(_G) lists the call's own globals, then the standard ones it has not replaced, as Lua's _G
--- (which holds both) would. next(_G) still sees only the call's own.
-local function environment_pairs(env)
-  local key, in_base = nil, false
-  return function()
-    local value
-    if not in_base then
-      key, value = next(env, key)
-      if key ~= nil then return key, value end
-      in_base = true
-    end
-    repeat key, value = next(base, key) until key == nil or rawget(env, key) == nil
-    return key, value
-  end, env, nil
+-- Each call runs in its own global table (made by the host), and a standard global is stored there
+-- (raw) the first time the call reads it, so later reads are plain table hits, as in Lua — a library
+-- read through a shared read-only view cost two metamethod hops per `table.insert`. A library is
+-- given as a fresh plain copy of its functions: a call may change it (`table.maxn = …`, as Lua code
+-- does), and the change dies with the call. What was handed to each call is remembered, so a
+-- standard global the call removed (`table = nil`) stays removed, as in Lua.
+local handed_out = native_setmetatable({}, { __mode = "k" })
+
+local function handed_to(env)
+  local handed = handed_out[env]
+  if handed == nil then
+    handed = {}
+    handed_out[env] = handed
+  end
+  return handed
 end
 
-return { __index = base, __pairs = environment_pairs, __metatable = false }
+local function copy_of_library(name)
+  local copy = {}
+  for key, value in next, base[name] do copy[key] = value end
+  return copy
+end
+
+local hand_out
+
+-- require("string"|"table"|…) returns the call's own copy, as Lua's returns the library `_G` holds.
+local function require_in(env)
+  local function require_here(...)
+    local name = ...
+    if type(name) == "string" and libraries[name] then
+      local handed = handed_to(env)
+      local library = handed[name]
+      if library == nil then return hand_out(env, handed, name) end
+      if type(library) ~= "table" then
+        -- The call replaced the global before reading it: the library still exists for require.
+        library = copy_of_library(name)
+        handed[name] = library
+      end
+      return library
+    end
+    return require(...)
+  end
+  offered[require_here] = true
+  return require_here
+end
+
+-- Gives standard global `key` to `env`: stores it there and remembers it was given.
+function hand_out(env, handed, key)
+  local value
+  if libraries[key] then
+    value = copy_of_library(key)
+  elseif key == "require" then
+    value = require_in(env)
+  else
+    value = base[key]
+  end
+  handed[key] = value
+  native_rawset(env, key, value)
+  return value
+end
+
+local function environment_index(env, key)
+  if base[key] == nil then return nil end
+  local handed = handed_to(env)
+  -- Given before and no longer there: the call removed it.
+  if handed[key] ~= nil then return nil end
+  return hand_out(env, handed, key)
+end
+
+-- Runs when the call sets a global its table does not hold yet. Setting a standard one before reading
+-- it replaces (or removes) it for the rest of the call.
+local function environment_newindex(env, key, value)
+  if key == nil then error("index is nil", 2) end
+  if key ~= key then error("index is NaN", 2) end
+  if base[key] ~= nil then
+    local handed = handed_to(env)
+    if handed[key] == nil then handed[key] = true end
+  end
+  native_rawset(env, key, value)
+end
+
+-- pairs(_G) lists the call's globals and the standard ones it has not removed, each once, as Lua's _G
+-- (which holds both) would: the standard ones are given to the call first, so the loop's body reading
+-- one for the first time adds no key to the table being traversed.
+local function environment_pairs(env)
+  local handed = handed_to(env)
+  for key in next, base do
+    if handed[key] == nil then hand_out(env, handed, key) end
+  end
+  return next, env, nil
+end
+
+return { __index = environment_index, __newindex = environment_newindex, __pairs = environment_pairs, __metatable = false }
