@@ -113,6 +113,18 @@ public sealed class FenceAuditTests : IDisposable
         Assert.Equal(repeats, RegexRepeats.RepeatsGroup(pattern));
     }
 
+    [Theory]
+    [InlineData("^[a-z0-9_]{1,64}$", 1)]
+    [InlineData("(\\w+\\s*)*", 1)]
+    [InlineData("(\\d{1,3}\\.){3}\\d+", 3)]
+    [InlineData("(a{1,255})*", 255)]
+    [InlineData("(a){1,10000}", 10000)]
+    [InlineData("((a){0,50}){0,50}", 2500)]
+    public void Counted_repeats_are_measured_where_they_cost_the_linear_time_engine(string pattern, long largest)
+    {
+        Assert.Equal(largest, RegexRepeats.LargestCount(pattern));
+    }
+
     // ------------------------------------------------------------------ crypto: one call, many steps
 
     /// <summary>One random draw per character, unchecked: a million characters ran 2.5 s against a 1 s deadline (ten of them 20 s).</summary>
@@ -209,6 +221,9 @@ public sealed class FenceAuditTests : IDisposable
         var accepted = CallWithPattern(_patient.Runtime, "^(a{1,255})*$", new string('a', 1000));
         Assert.True(accepted.IsSuccess, accepted.ToString());
         Assert.Equal(FunctionErrorKind.InvalidArguments, CallWithPattern(_patient.Runtime, "^(a{1,255})*$", "aab").ErrorKind);
+        // A character's count alone stays on the linear-time engine, for strings of any length.
+        var plain = CallWithPattern(_patient.Runtime, "[a-z]{3,32}", new string('a', 100_000));
+        Assert.True(plain.IsSuccess, plain.ToString());
     }
 
     private static string Lua(string text) => "'" + text.Replace("\\", "\\\\").Replace("\n", "\\n").Replace("'", "\\'") + "'";
