@@ -33,14 +33,19 @@ public static class RegexRepeats
     /// </remarks>
     public static bool RepeatsGroup(string pattern) => Scan(pattern).RepeatsGroup;
 
-    /// <summary>The largest count of a <c>{n,m}</c> quantifier, or product of the counts of repeated groups, in <paramref name="pattern"/>.</summary>
+    /// <summary>
+    /// The largest product of the counts of nested repeated groups in <paramref name="pattern"/>, or, when some
+    /// group repeats, the largest <c>{n,m}</c> count of a character or class.
+    /// </summary>
     public static long LargestCount(string pattern) => Scan(pattern).LargestCount;
 
     private static (bool RepeatsGroup, long LargestCount) Scan(string pattern)
     {
         var inClass = false;
         var repeatsGroup = false;
-        long largest = 1;
+        var anyGroupRepeated = false;
+        long largestGroup = 1;
+        long largestAtom = 1;
         long repeats = 1;
         for (var i = 0; i < pattern.Length; i++)
         {
@@ -65,19 +70,31 @@ public static class RegexRepeats
                     break;
                 case '{':
                     var counted = RepeatCount(pattern, i);
-                    if (counted < int.MaxValue) largest = Math.Max(largest, counted);
+                    // A group's count is taken at its ')'; this is a character's or a class's.
+                    if (counted < int.MaxValue && !FollowsGroup(pattern, i)) largestAtom = Math.Max(largestAtom, counted);
                     break;
                 case ')':
                     var count = RepeatCount(pattern, SkipBlanks(pattern, i + 1));
                     if (count > LargeRepeatCount) repeatsGroup = true;
+                    if (count > 1) anyGroupRepeated = true;
                     // Saturates: a product past the largest count that matters is as good as any larger one.
                     if (count < int.MaxValue) repeats = Math.Min(repeats * count, int.MaxValue);
-                    largest = Math.Max(largest, repeats);
+                    largestGroup = Math.Max(largestGroup, repeats);
                     if (repeats > LargeRepeatCount) repeatsGroup = true;
                     break;
             }
         }
-        return (repeatsGroup, largest);
+        // A character's count ([a-z]{1,64}) costs the linear-time engine little on its own; inside or beside
+        // a repeated group ((a{1,255})*) it multiplies the states the capture pass walks per character.
+        return (repeatsGroup, Math.Max(largestGroup, anyGroupRepeated ? largestAtom : 1));
+    }
+
+    /// <summary>Whether the quantifier at <paramref name="at"/> follows a group's ')' (white space between allowed).</summary>
+    private static bool FollowsGroup(string pattern, int at)
+    {
+        var before = at - 1;
+        while (before >= 0 && char.IsWhiteSpace(pattern[before])) before--;
+        return before >= 0 && pattern[before] == ')' && (before == 0 || pattern[before - 1] != '\\');
     }
 
     /// <summary>Where the next token after <paramref name="at"/> starts: white space, <c>#</c> comments (the <c>x</c> flag's) and <c>(?#…)</c> comments skipped.</summary>

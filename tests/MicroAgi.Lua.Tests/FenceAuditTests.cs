@@ -113,6 +113,18 @@ public sealed class FenceAuditTests : IDisposable
         Assert.Equal(repeats, RegexRepeats.RepeatsGroup(pattern));
     }
 
+    [Theory]
+    [InlineData("^[a-z0-9_]{1,64}$", 1)]
+    [InlineData("(\\w+\\s*)*", 1)]
+    [InlineData("(\\d{1,3}\\.){3}\\d+", 3)]
+    [InlineData("(a{1,255})*", 255)]
+    [InlineData("(a){1,10000}", 10000)]
+    [InlineData("((a){0,50}){0,50}", 2500)]
+    public void Counted_repeats_are_measured_where_they_cost_the_linear_time_engine(string pattern, long largest)
+    {
+        Assert.Equal(largest, RegexRepeats.LargestCount(pattern));
+    }
+
     // ------------------------------------------------------------------ crypto: one call, many steps
 
     /// <summary>One random draw per character, unchecked: a million characters ran 2.5 s against a 1 s deadline (ten of them 20 s).</summary>
@@ -126,6 +138,27 @@ public sealed class FenceAuditTests : IDisposable
         Assert.Equal("[1048576,true]", _patient.Json("""
             local s = require('crypto').random_string(1048576, 'ab')
             return { #s, s:find('[^ab]') == nil }
+            """));
+    }
+
+    // ------------------------------------------------------------------ yaml: the tree before the values
+
+    /// <summary>
+    /// YamlDotNet builds its whole tree before a value reaches Lua: a 2 MB document of a million values
+    /// allocated 665 MB to 1.3 GB (the process grew by 300 MB) under a 16 MB cap before the cap was met.
+    /// </summary>
+    [Theory]
+    [InlineData("require('yaml').decode('[' .. ('a,'):rep(999990) .. 'a]')")]
+    [InlineData("require('yaml').decode(('- a\\n'):rep(999990))")]
+    [InlineData("require('yaml').decode_all(('--- a\\n'):rep(999990))")]
+    public void A_yaml_document_of_many_values_is_paid_for_as_it_is_parsed(string call)
+    {
+        var run = Measure(_patient, $"local value, err = {call}\nreturn value and #value or err");
+        Assert.True(run.Result.ErrorKind == FunctionErrorKind.MemoryLimit, run.Result.ToString());
+        Assert.True(run.Allocated < ManagedBound, $"allocated {run.Allocated >> 20} MiB of managed memory");
+        Assert.Equal("[20000,20000]", _patient.Json("""
+            local yaml = require('yaml')
+            return { #yaml.decode('[' .. ('a,'):rep(19999) .. 'a]'), #yaml.decode_all(('--- a\n'):rep(20000)) }
             """));
     }
 
@@ -209,6 +242,9 @@ public sealed class FenceAuditTests : IDisposable
         var accepted = CallWithPattern(_patient.Runtime, "^(a{1,255})*$", new string('a', 1000));
         Assert.True(accepted.IsSuccess, accepted.ToString());
         Assert.Equal(FunctionErrorKind.InvalidArguments, CallWithPattern(_patient.Runtime, "^(a{1,255})*$", "aab").ErrorKind);
+        // A character's count alone stays on the linear-time engine, for strings of any length.
+        var plain = CallWithPattern(_patient.Runtime, "[a-z]{3,32}", new string('a', 100_000));
+        Assert.True(plain.IsSuccess, plain.ToString());
     }
 
     private static string Lua(string text) => "'" + text.Replace("\\", "\\\\").Replace("\n", "\\n").Replace("'", "\\'") + "'";
