@@ -740,15 +740,22 @@ for key in next, globals do globals[key] = nil end
 -- given as a fresh plain copy of its functions: a call may change it (`table.maxn = …`, as Lua code
 -- does), and the change dies with the call. What was handed to each call is remembered, so a
 -- standard global the call removed (`table = nil`) stays removed, as in Lua.
-local handed_out = native_setmetatable({}, { __mode = "k" })
+--
+-- A state serves one call at a time, and nothing of one call outlives it, so only the running call's
+-- record is kept, weakly (it must not keep a finished call's globals alive between calls). A record per
+-- call in a weak-keyed table would hold every finished call's entry until a collection cleared it,
+-- and the collector walks such (ephemeron) tables more than once per cycle.
+local running = native_setmetatable({}, { __mode = "v" }) -- [1]: the running call's global table
+local records = native_setmetatable({}, { __mode = "k" }) -- that table -> what was given to it
 
 local function handed_to(env)
-  local handed = handed_out[env]
-  if handed == nil then
-    handed = {}
-    handed_out[env] = handed
-  end
-  return handed
+  local previous = running[1]
+  if previous == env then return records[env] end
+  if previous ~= nil then records[previous] = nil end
+  running[1] = env
+  local given = {}
+  records[env] = given
+  return given
 end
 
 local function copy_of_library(name)
@@ -757,50 +764,41 @@ local function copy_of_library(name)
   return copy
 end
 
-local hand_out
-
--- require("string"|"table"|…) returns the call's own copy, as Lua's returns the library `_G` holds.
-local function require_in(env)
-  local function require_here(...)
-    local name = ...
-    if type(name) == "string" and libraries[name] then
-      local handed = handed_to(env)
-      local library = handed[name]
-      if library == nil then return hand_out(env, handed, name) end
-      if type(library) ~= "table" then
-        -- The call replaced the global before reading it: the library still exists for require.
-        library = copy_of_library(name)
-        handed[name] = library
-      end
-      return library
-    end
-    return require(...)
-  end
-  offered[require_here] = true
-  return require_here
-end
-
 -- Gives standard global `key` to `env`: stores it there and remembers it was given.
-function hand_out(env, handed, key)
-  local value
-  if libraries[key] then
-    value = copy_of_library(key)
-  elseif key == "require" then
-    value = require_in(env)
-  else
-    value = base[key]
-  end
-  handed[key] = value
+local function hand_out(env, given, key)
+  local value = base[key]
+  if libraries[key] then value = copy_of_library(key) end
+  given[key] = value
   native_rawset(env, key, value)
   return value
 end
 
+-- require("string"|"table"|…) returns the running call's own copy, as Lua's returns the library `_G`
+-- holds (also after the call removed the global: `table = nil`).
+base.require = function(...)
+  local name = ...
+  local env = running[1]
+  if env ~= nil and type(name) == "string" and libraries[name] then
+    local given = handed_to(env)
+    local library = given[name]
+    if library == nil then return hand_out(env, given, name) end
+    if type(library) ~= "table" then
+      -- The call replaced the global before reading it (`table = 1`).
+      library = copy_of_library(name)
+      given[name] = library
+    end
+    return library
+  end
+  return require(...)
+end
+offered[base.require] = true
+
 local function environment_index(env, key)
   if base[key] == nil then return nil end
-  local handed = handed_to(env)
+  local given = handed_to(env)
   -- Given before and no longer there: the call removed it.
-  if handed[key] ~= nil then return nil end
-  return hand_out(env, handed, key)
+  if given[key] ~= nil then return nil end
+  return hand_out(env, given, key)
 end
 
 -- Runs when the call sets a global its table does not hold yet. Setting a standard one before reading
@@ -809,8 +807,8 @@ local function environment_newindex(env, key, value)
   if key == nil then error("index is nil", 2) end
   if key ~= key then error("index is NaN", 2) end
   if base[key] ~= nil then
-    local handed = handed_to(env)
-    if handed[key] == nil then handed[key] = true end
+    local given = handed_to(env)
+    if given[key] == nil then given[key] = true end
   end
   native_rawset(env, key, value)
 end
@@ -819,9 +817,9 @@ end
 -- (which holds both) would: the standard ones are given to the call first, so the loop's body reading
 -- one for the first time adds no key to the table being traversed.
 local function environment_pairs(env)
-  local handed = handed_to(env)
+  local given = handed_to(env)
   for key in next, base do
-    if handed[key] == nil then hand_out(env, handed, key) end
+    if given[key] == nil then hand_out(env, given, key) end
   end
   return next, env, nil
 end
