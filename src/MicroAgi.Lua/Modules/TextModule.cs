@@ -257,7 +257,7 @@ internal static class TextModule
 
 
     /// <summary>A regex for <paramref name="text"/> that runs within the call's deadline and memory (see <see cref="SandboxRegex"/>).</summary>
-    private static SandboxRegex Compile(HostCall call, int patternArgument, int flagsArgument, string text)
+    private static SandboxRegex Compile(HostCall call, int patternArgument, int flagsArgument, string text, bool capturing = true)
     {
         var pattern = call.String(patternArgument);
         var options = RegexOptions.None;
@@ -272,13 +272,13 @@ internal static class TextModule
                 _ => throw new LuaArgumentException(flagsArgument, $"unknown regex flag '{flag}' (use i, m, s, x)"),
             };
         }
-        return SandboxRegex.Create(call, pattern, patternArgument, options, text);
+        return SandboxRegex.Create(call, pattern, patternArgument, options, text, capturing);
     }
 
     private static int IsMatch(HostCall call)
     {
         var text = call.String(1);
-        return call.PushBoolean(Compile(call, 2, 3, text).MatchesAnywhere(text));
+        return call.PushBoolean(Compile(call, 2, 3, text, capturing: false).MatchesAnywhere(text));
     }
 
     private static int Match(HostCall call)
