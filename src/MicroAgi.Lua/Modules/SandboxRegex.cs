@@ -34,12 +34,13 @@ internal sealed class SandboxRegex : Regex
     private const long BacktrackingBytesPerCharacterAndGroup = 128;
 
     /// <summary>
-    /// The longest text the linear-time engine fills capturing groups on. Its capture pass does not look at the
-    /// timeout: (\w+\s*)* took 585 ms and (a{1,8})* 547 ms on 4 MB against a 200 ms timeout (about 0.15 µs a
-    /// character, so a 60 MB text would run 9 s past the deadline), where the same patterns without capturing
-    /// groups took 20 ms. On this much text the pass takes a few tens of milliseconds.
+    /// How fast the linear-time engine is assumed to fill capturing groups, a third of the slowest measured. Its
+    /// capture pass does not look at the timeout: (\w+\s*)* took 585 ms and (a{1,8})* 547 ms on 4 MB against a
+    /// 200 ms timeout (about 0.15 µs a character: a 60 MB text would run 9 s past the deadline), where the same
+    /// patterns without capturing groups took 20 ms. A text is given to it with capturing groups only if the
+    /// call's time left covers the text at this rate.
     /// </summary>
-    public const int MaxLinearCaptureText = 256 * 1024;
+    public const int LinearCaptureCharactersPerSecond = 2_000_000;
 
 
     private readonly LuaSandbox _sandbox;
@@ -88,11 +89,12 @@ internal sealed class SandboxRegex : Regex
             throw new LuaArgumentException(patternArgument,
                 $"the regular expression repeats a group, which on a text of {text.Length} characters could need more memory than the call has left ({room} bytes), "
                 + $"and it counts repeats up to {largestCount}, more than the linear-time engine runs correctly and in time ({RegexRepeats.MaxLinearCount}): use a shorter text, or * and + instead of large {{n,m}} counts");
-        if (capturing && groups > 0 && text.Length > MaxLinearCaptureText)
+        var captureLimit = (long)(TimeoutFor(call.Sandbox).TotalSeconds * LinearCaptureCharactersPerSecond);
+        if (capturing && groups > 0 && text.Length > captureLimit)
             throw new LuaArgumentException(patternArgument,
                 $"the regular expression repeats a group, which on a text of {text.Length} characters could need more memory than the call has left ({room} bytes), "
-                + $"and the linear-time engine that needs no more fills capturing groups without looking at the deadline: write groups whose text you do not need as (?:...), "
-                + $"or use a text of at most {MaxLinearCaptureText} characters");
+                + $"and the linear-time engine that needs no more fills capturing groups without looking at the deadline, too slowly for the time left (about {captureLimit} characters): "
+                + "write groups whose text you do not need as (?:...), or use a shorter text");
         try
         {
             return new SandboxRegex(pattern, options | RegexOptions.NonBacktracking, call.Sandbox);
