@@ -124,6 +124,20 @@ public sealed class FenceAuditTests : IDisposable
         Assert.Equal("300000", host.Json($"return require('text').match(('ab '):rep(100000), {Lua(@"(\w+\s*)*")}).finish"));
     }
 
+    /// <summary>
+    /// table.unpack of a plain table handed its values to a Lua function as arguments, which needed stack room
+    /// for them twice: 999,000 values overflowed the stack with "[sandbox]:183: stack overflow". Now they come
+    /// back as from C Lua, and too many for the stack is C Lua's error at the caller's line.
+    /// </summary>
+    [Fact]
+    public void Unpacking_a_plain_table_returns_as_many_values_as_C_Lua_and_fails_as_it_does()
+    {
+        using var roomy = new LuaTestHost(LuaTestHost.SmallLimits with { MemoryBytes = 128L * 1024 * 1024, Timeout = TimeSpan.FromSeconds(30) });
+        Assert.Equal("999000", roomy.Json("return select('#', table.unpack({}, 1, 999000))"));
+        Assert.Equal("\"test:2: too many results to unpack\"", roomy.Json("local ok, err = pcall(function() return (table.unpack({}, 1, 100000000)) end) return err"));
+        Assert.Equal("[2,3]", roomy.Json("return { table.unpack({1, 2, 3}, 2) }"));
+    }
+
     [Theory]
     [InlineData("(a|b) *", true)]
     [InlineData("(a|b)(?#c)*", true)]

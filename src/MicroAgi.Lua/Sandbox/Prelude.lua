@@ -661,7 +661,17 @@ local max_unpack = 1000000
 local function table_unpack(t, i, j)
   if i == nil then i = 1 else i = check_integer(i, 2, "unpack") end
   if j ~= nil then j = check_integer(j, 3, "unpack") end
-  if type(t) ~= "table" or getmetatable(t) == nil then return relay(pcall(unpack, t, i, j)) end
+  if type(t) == "table" and getmetatable(t) == nil then
+    local last = j == nil and #t or j
+    -- A Lua stack holds at most a million values (LUAI_MAXSTACK): C Lua can never unpack that many.
+    if i <= last and math_ult(max_unpack - 2, last - i) then error("too many results to unpack", 2) end
+    -- Passed on through relay, the values need stack room twice: from half a million on they would overflow
+    -- it at this file's line, so C's answer comes back as it is (its rare "too many results" for a stack
+    -- already deep then names this file's line).
+    if i <= last and last - i >= max_unpack // 2 then return unpack(t, i, last) end
+    return relay(pcall(unpack, t, i, last))
+  end
+  if type(t) ~= "table" then return relay(pcall(unpack, t, i, j)) end
   if j == nil then j = length_of(t) end
   if i > j or math_ult(max_unpack, j - i) then return relay(pcall(unpack, t, i, j)) end
   local values = relay_without_position(pcall(read_elements, t, i, j))
