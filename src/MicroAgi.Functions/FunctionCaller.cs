@@ -39,6 +39,16 @@ public sealed class FunctionCaller : IFunctionCaller
             : CallAsync(entry, arguments, cancellationToken);
     }
 
+    /// <summary>
+    /// Readies the function <paramref name="id"/> names as <see cref="CallAsync(EntryId, JsonNode?, CancellationToken)"/>
+    /// would at its first call (its input schema compiled, its kind's preparation done), so that call does not wait
+    /// for it. Safe beside calls on other threads; an entry that is missing or not callable is left to its call to report.
+    /// </summary>
+    public void Prepare(EntryId id)
+    {
+        if (_registry.Get(id) is { } entry) _prepared.GetValue(entry, Prepare);
+    }
+
     /// <summary>The bounds every call's arguments are checked within.</summary>
     public CallLimits Limits { get; init; } = CallLimits.Default;
 

@@ -38,6 +38,27 @@ public sealed class FunctionCallerTests : IDisposable
     }
 
     [Fact]
+    public async Task Preparing_ahead_changes_no_call_and_leaves_problems_to_the_call()
+    {
+        var broken = EntryId.Parse("app.generated:broken");
+        var caller = Caller(LuaTool(Greet, GreetSource, GreetSchema), LuaTool(broken, GreetSource, new JsonObject { ["type"] = 5 }));
+        // Prepared from other threads while calls run, as the CLI prepares an agent's tools in the background.
+        var preparing = Enumerable.Range(0, 8).Select(_ => Task.Run(() =>
+        {
+            caller.Prepare(Greet);
+            caller.Prepare(broken);
+            caller.Prepare(EntryId.Parse("app.generated:missing"));
+        })).ToList();
+        var calls = Enumerable.Range(0, 8).Select(i => caller.CallAsync(Greet, JsonNode.Parse($$"""{"name":"ada{{i}}"}"""))).ToList();
+        await Task.WhenAll(preparing);
+
+        Assert.Equal(Enumerable.Range(0, 8).Select(i => $$"""{"greeting":"hello ada{{i}}"}"""), (await Task.WhenAll(calls)).Select(r => r.ValueJson));
+        var refused = await caller.CallAsync(broken, JsonNode.Parse("""{"name":"ada"}"""));
+        Assert.Equal(FunctionErrorKind.NotCallable, refused.ErrorKind);
+        Assert.Contains("meta.input_schema", refused.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Unknown_id_is_not_found()
     {
         var result = await Caller().CallAsync(EntryId.Parse("app.generated:missing"), null);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -18,14 +19,18 @@ public sealed class JsonlTranscript : ITranscriptSink, IDisposable
     // to continue a tool loop: reasoning's ProtectedData (Anthropic's thinking signatures, redacted thinking's
     // data) and AdditionalProperties (the marker that tells redacted thinking from readable).
     private static readonly JsonSerializerOptions Options = AIJsonUtilities.DefaultOptions;
-    private readonly StreamWriter _writer;
+    private static readonly byte[] NewLine = "\n"u8.ToArray();
+    private readonly FileStream _file;
+    // Each record is written here first, then to the file in one write: a killed process tears at most one line.
+    private readonly ArrayBufferWriter<byte> _line = new();
+    private readonly Lock _gate = new();
 
     private JsonlTranscript(string path, string id)
     {
         Path = path;
         Id = id;
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-        _writer = new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read)) { AutoFlush = true };
+        _file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 0);
     }
 
     public string Id { get; }
@@ -73,14 +78,14 @@ public sealed class JsonlTranscript : ITranscriptSink, IDisposable
         return messages;
     }
 
-    public void Append(ChatMessage message) =>
-        Write(new JsonObject { ["type"] = "message", ["message"] = JsonSerializer.SerializeToNode(message, Options) });
+    // Written straight from the message, without a JSON tree of it: the loop appends two messages a step.
+    public void Append(ChatMessage message) => Write("message", "message", json => JsonSerializer.Serialize(json, message, Options));
 
     /// <summary>Adds a record that is not part of the conversation (a self action's audit); loading skips it.</summary>
     public void AppendRecord(JsonObject record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        Write(record);
+        Write(json => record.WriteTo(json));
     }
 
     /// <summary>The records of <paramref name="type"/> in a transcript file, in order (torn lines skipped).</summary>
@@ -126,12 +131,33 @@ public sealed class JsonlTranscript : ITranscriptSink, IDisposable
         }
     }
 
-    public void Replace(IReadOnlyList<ChatMessage> messages) =>
-        Write(new JsonObject { ["type"] = "replace", ["messages"] = JsonSerializer.SerializeToNode(messages, Options) });
+    public void Replace(IReadOnlyList<ChatMessage> messages) => Write("replace", "messages", json => JsonSerializer.Serialize(json, messages, Options));
 
-    public void Dispose() => _writer.Dispose();
+    public void Dispose() => _file.Dispose();
 
-    private void Write(JsonObject record) => _writer.WriteLine(record.ToJsonString());
+    /// <summary>Writes the record <c>{"type": type, property: …}</c>, the value written by <paramref name="value"/>.</summary>
+    private void Write(string type, string property, Action<Utf8JsonWriter> value) => Write(json =>
+    {
+        json.WriteStartObject();
+        json.WriteString("type", type);
+        json.WritePropertyName(property);
+        value(json);
+        json.WriteEndObject();
+    });
+
+    private void Write(Action<Utf8JsonWriter> record)
+    {
+        lock (_gate)
+        {
+            _line.ResetWrittenCount();
+            using (var json = new Utf8JsonWriter(_line))
+            {
+                record(json);
+            }
+            _line.Write(NewLine);
+            _file.Write(_line.WrittenSpan);
+        }
+    }
 
     private static string? Newest(string directory) =>
         Directory.Exists(directory)

@@ -205,6 +205,7 @@ internal sealed class SessionHost : IAsyncDisposable
             var context = new AgentContext(services, agentId);
             var refusedTools = ResumedTools.Restore(context, history);
             var session = new AgentSession(services, context, new Conversation(transcript, history));
+            tools.PrepareInBackground([.. session.Runner.Tools.Select(t => t.Tool.Id)]);
             machine.Subagents.Attach(services, session.Context);
             (decimal? SessionUsd, decimal? TurnUsd) budget = (run.MaxBudgetUsd ?? config.Budget.SessionUsd, config.Budget.TurnUsd);
             session.AddGuard(new Repl.BudgetGuard(costs, budget.SessionUsd, budget.TurnUsd));

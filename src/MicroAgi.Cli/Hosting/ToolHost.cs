@@ -1,4 +1,6 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.AI;
 using MicroAgi.Agents.Tools;
 using MicroAgi.Agents.Tools.Docs;
 using MicroAgi.Agents.Tools.Generated;
@@ -23,6 +25,7 @@ internal sealed class ToolHost : IDisposable
     private static readonly LuaFunctionSource WarmUpFunction = new("return { handler = function(input) return { n = input.n } end }", name: "warm_up");
 
     private readonly HttpClient? _remoteDocsHttp;
+    private readonly CancellationTokenSource _disposing = new();
     private Task? _warmUp;
 
     private ToolHost(IRegistry registry, LuaRuntime runtime, IDocsCorpus docs, DocsConfig? remoteDocs, MachineAccess? machine, IEnumerable<IFunctionKind> moreKinds)
@@ -100,10 +103,21 @@ internal sealed class ToolHost : IDisposable
 
     /// <summary>
     /// Readies, in the background, what a session's first tool call would otherwise wait for: the native Lua library,
-    /// a sandboxed state with its prelude, the JSON Schema validator and the JIT of their code — about 100 ms
-    /// (docs/benchmarks.md), spent while the first model request is on its way.
+    /// a sandboxed state with its prelude, the JSON Schema validator, the serialisation of a tool call and its result
+    /// (the transcript writes both) and the JIT of their code — about 100 ms (docs/benchmarks.md), spent while the
+    /// first model request is on its way.
     /// </summary>
     public void StartWarmUp() => _warmUp ??= Task.Run(WarmUpAsync);
+
+    /// <summary>
+    /// Prepares <paramref name="tools"/> (an agent's offered tools) in the background once the warm-up is done, as
+    /// their first calls would (input schemas compiled: several milliseconds each), so those calls do not wait for it.
+    /// </summary>
+    public void PrepareInBackground(IReadOnlyList<EntryId> tools)
+    {
+        ArgumentNullException.ThrowIfNull(tools);
+        _warmUp = (_warmUp ?? Task.CompletedTask).ContinueWith(_ => Prepare(tools), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+    }
 
     private async Task WarmUpAsync()
     {
@@ -112,6 +126,10 @@ internal sealed class ToolHost : IDisposable
             var input = JsonNode.Parse("""{"n":1}""");
             InputSchema.Compile(JsonNode.Parse("""{"type":"object","properties":{"n":{"type":"integer"}}}""")).Validate(input);
             await Runtime.RunAsync(WarmUpFunction, input).ConfigureAwait(false);
+            // Arguments arrive from the providers as JSON elements.
+            var arguments = new Dictionary<string, object?> { ["n"] = JsonSerializer.SerializeToElement(1) };
+            JsonSerializer.Serialize(Stream.Null, new ChatMessage(ChatRole.Assistant, [new FunctionCallContent("warm_up", "warm_up", arguments)]), AIJsonUtilities.DefaultOptions);
+            JsonSerializer.Serialize(Stream.Null, new ChatMessage(ChatRole.Tool, [new FunctionResultContent("warm_up", "{}")]), AIJsonUtilities.DefaultOptions);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -119,10 +137,29 @@ internal sealed class ToolHost : IDisposable
         }
     }
 
+    private void Prepare(IReadOnlyList<EntryId> tools)
+    {
+        foreach (var id in tools)
+        {
+            if (_disposing.IsCancellationRequested) return;
+            try
+            {
+                Functions.Prepare(id);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // As for the warm-up: the call prepares the tool again and reports what went wrong.
+            }
+        }
+    }
+
     public void Dispose()
     {
-        // The warm-up uses the runtime: it ends (in a fraction of a second) before the runtime goes.
+        // The warm-up uses the runtime: it ends (in a fraction of a second; the tools still unprepared are skipped) before the runtime goes.
+        if (_disposing.IsCancellationRequested) return;
+        _disposing.Cancel();
         _warmUp?.Wait();
+        _disposing.Dispose();
         Machine?.Dispose();
         Runtime.Dispose();
         _remoteDocsHttp?.Dispose();

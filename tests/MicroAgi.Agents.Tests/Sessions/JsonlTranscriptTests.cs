@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.AI;
 using MicroAgi.Agents.Runtime;
 using MicroAgi.Agents.Sessions;
@@ -47,6 +48,29 @@ public sealed class JsonlTranscriptTests : IDisposable
         File.AppendAllText(path, "{\"type\":\"message\",\"mess");
 
         Assert.Equal(["kept"], JsonlTranscript.Load(path).Select(m => m.Text));
+    }
+
+    [Fact]
+    public void Each_record_is_one_line_on_disk_when_its_append_returns()
+    {
+        using var transcript = JsonlTranscript.Create(_directory);
+        var conversation = new Conversation(transcript);
+        // What a model may send: line breaks, quotes, control characters, text outside ASCII.
+        const string text = "line one\nline \"two\"\u001b[31m — ünïcode";
+        conversation.Add(new ChatMessage(ChatRole.Assistant, text));
+        transcript.AppendRecord(new System.Text.Json.Nodes.JsonObject { ["type"] = "audit", ["what"] = "a\nb" });
+        conversation.Add(new ChatMessage(ChatRole.Tool, [new FunctionResultContent("c1", "{\"ok\":true}")]));
+
+        // Read while the transcript is still open: nothing may wait in a buffer (a killed process would lose it).
+        using var stream = new FileStream(transcript.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        var lines = new StreamReader(stream).ReadToEnd().Split('\n');
+        Assert.Equal(4, lines.Length);
+        Assert.Equal("", lines[3]);
+        var records = lines[..3].Select(l => System.Text.Json.Nodes.JsonNode.Parse(l)!.AsObject()).ToList();
+        Assert.Equal(["message", "audit", "message"], records.Select(r => (string?)r["type"]));
+        Assert.Equal(text, records[0]["message"].Deserialize<ChatMessage>(AIJsonUtilities.DefaultOptions)!.Text);
+        Assert.Equal("a\nb", (string?)records[1]["what"]);
+        Assert.Equal(["message"], JsonlTranscript.ReadRecords(transcript.Path, "message").Take(1).Select(r => (string?)r["type"]));
     }
 
     [Theory]
