@@ -115,7 +115,7 @@ internal sealed class OpenAICompatibilityChatClient(IChatClient inner, ProviderE
         return sent;
     }
 
-    private static IEnumerable<OpenAI.Chat.ChatMessage> ToSdkMessages(AIChatMessage message) =>
+    internal static IEnumerable<OpenAI.Chat.ChatMessage> ToSdkMessages(AIChatMessage message) =>
         new[] { WithSendableNames(message) }.AsOpenAIChatMessages();
 
     private static AIChatMessage WithSendableNames(AIChatMessage message)
