@@ -187,9 +187,8 @@ public sealed class AgentSession
             // The assistant message and a result for each of its calls go in together, so the
             // conversation stays valid for the provider even when the user cancels midway.
             foreach (var call in result.ToolCalls.Skip(outcomes.Count)) outcomes.Add(ToolCallExecutor.Cancelled(call));
-            Conversation.Add(result.Message);
             var cap = ContextBudget.ToolResultCharacters(Runner.Model, outcomes.Count);
-            Conversation.Add(new ChatMessage(ChatRole.Tool, outcomes.Select(AIContent (o) => Fitted(o, cap, observer)).ToList()));
+            Conversation.AddRange([result.Message, new ChatMessage(ChatRole.Tool, outcomes.Select(AIContent (o) => Fitted(o, cap, observer)).ToList())]);
         }
     }
 

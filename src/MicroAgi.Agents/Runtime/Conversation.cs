@@ -24,7 +24,16 @@ public sealed class Conversation
     {
         ArgumentNullException.ThrowIfNull(message);
         _messages.Add(message);
-        _transcript?.Append(message);
+        _transcript?.Append([message]);
+    }
+
+    /// <summary>Adds messages that belong together (a step's tool calls and their results), recorded in one write.</summary>
+    public void AddRange(IReadOnlyList<ChatMessage> messages)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        foreach (var message in messages) ArgumentNullException.ThrowIfNull(message, nameof(messages));
+        _messages.AddRange(messages);
+        _transcript?.Append(messages);
     }
 
     /// <summary>Replaces every message (context compression); the transcript records the new start.</summary>
@@ -43,6 +52,7 @@ public sealed class Conversation
 /// <summary>Where a conversation is recorded as it changes (a JSONL transcript, say).</summary>
 public interface ITranscriptSink
 {
-    void Append(ChatMessage message);
+    /// <summary>Records messages added together; they reach the record in one write.</summary>
+    void Append(IReadOnlyList<ChatMessage> messages);
     void Replace(IReadOnlyList<ChatMessage> messages);
 }

@@ -21,7 +21,7 @@ public sealed class JsonlTranscript : ITranscriptSink, IDisposable
     private static readonly JsonSerializerOptions Options = AIJsonUtilities.DefaultOptions;
     private static readonly byte[] NewLine = "\n"u8.ToArray();
     private readonly FileStream _file;
-    // Each record is written here first, then to the file in one write: a killed process tears at most one line.
+    // The records of one append are written here first, then to the file in one write: a killed process tears at most the last line.
     private readonly ArrayBufferWriter<byte> _line = new();
     private readonly Lock _gate = new();
 
@@ -78,8 +78,17 @@ public sealed class JsonlTranscript : ITranscriptSink, IDisposable
         return messages;
     }
 
-    // Written straight from the message, without a JSON tree of it: the loop appends two messages a step.
-    public void Append(ChatMessage message) => Write("message", "message", json => JsonSerializer.Serialize(json, message, Options));
+    // Written straight from the messages, without a JSON tree of them, in one write: the loop appends two a step.
+    public void Append(IReadOnlyList<ChatMessage> messages)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        lock (_gate)
+        {
+            _line.ResetWrittenCount();
+            foreach (var message in messages) AddLine(json => WriteRecord(json, "message", "message", value => JsonSerializer.Serialize(value, message, Options)));
+            _file.Write(_line.WrittenSpan);
+        }
+    }
 
     /// <summary>Adds a record that is not part of the conversation (a self action's audit); loading skips it.</summary>
     public void AppendRecord(JsonObject record)
@@ -136,27 +145,35 @@ public sealed class JsonlTranscript : ITranscriptSink, IDisposable
     public void Dispose() => _file.Dispose();
 
     /// <summary>Writes the record <c>{"type": type, property: …}</c>, the value written by <paramref name="value"/>.</summary>
-    private void Write(string type, string property, Action<Utf8JsonWriter> value) => Write(json =>
+    private void Write(string type, string property, Action<Utf8JsonWriter> value) => Write(json => WriteRecord(json, type, property, value));
+
+    private static void WriteRecord(Utf8JsonWriter json, string type, string property, Action<Utf8JsonWriter> value)
     {
         json.WriteStartObject();
         json.WriteString("type", type);
         json.WritePropertyName(property);
         value(json);
         json.WriteEndObject();
-    });
+    }
 
     private void Write(Action<Utf8JsonWriter> record)
     {
         lock (_gate)
         {
             _line.ResetWrittenCount();
-            using (var json = new Utf8JsonWriter(_line))
-            {
-                record(json);
-            }
-            _line.Write(NewLine);
+            AddLine(record);
             _file.Write(_line.WrittenSpan);
         }
+    }
+
+    /// <summary>Adds a line to the pending write (each record on a line of its own, a killed process tears at most the last).</summary>
+    private void AddLine(Action<Utf8JsonWriter> record)
+    {
+        using (var json = new Utf8JsonWriter(_line))
+        {
+            record(json);
+        }
+        _line.Write(NewLine);
     }
 
     private static string? Newest(string directory) =>

@@ -59,18 +59,20 @@ public sealed class JsonlTranscriptTests : IDisposable
         const string text = "line one\nline \"two\"\u001b[31m — ünïcode";
         conversation.Add(new ChatMessage(ChatRole.Assistant, text));
         transcript.AppendRecord(new System.Text.Json.Nodes.JsonObject { ["type"] = "audit", ["what"] = "a\nb" });
-        conversation.Add(new ChatMessage(ChatRole.Tool, [new FunctionResultContent("c1", "{\"ok\":true}")]));
+        conversation.AddRange([
+            new ChatMessage(ChatRole.Assistant, [new FunctionCallContent("c1", "echo", new Dictionary<string, object?> { ["text"] = "x" })]),
+            new ChatMessage(ChatRole.Tool, [new FunctionResultContent("c1", "{\"ok\":true}")])]);
 
         // Read while the transcript is still open: nothing may wait in a buffer (a killed process would lose it).
         using var stream = new FileStream(transcript.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         var lines = new StreamReader(stream).ReadToEnd().Split('\n');
-        Assert.Equal(4, lines.Length);
-        Assert.Equal("", lines[3]);
-        var records = lines[..3].Select(l => System.Text.Json.Nodes.JsonNode.Parse(l)!.AsObject()).ToList();
-        Assert.Equal(["message", "audit", "message"], records.Select(r => (string?)r["type"]));
+        Assert.Equal(5, lines.Length);
+        Assert.Equal("", lines[4]);
+        var records = lines[..4].Select(l => System.Text.Json.Nodes.JsonNode.Parse(l)!.AsObject()).ToList();
+        Assert.Equal(["message", "audit", "message", "message"], records.Select(r => (string?)r["type"]));
         Assert.Equal(text, records[0]["message"].Deserialize<ChatMessage>(AIJsonUtilities.DefaultOptions)!.Text);
         Assert.Equal("a\nb", (string?)records[1]["what"]);
-        Assert.Equal(["message"], JsonlTranscript.ReadRecords(transcript.Path, "message").Take(1).Select(r => (string?)r["type"]));
+        Assert.Equal([ChatRole.Assistant, ChatRole.Assistant, ChatRole.Tool], JsonlTranscript.Load(transcript.Path).Select(m => m.Role));
     }
 
     [Theory]
