@@ -25,7 +25,7 @@ public class TerminalOutputBenchmarks
             ColorSystem = ColorSystemSupport.TrueColor,
             Interactive = InteractionSupport.No,
         });
-        _observer = new ConsoleObserver(console, TerminalText.For(TextWriter.Null, isTerminal: true), showReasoning: false, new MicroAgi.Cli.Repl.ProgressLine(TextWriter.Null, enabled: false));
+        _observer = new ConsoleObserver(new StatusLine(console), TerminalText.For(TextWriter.Null, isTerminal: true), showReasoning: false, new MicroAgi.Cli.Repl.ProgressLine(TextWriter.Null, enabled: false));
     }
 
     [Benchmark(Description = "Terminal: a 4-character streamed chunk written and flushed")]

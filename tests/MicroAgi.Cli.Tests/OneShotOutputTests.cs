@@ -31,6 +31,51 @@ public class OneShotOutputTests
     }
 
     [Fact]
+    public async Task On_a_terminal_that_shows_colours_tool_lines_are_coloured_and_a_hostile_tool_name_is_one_line_of_text()
+    {
+        await using var server = FakeOpenAIServer.Start();
+        server.Enqueue(
+            FakeReply.Call("doc_search", """{"query":"time"}""", "c1"),
+            FakeReply.Call("x\u001b[2J\n[y] ok", "{}", "c2"),
+            FakeReply.Say("Noon."));
+        using var cli = CliRunner.ForOpenAI(server);
+        cli.Environment["NO_COLOR"] = null;
+        cli.Environment["TERM"] = "xterm-256color";
+
+        var result = await cli.RunInTerminalAsync("", null, "-p", "what time is it?");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("[doc_search] \u001b[32mok\u001b[0m", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("[x␛[2J [y] ok] \u001b[31merror:\u001b[0m ", result.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("\u001b[2J", result.Stdout, StringComparison.Ordinal);
+        // The cost line, dimmed.
+        Assert.Matches(@"\u001b\[2m[^\n]* · session [^\n]*\u001b\[0m", result.Stdout);
+    }
+
+    [Theory]
+    [InlineData("1", "xterm-256color", true)]
+    [InlineData(null, "dumb", true)]
+    [InlineData(null, "xterm-256color", false)]
+    public async Task With_NO_COLOR_TERM_dumb_or_piped_output_the_status_lines_carry_no_colours(string? noColor, string term, bool onTerminal)
+    {
+        await using var server = FakeOpenAIServer.Start();
+        server.Enqueue(FakeReply.Call("doc_search", """{"query":"time"}""", "c1"), FakeReply.Call("nope", "{}", "c2"), FakeReply.Say("Noon."));
+        using var cli = CliRunner.ForOpenAI(server);
+        cli.Environment["NO_COLOR"] = noColor;
+        cli.Environment["TERM"] = term;
+
+        var result = onTerminal ? await cli.RunInTerminalAsync("", null, "-p", "what time is it?") : await cli.RunAsync("-p", "what time is it?");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var status = onTerminal ? result.Stdout : result.Stderr;
+        Assert.Contains("[doc_search] ok", status, StringComparison.Ordinal);
+        Assert.Contains("[nope] error: ", status, StringComparison.Ordinal);
+        Assert.Contains(" · session ", status, StringComparison.Ordinal);
+        // No colour or style (.NET itself switches an xterm's keypad mode, ESC[?1h ESC=, which shows nothing).
+        Assert.DoesNotMatch(@"\u001b\[[0-9;]*m", status);
+    }
+
+    [Fact]
     public async Task Stream_json_output_is_one_event_per_line_ending_with_the_result()
     {
         await using var server = FakeOpenAIServer.Start();

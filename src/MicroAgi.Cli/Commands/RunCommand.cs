@@ -68,14 +68,15 @@ internal static class RunCommand
         if (prompt is null && !Console.IsInputRedirected) run = run with { ApprovalPrompt = new ConsoleApprovalPrompt(cli.Out, progress) };
         await using var session = await SessionHost.StartAsync(host, run, cli.RawErr, cancellationToken).ConfigureAwait(false);
         // With -p, stdout carries the answer alone: tool lines, notices and the cost line go to stderr.
-        var status = prompt is null ? cli.Out : cli.Err;
+        var status = new StatusLine(prompt is null ? cli.Out : cli.Err);
+        var notices = prompt is null ? new StatusLine(cli.Err) : status;
         // The REPL shows what each tool call was given and returned; -p keeps its status lines short for logs.
         var calls = prompt is null ? new ToolCallDisplay(cli.Out, session.Terminal.ToolOutputFull) : null;
         var markdown = prompt is null && RendersMarkdown(cli, run, session.Terminal) ? new MarkdownStream(cli.Out.Profile.Out.Writer, () => cli.Out.Profile.Width) : null;
         var observer = new ConsoleObserver(status, cli.RawOut, showReasoning: prompt is null && cli.OutIsTerminal, progress, calls, markdown);
         // On stderr: what a script captures from stdout stays the answer alone.
-        session.Retries.Retrying += (_, notice) => progress.Interrupt(() => cli.Err.MarkupLine($"[dim]{Markup.Escape(notice.Describe())}[/]"));
-        session.Retries.Waiting += (_, notice) => progress.Interrupt(() => cli.Err.MarkupLine($"[dim]{Markup.Escape(notice.Describe())}[/]"));
+        session.Retries.Retrying += (_, notice) => progress.Interrupt(() => notices.Dimmed(notice.Describe()));
+        session.Retries.Waiting += (_, notice) => progress.Interrupt(() => notices.Dimmed(notice.Describe()));
         session.SelfAudit.Recorded += (_, entry) => observer.DescribeNextCall(Agents.Self.SelfTool.HandlerName, entry.Summary);
         var interrupts = new InterruptHandler();
         using var _ = interrupts.Install();
@@ -102,7 +103,7 @@ internal static class RunCommand
         if (prompt is not null)
         {
             var end = await turns.RunAsync(prompt, observer, survive: false, cancellationToken).ConfigureAwait(false);
-            if (end.Result is not null) status.MarkupLine($"[dim]{Markup.Escape(ReplLoop.Describe(end, session))}[/]");
+            if (end.Result is not null) status.Dimmed(ReplLoop.Describe(end, session));
             return end.ExitCode;
         }
 

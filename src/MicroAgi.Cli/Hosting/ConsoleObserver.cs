@@ -1,6 +1,5 @@
 using MicroAgi.Agents.Runtime;
 using MicroAgi.Registry;
-using Spectre.Console;
 
 namespace MicroAgi.Cli.Hosting;
 
@@ -8,21 +7,16 @@ namespace MicroAgi.Cli.Hosting;
 /// Shows a turn in the terminal: the answer streamed as it arrives, a line per tool call
 /// (<c>[name] ok</c> / <c>[name] error: …</c>), <c>[+] id</c> for a loaded tool, notices dimmed.
 /// </summary>
-/// <param name="console">Where status lines go, styled.</param>
-/// <param name="answer">Where the answer goes as the model wrote it: the plain writer behind <paramref name="console"/>,
+/// <param name="status">Where status lines go, styled.</param>
+/// <param name="answer">Where the answer goes as the model wrote it: the plain writer behind the console,
 /// which shows control characters as text on a terminal (<see cref="TerminalText"/>) and passes them when piped.</param>
 /// <param name="progress">The spinner shown while the model thinks or a tool runs (off when nobody watches).</param>
 /// <param name="calls">Shows each call's arguments and result (the REPL); null shows the status lines alone (-p).</param>
 /// <param name="markdown">Renders the answer as markdown (the REPL on a terminal); null writes it as the model wrote it.</param>
-internal sealed class ConsoleObserver(IAnsiConsole console, TextWriter answer, bool showReasoning, Repl.ProgressLine progress,
+internal sealed class ConsoleObserver(StatusLine status, TextWriter answer, bool showReasoning, Repl.ProgressLine progress,
     Repl.Rendering.ToolCallDisplay? calls = null, Repl.Rendering.MarkdownStream? markdown = null)
     : Repl.ITurnView
 {
-    private const int MaxErrorLength = 200;
-
-    /// <summary>Room for a namespace and a 64-character tool name (the longest a valid one has).</summary>
-    private const int MaxNameLength = 100;
-    private static readonly Style ReasoningStyle = new(decoration: Decoration.Dim | Decoration.Italic);
     private bool _midLine;
     private bool _inReasoning;
     private (string Tool, string Detail)? _pendingDetail;
@@ -58,8 +52,7 @@ internal sealed class ConsoleObserver(IAnsiConsole console, TextWriter answer, b
     }
 
     /// <summary>
-    /// The model's thinking, dimmed, on a terminal only: a script reading stdout gets the answer alone.
-    /// Unlike the answer it goes through Spectre, which dims it and wraps it for reading; nobody copies it.
+    /// The model's thinking, dimmed and in italics, on a terminal only: a script reading stdout gets the answer alone.
     /// </summary>
     public void ReasoningDelta(string text)
     {
@@ -69,17 +62,16 @@ internal sealed class ConsoleObserver(IAnsiConsole console, TextWriter answer, b
         progress.Hide();
         if (!_inReasoning) EndLine();
         _inReasoning = true;
-        console.Write(new Text(safe, ReasoningStyle));
+        status.Reasoning(safe);
         _midLine = !safe.EndsWith('\n');
     }
 
-    // Tool names and ids come from the model: a name can carry escape sequences, newlines that forge
-    // "[x] ok" lines, or run to megabytes, so each is shown like an error text, on one short line.
+    // Tool names and ids come from the model: each is shown on one short line (see StatusLine).
     public void ToolStarted(string toolName, string arguments)
     {
         EndLine();
         calls?.Started(toolName, arguments);
-        progress.Show("running " + TerminalText.OneLine(toolName, MaxNameLength));
+        progress.Show("running " + TerminalText.OneLine(toolName, StatusLine.MaxNameLength));
     }
 
     public void ToolOutput(string toolName, string result) => calls?.Output(result);
@@ -87,13 +79,11 @@ internal sealed class ConsoleObserver(IAnsiConsole console, TextWriter answer, b
     public void ToolFinished(string toolName, string? error)
     {
         EndLine();
-        var suffix = Markup.Escape(TerminalText.OneLine(calls?.StatusSuffix(error) ?? "", MaxErrorLength));
-        var name = Markup.Escape(TerminalText.OneLine(toolName, MaxNameLength));
         var detail = _pendingDetail is { } pending && pending.Tool == toolName ? pending.Detail : null;
         _pendingDetail = null;
-        if (error is null && detail is not null) console.MarkupLine($"[[{name}]] {Markup.Escape(TerminalText.OneLine(detail, MaxErrorLength))}");
-        else if (error is null) console.MarkupLine($"[[{name}]] [green]ok[/]{(suffix.Length == 0 ? "" : $"[dim]{suffix}[/]")}");
-        else console.MarkupLine($"[[{name}]] [red]error:[/] {Markup.Escape(TerminalText.OneLine(error, MaxErrorLength))}");
+        if (error is null && detail is not null) status.ToolDid(toolName, detail);
+        else if (error is null) status.ToolSucceeded(toolName, calls?.StatusSuffix(error) ?? "");
+        else status.ToolFailed(toolName, error);
         calls?.Finished(error);
         // The loop asks the model again next.
         progress.Show("thinking");
@@ -102,13 +92,13 @@ internal sealed class ConsoleObserver(IAnsiConsole console, TextWriter answer, b
     public void ToolLoaded(EntryId id)
     {
         EndAnswerLine();
-        progress.Interrupt(() => console.MarkupLine($"[[+]] {Markup.Escape(TerminalText.OneLine(id.ToString(), MaxNameLength))}"));
+        progress.Interrupt(() => status.ToolLoaded(id.ToString()));
     }
 
     public void Notice(string message)
     {
         EndAnswerLine();
-        progress.Interrupt(() => console.MarkupLine($"[dim]{Markup.Escape(TerminalText.Visible(message))}[/]"));
+        progress.Interrupt(() => status.Dimmed(message));
     }
 
     /// <summary>Ends the streamed answer's line, so whatever follows starts at the left margin.</summary>
@@ -124,7 +114,7 @@ internal sealed class ConsoleObserver(IAnsiConsole console, TextWriter answer, b
         _inReasoning = false;
         if (!_midLine) return;
         // The answer's last line ends where the answer goes (stdout, with -p), the reasoning's on the console.
-        if (inReasoning) console.WriteLine();
+        if (inReasoning) status.EndLine();
         else if (markdown is not null) markdown.Finish();
         else
         {

@@ -57,6 +57,6 @@ public class ConsoleObserverTests
         });
         // Wide enough that Spectre's wrapping plays no part in what is asserted.
         console.Profile.Width = 1_000;
-        return (new ConsoleObserver(console, TerminalText.For(output, isTerminal: true), showReasoning: false, new MicroAgi.Cli.Repl.ProgressLine(TextWriter.Null, enabled: false)), output);
+        return (new ConsoleObserver(new StatusLine(console), TerminalText.For(output, isTerminal: true), showReasoning: false, new MicroAgi.Cli.Repl.ProgressLine(TextWriter.Null, enabled: false)), output);
     }
 }

@@ -28,6 +28,11 @@ internal static class Ansi
     public const string Reset = "\u001b[0m";
     public const string Bold = "\u001b[1m";
     public const string Dim = "\u001b[2m";
+    public const string DimItalic = "\u001b[2;3m";
+
+    // The 4-bit colours: the terminal's own green and red, as Spectre's [green] and [red] show them.
+    public const string Green = "\u001b[32m";
+    public const string Red = "\u001b[31m";
 
     /// <summary>The sequence that sets exactly <paramref name="block"/> with <paramref name="inline"/> (after a reset).</summary>
     public static string For(Style block, Inline inline)
