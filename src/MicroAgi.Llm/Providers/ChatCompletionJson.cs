@@ -40,7 +40,7 @@ internal static class ChatCompletionJson
 
     /// <summary>Whether the OpenAI SDK can read one stream event's data as a chunk (it reads <c>data: null</c>
     /// as no chunk at all, and fails later).</summary>
-    public static bool IsReadableChunk(string data) => SdkReads<StreamingChatCompletionUpdate>(data);
+    public static bool IsReadableChunk(string data) => KnownChunkShape.Matches(data) || SdkReads<StreamingChatCompletionUpdate>(data);
 
     private static bool SdkReads<T>(string json) where T : IPersistableModel<T>
     {
