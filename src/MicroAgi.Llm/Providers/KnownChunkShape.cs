@@ -19,9 +19,16 @@ internal static class KnownChunkShape
 
     private static readonly string[] FinishReasons = ["stop", "length", "tool_calls", "content_filter", "function_call"];
 
+    /// <summary>
+    /// The longest event looked at. Chunks are a few hundred bytes; a longer event (a hostile server's, say) is left
+    /// to the SDK, so the shortcut never holds a UTF-8 copy of more than this.
+    /// </summary>
+    public const int MaxCharacters = 64 * 1024;
+
     /// <summary>Whether <paramref name="data"/> (one event's data) is a chunk of the recognised shape.</summary>
     public static bool Matches(string data)
     {
+        if (data.Length > MaxCharacters) return false;
         var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(data.Length));
         try
         {

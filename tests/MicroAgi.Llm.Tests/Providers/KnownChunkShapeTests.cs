@@ -39,6 +39,16 @@ public sealed class KnownChunkShapeTests
     [InlineData("""{"id":"c","choices":[],"obfuscation":"abc"}""")]
     public void Anything_else_is_left_to_the_sdk(string chunk) => Assert.False(KnownChunkShape.Matches(chunk));
 
+    [Fact]
+    public void An_event_longer_than_any_chunk_is_left_to_the_sdk_even_when_well_formed()
+    {
+        var content = new string('x', KnownChunkShape.MaxCharacters);
+        var chunk = $$"""{"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"{{content}}"},"finish_reason":null}]}""";
+        Assert.True(SdkReads(chunk));
+        Assert.False(KnownChunkShape.Matches(chunk));
+        Assert.True(KnownChunkShape.Matches(chunk.Replace(content, "x", StringComparison.Ordinal)));
+    }
+
     /// <summary>
     /// The shortcut must never say yes where the SDK says no: every value of both chunks above is replaced, in turn,
     /// by values of other types and edge values, every member removed, and an unknown one added.
