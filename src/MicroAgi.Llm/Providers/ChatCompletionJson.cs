@@ -40,13 +40,15 @@ internal static class ChatCompletionJson
 
     /// <summary>Whether the OpenAI SDK can read one stream event's data as a chunk (it reads <c>data: null</c>
     /// as no chunk at all, and fails later).</summary>
-    public static bool IsReadableChunk(string data) => KnownChunkShape.Matches(data) || SdkReads<StreamingChatCompletionUpdate>(data);
+    public static bool IsReadableChunk(ReadOnlySpan<byte> data) => KnownChunkShape.Matches(data) || SdkReads<StreamingChatCompletionUpdate>(BinaryData.FromBytes(data.ToArray()));
 
-    private static bool SdkReads<T>(string json) where T : IPersistableModel<T>
+    private static bool SdkReads<T>(string json) where T : IPersistableModel<T> => SdkReads<T>(BinaryData.FromString(json));
+
+    private static bool SdkReads<T>(BinaryData json) where T : IPersistableModel<T>
     {
         try
         {
-            return ModelReaderWriter.Read<T>(BinaryData.FromString(json)) is not null;
+            return ModelReaderWriter.Read<T>(json) is not null;
         }
 #pragma warning disable CA1031 // Whatever the SDK's reader throws on this text, the answer is the same: it cannot read it.
         catch (Exception)

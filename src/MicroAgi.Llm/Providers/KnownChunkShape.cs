@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Text;
 using System.Text.Json;
 
 namespace MicroAgi.Llm.Providers;
@@ -21,27 +19,22 @@ internal static class KnownChunkShape
 
     /// <summary>
     /// The longest event looked at. Chunks are a few hundred bytes; a longer event (a hostile server's, say) is left
-    /// to the SDK, so the shortcut never holds a UTF-8 copy of more than this.
+    /// to the SDK.
     /// </summary>
-    public const int MaxCharacters = 64 * 1024;
+    public const int MaxBytes = 64 * 1024;
 
-    /// <summary>Whether <paramref name="data"/> (one event's data) is a chunk of the recognised shape.</summary>
-    public static bool Matches(string data)
+    /// <summary>Whether <paramref name="data"/> (one event's data, UTF-8) is a chunk of the recognised shape.</summary>
+    public static bool Matches(ReadOnlySpan<byte> data)
     {
-        if (data.Length > MaxCharacters) return false;
-        var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(data.Length));
+        if (data.Length > MaxBytes) return false;
         try
         {
-            var reader = new Utf8JsonReader(buffer.AsSpan(0, Encoding.UTF8.GetBytes(data, buffer)));
+            var reader = new Utf8JsonReader(data);
             return reader.Read() && Chunk(ref reader) && !reader.Read();
         }
         catch (JsonException)
         {
             return false;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using MicroAgi.Llm.Errors;
 
@@ -24,8 +25,8 @@ internal sealed class OpenAIStreamRepairStream(Stream inner, ProviderErrors erro
     private byte[] _ready = [];
     private int _readyOffset;
 
-    /// <summary>The data lines of the event being received (an event ends at an empty line).</summary>
-    private readonly StringBuilder _eventData = new();
+    /// <summary>The data lines of the event being received (an event ends at an empty line), as they came.</summary>
+    private readonly ArrayBufferWriter<byte> _eventData = new();
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -87,14 +88,18 @@ internal sealed class OpenAIStreamRepairStream(Stream inner, ProviderErrors erro
     /// <summary>Checks each event that <paramref name="lines"/> complete; returns them unchanged.</summary>
     private byte[] Checked(byte[] lines)
     {
-        foreach (var line in Encoding.UTF8.GetString(lines).Split('\n'))
+        var rest = lines.AsSpan();
+        while (!rest.IsEmpty)
         {
-            var text = line.TrimEnd('\r');
-            if (text.Length == 0) CheckEvent();
-            else if (text.StartsWith("data:", StringComparison.Ordinal))
+            var end = rest.IndexOf((byte)'\n');
+            var line = end < 0 ? rest : rest[..end];
+            rest = end < 0 ? [] : rest[(end + 1)..];
+            if (line.EndsWith("\r"u8)) line = line[..^1];
+            if (line.IsEmpty) CheckEvent();
+            else if (line.StartsWith("data:"u8))
             {
-                if (_eventData.Length > 0) _eventData.Append('\n');
-                _eventData.Append(text.AsSpan(text.StartsWith("data: ", StringComparison.Ordinal) ? 6 : 5));
+                if (_eventData.WrittenCount > 0) _eventData.Write("\n"u8);
+                _eventData.Write(line[(line.StartsWith("data: "u8) ? 6 : 5)..]);
             }
         }
         return lines;
@@ -102,11 +107,17 @@ internal sealed class OpenAIStreamRepairStream(Stream inner, ProviderErrors erro
 
     private void CheckEvent()
     {
-        var data = _eventData.ToString();
-        _eventData.Clear();
-        if (data.Length == 0 || data == "[DONE]") return;
-        if (!ChatCompletionJson.IsReadableChunk(data))
-            throw errors.InvalidResponse($"a stream event that is not a chat completion chunk: {data}");
+        var data = _eventData.WrittenSpan;
+        try
+        {
+            if (data.IsEmpty || data.SequenceEqual("[DONE]"u8)) return;
+            if (!ChatCompletionJson.IsReadableChunk(data))
+                throw errors.InvalidResponse($"a stream event that is not a chat completion chunk: {Encoding.UTF8.GetString(data)}");
+        }
+        finally
+        {
+            _eventData.ResetWrittenCount();
+        }
     }
 
     private static byte[] Repair(byte[] lines)
