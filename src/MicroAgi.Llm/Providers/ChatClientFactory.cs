@@ -114,6 +114,9 @@ public sealed class ChatClientFactory
                     RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
                     NetworkTimeout = Timeout.InfiniteTimeSpan,
                     UserAgentApplicationId = "microagi",
+                    // --verbose logs each exchange (HttpExchangeLoggingHandler); the SDK's own logging stage only
+                    // added an async layer to every request and every read of a stream.
+                    ClientLoggingOptions = new ClientLoggingOptions { EnableLogging = false },
                 });
                 adapter = chat.AsIChatClient();
                 owned = http;

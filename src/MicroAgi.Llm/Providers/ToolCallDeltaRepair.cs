@@ -31,17 +31,168 @@ internal sealed class ToolCallDeltaRepair
     public byte[] Repaired(byte[] lines)
     {
         if (lines.AsSpan().IndexOf(ToolCallsMember) < 0) return lines;
-        var text = Encoding.UTF8.GetString(lines).Split('\n');
-        var changed = false;
-        for (var i = 0; i < text.Length; i++)
+        List<(int Start, int Length, byte[] Line)>? repairs = null;
+        for (var start = 0; start < lines.Length;)
         {
-            if (RepairedLine(text[i]) is { } repaired)
+            var newline = lines.AsSpan(start).IndexOf((byte)'\n');
+            var length = newline < 0 ? lines.Length - start : newline;
+            var line = lines.AsSpan(start, length);
+            // Nearly every server sends well-formed deltas: those are read once, without a JSON tree or text.
+            if (line.IndexOf(ToolCallsMember) >= 0 && !AcceptedAsTheyAre(line) && RepairedLine(Encoding.UTF8.GetString(line)) is { } repaired)
+                (repairs ??= []).Add((start, length, Encoding.UTF8.GetBytes(repaired)));
+            start += length + 1;
+        }
+        return repairs is null ? lines : Spliced(lines, repairs);
+    }
+
+    private static byte[] Spliced(byte[] lines, List<(int Start, int Length, byte[] Line)> repairs)
+    {
+        var result = new List<byte>(lines.Length + 64);
+        var copied = 0;
+        foreach (var (start, length, line) in repairs)
+        {
+            result.AddRange(lines.AsSpan(copied, start - copied));
+            result.AddRange(line);
+            copied = start + length;
+        }
+        result.AddRange(lines.AsSpan(copied));
+        return [.. result];
+    }
+
+    /// <summary>
+    /// True when <paramref name="line"/> is a chunk of the usual shape whose tool-call deltas need nothing: each
+    /// has an <c>index</c>, and each call's first delta a name. Its calls are then recorded as
+    /// <see cref="RepairCall"/> would record them. False for anything else (nothing recorded), which
+    /// <see cref="RepairedLine"/> then reads in full.
+    /// </summary>
+    private bool AcceptedAsTheyAre(ReadOnlySpan<byte> line)
+    {
+        if (!line.StartsWith("data:"u8)) return false;
+        if (line.EndsWith("\r"u8)) line = line[..^1];
+        var calls = new List<(int Choice, int Index)>();
+        try
+        {
+            var reader = new Utf8JsonReader(line[5..]);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return false;
+            var sawChoices = false;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                text[i] = repaired;
-                changed = true;
+                if (!reader.ValueTextEquals("choices"u8))
+                {
+                    reader.Skip();
+                    continue;
+                }
+                if (sawChoices || !ReadChoices(ref reader, calls)) return false;
+                sawChoices = true;
+            }
+            if (!sawChoices || reader.TokenType != JsonTokenType.EndObject || reader.Read()) return false;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+        foreach (var (choice, index) in calls)
+        {
+            _current[choice] = index;
+            _begun.Add((choice, index));
+        }
+        return true;
+    }
+
+    /// <summary>Reads a <c>choices</c> array, adding its calls in order; false at anything unusual.</summary>
+    private bool ReadChoices(ref Utf8JsonReader reader, List<(int Choice, int Index)> calls)
+    {
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray) return false;
+        for (var position = 0; reader.Read() && reader.TokenType != JsonTokenType.EndArray; position++)
+        {
+            if (reader.TokenType != JsonTokenType.StartObject) return false;
+            int? choiceIndex = null;
+            var indexes = new List<(int Index, bool Named)>();
+            var sawDelta = false;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("index"u8))
+                {
+                    if (choiceIndex is not null || !TryReadInt(ref reader, out var number)) return false;
+                    choiceIndex = number;
+                }
+                else if (reader.ValueTextEquals("delta"u8))
+                {
+                    if (sawDelta || !ReadDelta(ref reader, indexes)) return false;
+                    sawDelta = true;
+                }
+                else reader.Skip();
+            }
+            var choice = choiceIndex ?? position;
+            foreach (var (index, named) in indexes)
+            {
+                var first = !_begun.Contains((choice, index)) && !calls.Contains((choice, index));
+                if (first && !named) return false;
+                calls.Add((choice, index));
             }
         }
-        return changed ? Encoding.UTF8.GetBytes(string.Join('\n', text)) : lines;
+        return true;
+    }
+
+    /// <summary>Reads a <c>delta</c> object's <c>tool_calls</c>: each call's index and whether it is named.</summary>
+    private static bool ReadDelta(ref Utf8JsonReader reader, List<(int Index, bool Named)> indexes)
+    {
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return false;
+        var sawCalls = false;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (!reader.ValueTextEquals("tool_calls"u8))
+            {
+                reader.Skip();
+                continue;
+            }
+            if (sawCalls || !reader.Read() || reader.TokenType != JsonTokenType.StartArray) return false;
+            sawCalls = true;
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            {
+                if (reader.TokenType != JsonTokenType.StartObject || !ReadCall(ref reader, out var index, out var named)) return false;
+                indexes.Add((index, named));
+            }
+        }
+        return true;
+    }
+
+    /// <summary>Reads the next value, which must be a number that is an <see cref="int"/> (as <c>JsonValue.TryGetValue</c> reads it).</summary>
+    private static bool TryReadInt(ref Utf8JsonReader reader, out int value)
+    {
+        value = 0;
+        return reader.Read() && reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out value);
+    }
+
+    /// <summary>Reads one call delta: it must have an integer <c>index</c>; <paramref name="named"/> says whether it has a usable name.</summary>
+    private static bool ReadCall(ref Utf8JsonReader reader, out int index, out bool named)
+    {
+        int? found = null;
+        named = false;
+        var sawFunction = false;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("index"u8))
+            {
+                if (found is not null || !TryReadInt(ref reader, out var number)) break;
+                found = number;
+            }
+            else if (reader.ValueTextEquals("function"u8))
+            {
+                if (sawFunction || !reader.Read() || reader.TokenType != JsonTokenType.StartObject) break;
+                sawFunction = true;
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    var isName = reader.ValueTextEquals("name"u8);
+                    reader.Read();
+                    if (isName && reader.TokenType == JsonTokenType.String) named |= !string.IsNullOrWhiteSpace(reader.GetString());
+                    else reader.Skip();
+                }
+            }
+            else reader.Skip();
+        }
+        index = found ?? -1;
+        return found is not null && reader.TokenType == JsonTokenType.EndObject;
     }
 
     /// <summary>The line repaired, or null when it needs nothing (or is not a chunk; the stream check reports that).</summary>
