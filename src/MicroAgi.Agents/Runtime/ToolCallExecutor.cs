@@ -75,7 +75,7 @@ public sealed class ToolCallExecutor(Func<TimeSpan> timeout, ApprovalGate approv
         JsonNode? arguments;
         try
         {
-            arguments = call.Arguments is null ? new JsonObject() : JsonSerializer.SerializeToNode(call.Arguments, AIJsonUtilities.DefaultOptions);
+            arguments = call.Arguments is null ? new JsonObject() : ArgumentsNode(call.Arguments);
         }
         catch (JsonException ex)
         {
@@ -122,6 +122,27 @@ public sealed class ToolCallExecutor(Func<TimeSpan> timeout, ApprovalGate approv
             ToolsChanged = function.Tool.Id == AddMcpServerId && reported is null,
         };
     }
+
+    /// <summary>
+    /// The call's arguments as a JSON object. The adapter hands them over as JSON elements it parsed, which are
+    /// wrapped as they are (the serializer would look up a converter for each value's runtime type, at every
+    /// step); values built in code go through the serializer.
+    /// </summary>
+    private static JsonObject ArgumentsNode(IDictionary<string, object?> arguments)
+    {
+        var node = new JsonObject();
+        foreach (var (name, value) in arguments)
+            node[name] = value is JsonElement element ? NodeOf(element) : JsonSerializer.SerializeToNode(value, AIJsonUtilities.DefaultOptions);
+        return node;
+    }
+
+    private static JsonNode? NodeOf(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Object => JsonObject.Create(element),
+        JsonValueKind.Array => JsonArray.Create(element),
+        JsonValueKind.Null or JsonValueKind.Undefined => null,
+        _ => JsonValue.Create(element),
+    };
 
     /// <summary>The result recorded for a call that never ran because the turn was cancelled.</summary>
     public static ToolCallOutcome Cancelled(FunctionCallContent call) => Failed(call, "cancelled by the user before it ran");
