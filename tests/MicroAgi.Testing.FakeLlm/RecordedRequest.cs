@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -6,15 +7,20 @@ namespace MicroAgi.Testing.FakeLlm;
 /// <summary>One HTTP request a fake server received, kept for assertions.</summary>
 public sealed class RecordedRequest
 {
+    private readonly byte[] _body;
+    private readonly Lazy<string> _text;
     private readonly Lazy<JsonNode?> _json;
 
-    internal RecordedRequest(int sequence, string method, string path, IReadOnlyDictionary<string, string> headers, string body)
+    internal RecordedRequest(int sequence, string method, string path, IReadOnlyDictionary<string, string> headers, byte[] body)
     {
         Sequence = sequence;
         Method = method;
         Path = path;
         Headers = headers;
-        Body = body;
+        _body = body;
+        // Decoded and parsed only when a test asks: the server itself reads two members per request, and a long
+        // conversation's body is hundreds of kilobytes (the per-step benchmarks would measure this server).
+        _text = new Lazy<string>(() => Encoding.UTF8.GetString(body));
         _json = new Lazy<JsonNode?>(() => ParseOrNull(body));
     }
 
@@ -25,14 +31,14 @@ public sealed class RecordedRequest
 
     /// <summary>Header values by name (case-insensitive); repeated headers are joined with <c>", "</c>.</summary>
     public IReadOnlyDictionary<string, string> Headers { get; }
-    public string Body { get; }
+    public string Body => _text.Value;
 
     /// <summary>The body parsed as JSON, or null when it is not JSON.</summary>
     public JsonNode? Json => _json.Value;
 
-    public string? Model => Json is JsonObject o && o["model"] is JsonValue v && v.TryGetValue<string>(out var model) ? model : null;
+    public string? Model => TryReadMember("model"u8, out var value) && value.TokenType == JsonTokenType.String ? value.GetString() : null;
 
-    public bool IsStreaming => Json is JsonObject o && o["stream"] is JsonValue v && v.TryGetValue<bool>(out var stream) && stream;
+    public bool IsStreaming => TryReadMember("stream"u8, out var value) && value.TokenType == JsonTokenType.True;
 
     /// <summary>The content of the last tool result in an OpenAI chat request's messages ("" when it has none).</summary>
     public string LastToolResult =>
@@ -42,9 +48,30 @@ public sealed class RecordedRequest
 
     public override string ToString() => $"#{Sequence} {Method} {Path}";
 
-    private static JsonNode? ParseOrNull(string body)
+    /// <summary>Finds a member of the body's top-level object, reading past the others without building a tree.</summary>
+    private bool TryReadMember(ReadOnlySpan<byte> name, out Utf8JsonReader value)
     {
-        if (string.IsNullOrWhiteSpace(body)) return null;
+        value = new Utf8JsonReader(_body);
+        try
+        {
+            if (!value.Read() || value.TokenType != JsonTokenType.StartObject) return false;
+            while (value.Read() && value.TokenType == JsonTokenType.PropertyName)
+            {
+                var found = value.ValueTextEquals(name);
+                value.Read();
+                if (found) return true;
+                value.Skip();
+            }
+        }
+        catch (JsonException)
+        {
+        }
+        return false;
+    }
+
+    private static JsonNode? ParseOrNull(byte[] body)
+    {
+        if (body.AsSpan().Trim(" \t\r\n"u8).IsEmpty) return null;
         try
         {
             return JsonNode.Parse(body);
