@@ -10,6 +10,7 @@ public sealed class RecordedRequest
     private readonly byte[] _body;
     private readonly Lazy<string> _text;
     private readonly Lazy<JsonNode?> _json;
+    private readonly Lazy<(string? Model, bool Streaming)> _members;
 
     internal RecordedRequest(int sequence, string method, string path, IReadOnlyDictionary<string, string> headers, byte[] body)
     {
@@ -22,6 +23,7 @@ public sealed class RecordedRequest
         // conversation's body is hundreds of kilobytes (the per-step benchmarks would measure this server).
         _text = new Lazy<string>(() => Encoding.UTF8.GetString(body));
         _json = new Lazy<JsonNode?>(() => ParseOrNull(body));
+        _members = new Lazy<(string?, bool)>(ReadMembers);
     }
 
     /// <summary>1 for the first request the server received, and so on.</summary>
@@ -36,9 +38,9 @@ public sealed class RecordedRequest
     /// <summary>The body parsed as JSON, or null when it is not JSON.</summary>
     public JsonNode? Json => _json.Value;
 
-    public string? Model => TryReadMember("model"u8, out var value) && value.TokenType == JsonTokenType.String ? value.GetString() : null;
+    public string? Model => _members.Value.Model;
 
-    public bool IsStreaming => TryReadMember("stream"u8, out var value) && value.TokenType == JsonTokenType.True;
+    public bool IsStreaming => _members.Value.Streaming;
 
     /// <summary>The content of the last tool result in an OpenAI chat request's messages ("" when it has none).</summary>
     public string LastToolResult =>
@@ -48,25 +50,31 @@ public sealed class RecordedRequest
 
     public override string ToString() => $"#{Sequence} {Method} {Path}";
 
-    /// <summary>Finds a member of the body's top-level object, reading past the others without building a tree.</summary>
-    private bool TryReadMember(ReadOnlySpan<byte> name, out Utf8JsonReader value)
+    /// <summary>The body's top-level <c>model</c> and <c>stream</c>, read in one pass without building a tree.</summary>
+    private (string? Model, bool Streaming) ReadMembers()
     {
-        value = new Utf8JsonReader(_body);
+        string? model = null;
+        var streaming = false;
+        var reader = new Utf8JsonReader(_body);
         try
         {
-            if (!value.Read() || value.TokenType != JsonTokenType.StartObject) return false;
-            while (value.Read() && value.TokenType == JsonTokenType.PropertyName)
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return (null, false);
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var found = value.ValueTextEquals(name);
-                value.Read();
-                if (found) return true;
-                value.Skip();
+                var isModel = reader.ValueTextEquals("model"u8);
+                var isStream = reader.ValueTextEquals("stream"u8);
+                reader.Read();
+                if (isModel) model = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                else if (isStream) streaming = reader.TokenType == JsonTokenType.True;
+                reader.Skip();
             }
+            // What the body says only counts when it is JSON throughout, as when it was parsed whole.
+            return reader.TokenType == JsonTokenType.EndObject && !reader.Read() ? (model, streaming) : (null, false);
         }
         catch (JsonException)
         {
+            return (null, false);
         }
-        return false;
     }
 
     private static JsonNode? ParseOrNull(byte[] body)
