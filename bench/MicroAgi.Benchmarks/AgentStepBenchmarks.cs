@@ -18,7 +18,9 @@ namespace MicroAgi.Benchmarks;
 /// Issue 9's per-step cost deep into a long turn: with <see cref="PastSteps"/> tool steps already in the
 /// conversation, the model calls a Lua tool once and then answers — two streamed requests and one sandboxed
 /// call. The floor does the same two requests with a plain <see cref="HttpClient"/>, writing each body with
-/// <see cref="Utf8JsonWriter"/> and reading the stream line by line: what any client must pay. Targets: the
+/// <see cref="Utf8JsonWriter"/> and reading the stream line by line: what any client must pay. Both keep their
+/// connection between requests, as against a real provider or the loop kit's server; a new connection for every
+/// request measured each client's connection set-up instead (docs/benchmarks.md). Targets: the
 /// step within 0.1 ms of the floor, and flat as the turn grows (beyond the bytes every client must send).
 /// The warm-up is long on purpose: on two cores the process runs about 15 s of steps before the runtime has
 /// re-compiled all their code with full optimisation, and a short warm-up measured that re-compilation instead
@@ -48,7 +50,7 @@ public class AgentStepBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _server = FakeOpenAIServer.Start(new FakeServerOptions { KeepRequests = false });
+        _server = FakeOpenAIServer.Start(new FakeServerOptions { KeepRequests = false, KeepAlive = true });
         var model = ModelCatalog.FromEntries([]).Resolve("bench-model");
         _client = ChatClientFactory.Create(model, new ProviderSettings { Kind = ProviderKind.OpenAI, BaseUrl = _server.BaseUrl, ApiKey = "k", Retry = RetrySettings.None });
         var registry = EntryRegistry.CreateInMemory([

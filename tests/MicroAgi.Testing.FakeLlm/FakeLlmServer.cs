@@ -169,10 +169,15 @@ public abstract class FakeLlmServer : IAsyncDisposable
         var token = _stopping.Token;
         try
         {
-            var wire = await HttpWire.ReadRequestAsync(stream, token).ConfigureAwait(false);
-            if (wire is null) return;
-            var request = Record(wire);
-            await RespondAsync(request, new Exchange(client, stream, token)).ConfigureAwait(false);
+            while (true)
+            {
+                var wire = await HttpWire.ReadRequestAsync(stream, token).ConfigureAwait(false);
+                if (wire is null) return;
+                var request = Record(wire);
+                var exchange = new Exchange(client, stream, Options.KeepAlive, token);
+                await RespondAsync(request, exchange).ConfigureAwait(false);
+                if (!exchange.LeavesConnectionOpen) return;
+            }
         }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException or InvalidDataException)
         {
@@ -320,15 +325,18 @@ public abstract class FakeLlmServer : IAsyncDisposable
         return stop;
     }
 
-    /// <summary>One request/response on one connection.</summary>
-    private sealed class Exchange(TcpClient client, NetworkStream stream, CancellationToken stopping)
+    /// <summary>One request/response on a connection.</summary>
+    private sealed class Exchange(TcpClient client, NetworkStream stream, bool keepAlive, CancellationToken stopping)
     {
+        /// <summary>Whether the next request may come on this connection: kept alive, and not cut or stalled.</summary>
+        public bool LeavesConnectionOpen { get; private set; } = keepAlive;
+
         public async Task WriteBodyAsync(int status, string body, IEnumerable<KeyValuePair<string, string>> headers, string contentType = "application/json")
         {
             var bytes = Encoding.UTF8.GetBytes(body);
             await HttpWire.WriteHeadAsync(stream, status,
                 [new("Content-Type", contentType), new("Content-Length", bytes.Length.ToString(CultureInfo.InvariantCulture)), .. headers],
-                stopping).ConfigureAwait(false);
+                LeavesConnectionOpen, stopping).ConfigureAwait(false);
             await stream.WriteAsync(bytes, stopping).ConfigureAwait(false);
             await stream.FlushAsync(stopping).ConfigureAwait(false);
         }
@@ -336,7 +344,7 @@ public abstract class FakeLlmServer : IAsyncDisposable
         public Task StartChunkedAsync(string contentType) =>
             HttpWire.WriteHeadAsync(stream, 200,
                 [new("Content-Type", contentType), new("Transfer-Encoding", "chunked"), new("Cache-Control", "no-cache")],
-                stopping);
+                LeavesConnectionOpen, stopping);
 
         public Task WriteChunkAsync(ReadOnlyMemory<byte> data) => HttpWire.WriteChunkAsync(stream, data, stopping);
 
@@ -353,7 +361,11 @@ public abstract class FakeLlmServer : IAsyncDisposable
             return Task.CompletedTask;
         }
 
-        public void Abort() => HttpWire.Abort(client);
+        public void Abort()
+        {
+            LeavesConnectionOpen = false;
+            HttpWire.Abort(client);
+        }
 
         /// <summary>Waits until the client closes its side (a read returns nothing), the limit passes, or the
         /// server stops.</summary>

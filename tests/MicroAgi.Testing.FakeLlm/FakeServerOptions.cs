@@ -33,6 +33,14 @@ public sealed record FakeServerOptions
     /// benchmark sending thousands of long requests measures the client, not the server's growing memory.</summary>
     public bool KeepRequests { get; init; } = true;
 
+    /// <summary>
+    /// When set, a connection stays open after each reply that ended normally and the next request may come on it,
+    /// as with a real provider (HTTP/1.1 persistent connections); a reply that cuts or stalls its connection still
+    /// ends it. Off by default: every reply then says <c>Connection: close</c>, so each request arrives on a
+    /// connection of its own. Benchmarks turn it on to measure a loop as it runs against a real server.
+    /// </summary>
+    public bool KeepAlive { get; init; }
+
     /// <summary>Upper bound for a stalled reply (<see cref="FakeReply.StallAfter"/>) holding its connection open.</summary>
     public TimeSpan StallLimit { get; init; } = TimeSpan.FromSeconds(30);
 }

@@ -10,7 +10,8 @@ internal sealed record WireRequest(string Method, string Target, IReadOnlyDictio
 /// <summary>
 /// Just enough HTTP/1.1 for the fake servers, written by hand (instead of HttpListener) so that a test can
 /// really cut a connection in the middle of a chunked body — HttpListener ends the body cleanly even when
-/// aborted. One request per connection: every response says <c>Connection: close</c>.
+/// aborted. A response either says <c>Connection: close</c> or leaves the connection open for the next request
+/// (HTTP/1.1's default), as the server chooses.
 /// </summary>
 internal static class HttpWire
 {
@@ -21,17 +22,18 @@ internal static class HttpWire
     /// <summary>Reads one request, or returns null when the peer closed the connection before sending one.</summary>
     public static async Task<WireRequest?> ReadRequestAsync(Stream stream, CancellationToken cancellationToken)
     {
-        var buffer = new List<byte>(4096);
-        var chunk = new byte[4096];
+        var buffer = new byte[4096];
+        var filled = 0;
         int headerEnd;
-        while ((headerEnd = IndexOf(buffer, HeaderEnd)) < 0)
+        while ((headerEnd = buffer.AsSpan(0, filled).IndexOf(HeaderEnd)) < 0)
         {
-            if (buffer.Count > MaxHeaderBytes) throw new InvalidDataException("request headers exceed 64 KB");
-            var read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false);
-            if (read == 0) return buffer.Count == 0 ? null : throw new InvalidDataException("connection closed inside the request headers");
-            buffer.AddRange(chunk.AsSpan(0, read));
+            if (filled > MaxHeaderBytes) throw new InvalidDataException("request headers exceed 64 KB");
+            if (filled == buffer.Length) Array.Resize(ref buffer, buffer.Length * 2);
+            var read = await stream.ReadAsync(buffer.AsMemory(filled), cancellationToken).ConfigureAwait(false);
+            if (read == 0) return filled == 0 ? null : throw new InvalidDataException("connection closed inside the request headers");
+            filled += read;
         }
-        var head = Encoding.ASCII.GetString([.. buffer.GetRange(0, headerEnd)]);
+        var head = Encoding.ASCII.GetString(buffer, 0, headerEnd);
         var lines = head.Split("\r\n");
         var requestLine = lines[0].Split(' ');
         if (requestLine.Length < 3) throw new InvalidDataException($"malformed request line '{lines[0]}'");
@@ -44,16 +46,17 @@ internal static class HttpWire
             var value = line[(colon + 1)..].Trim();
             headers[name] = headers.TryGetValue(name, out var earlier) ? $"{earlier}, {value}" : value;
         }
-        var rest = new MemoryStream([.. buffer.Skip(headerEnd + HeaderEnd.Length)]);
+        var bodyStart = headerEnd + HeaderEnd.Length;
+        var rest = new MemoryStream(buffer, bodyStart, filled - bodyStart, writable: false);
         var body = await ReadBodyAsync(stream, rest, headers, cancellationToken).ConfigureAwait(false);
         return new WireRequest(requestLine[0], requestLine[1], headers, body);
     }
 
-    public static async Task WriteHeadAsync(Stream stream, int status, IEnumerable<KeyValuePair<string, string>> headers, CancellationToken cancellationToken)
+    public static async Task WriteHeadAsync(Stream stream, int status, IEnumerable<KeyValuePair<string, string>> headers, bool keepAlive, CancellationToken cancellationToken)
     {
         var head = new StringBuilder()
-            .Append(CultureInfo.InvariantCulture, $"HTTP/1.1 {status} {Reason(status)}\r\n")
-            .Append("Connection: close\r\n");
+            .Append(CultureInfo.InvariantCulture, $"HTTP/1.1 {status} {Reason(status)}\r\n");
+        if (!keepAlive) head.Append("Connection: close\r\n");
         foreach (var (name, value) in headers) head.Append(CultureInfo.InvariantCulture, $"{name}: {value}\r\n");
         head.Append("\r\n");
         await stream.WriteAsync(Encoding.ASCII.GetBytes(head.ToString()), cancellationToken).ConfigureAwait(false);
@@ -118,17 +121,6 @@ internal static class HttpWire
             body.Write(data);
             await source.ReadLineAsync(cancellationToken).ConfigureAwait(false);
         }
-    }
-
-    private static int IndexOf(List<byte> haystack, byte[] needle)
-    {
-        for (var i = 0; i <= haystack.Count - needle.Length; i++)
-        {
-            var match = true;
-            for (var j = 0; j < needle.Length && match; j++) match = haystack[i + j] == needle[j];
-            if (match) return i;
-        }
-        return -1;
     }
 
     private static string Reason(int status) => status switch

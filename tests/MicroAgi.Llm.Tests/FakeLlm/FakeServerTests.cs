@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using MicroAgi.Testing.FakeLlm;
@@ -164,6 +165,44 @@ public sealed class FakeServerTests
         Assert.Equal(HttpStatusCode.TooManyRequests, status);
         Assert.Equal(TimeSpan.FromSeconds(2), response.Headers.RetryAfter?.Delta);
         Assert.Equal("1500", response.Headers.GetValues("retry-after-ms").Single());
+    }
+
+    [Theory]
+    [InlineData(true, 2)]
+    [InlineData(false, 4)]
+    public async Task Keeps_a_connection_for_the_next_request_only_when_asked_and_never_after_a_cut(bool keepAlive, int expectedConnections)
+    {
+        await using var server = FakeOpenAIServer.Start(new FakeServerOptions { KeepAlive = keepAlive });
+        server.Enqueue(
+            FakeReply.Say("one").InTextChunksOf(1),
+            FakeReply.Say("two"),
+            FakeReply.Say("cut short").InTextChunksOf(1).CutAfterEvents(2),
+            FakeReply.Say("four"));
+        var connections = 0;
+        using var http = new HttpClient(new SocketsHttpHandler
+        {
+            ConnectCallback = async (context, cancellationToken) =>
+            {
+                Interlocked.Increment(ref connections);
+                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                return new NetworkStream(socket, ownsSocket: true);
+            },
+        });
+        async Task<string> PostAsync(bool stream)
+        {
+            using var response = await http.PostAsync(new Uri(server.BaseUrl + "/chat/completions"),
+                new StringContent(stream ? """{"model":"m","stream":true}""" : """{"model":"m"}"""));
+            return await response.Content.ReadAsStringAsync();
+        }
+
+        Assert.Contains("[DONE]", await PostAsync(stream: true), StringComparison.Ordinal);
+        Assert.Contains("two", await PostAsync(stream: false), StringComparison.Ordinal);
+        await Assert.ThrowsAnyAsync<Exception>(() => PostAsync(stream: true));
+        Assert.Contains("four", await PostAsync(stream: false), StringComparison.Ordinal);
+
+        Assert.Equal(expectedConnections, connections);
+        Assert.Equal(4, server.ChatRequests.Count);
     }
 
     [Fact]
