@@ -101,18 +101,22 @@ public sealed class InputSchema
     public IReadOnlyList<string> Validate(JsonNode? value, int limit = 20, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         var instance = JsonSerializer.SerializeToElement(WithoutOptionalNulls(value, _shape));
-        var options = ValidationBudget.Start(timeout ?? DefaultTimeout, cancellationToken);
+        var budget = ValidationBudget.Start(timeout ?? DefaultTimeout, cancellationToken);
         EvaluationResults results;
         try
         {
-            results = _schema.Evaluate(instance, options);
+            // Most arguments conform, and an evaluation that only answers yes or no is cheaper than one that keeps every
+            // node's result (a third less time and garbage, InputSchemaBenchmarks): the detailed evaluation runs only to
+            // explain a failure, within the same budget.
+            if (_schema.Evaluate(instance, budget.Options(OutputFormat.Flag)).IsValid) return [];
+            results = _schema.Evaluate(instance, budget.Options(OutputFormat.List));
         }
         catch (RefResolutionException e)
         {
             return [$"the tool's schema cannot be used: {e.Message}"];
         }
         if (results.IsValid) return [];
-        var spent = ValidationBudget.Of(options)?.Spent;
+        var spent = budget.Spent;
         var errors = new List<string>();
         var failed = Relevant(results).ToList();
         foreach (var node in failed)

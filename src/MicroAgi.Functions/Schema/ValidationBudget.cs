@@ -6,7 +6,8 @@ namespace MicroAgi.Functions.Schema;
 
 /// <summary>
 /// The time one validation may take, and the caller's cancellation: validation runs inside the call's
-/// budget. Keywords reach it through the evaluation's options (one options object per validation).
+/// budget. Keywords reach it through the evaluation's options; a validation that evaluates twice (a quick
+/// yes-or-no, then the details of a failure) gives both evaluations options that share one budget.
 /// </summary>
 internal sealed class ValidationBudget
 {
@@ -22,11 +23,14 @@ internal sealed class ValidationBudget
         _cancellationToken = cancellationToken;
     }
 
-    /// <summary>Options for one validation, carrying a budget of <paramref name="timeout"/>.</summary>
-    public static EvaluationOptions Start(TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>A budget of <paramref name="timeout"/> for one validation, starting now.</summary>
+    public static ValidationBudget Start(TimeSpan timeout, CancellationToken cancellationToken) => new(timeout, cancellationToken);
+
+    /// <summary>Options for an evaluation within this budget, with the results in <paramref name="format"/>.</summary>
+    public EvaluationOptions Options(OutputFormat format)
     {
-        var options = new EvaluationOptions { OutputFormat = OutputFormat.List, RequireFormatValidation = true };
-        Budgets.Add(options, new ValidationBudget(timeout, cancellationToken));
+        var options = new EvaluationOptions { OutputFormat = format, RequireFormatValidation = true };
+        Budgets.Add(options, this);
         return options;
     }
 
