@@ -77,8 +77,16 @@ internal static class KnownChunkShape
         _ => false,
     });
 
-    private static bool Usage(ref Utf8JsonReader reader) => Object(ref reader, static (ref Utf8JsonReader r, string name) =>
-        name is "prompt_tokens" or "completion_tokens" or "total_tokens" && Int32(ref r));
+    // OpenAI itself also sends how the tokens divide (cached, reasoning, …), in two objects of counts.
+    private static bool Usage(ref Utf8JsonReader reader) => Object(ref reader, static (ref Utf8JsonReader r, string name) => name switch
+    {
+        "prompt_tokens" or "completion_tokens" or "total_tokens" => Int32(ref r),
+        "prompt_tokens_details" => Object(ref r, static (ref Utf8JsonReader d, string detail) =>
+            detail is "cached_tokens" or "audio_tokens" && Int32(ref d)),
+        "completion_tokens_details" => Object(ref r, static (ref Utf8JsonReader d, string detail) =>
+            detail is "reasoning_tokens" or "audio_tokens" or "accepted_prediction_tokens" or "rejected_prediction_tokens" && Int32(ref d)),
+        _ => false,
+    });
 
     private static bool Int32(ref Utf8JsonReader reader) => reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out _);
 
