@@ -1,3 +1,5 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -11,6 +13,8 @@ using MicroAgi.Llm.Usage;
 using MicroAgi.Lua.Runtime;
 using MicroAgi.Registry;
 using MicroAgi.Testing.FakeLlm;
+using OpenAI;
+using SdkChat = OpenAI.Chat;
 
 namespace MicroAgi.Benchmarks;
 
@@ -18,7 +22,11 @@ namespace MicroAgi.Benchmarks;
 /// Issue 9's per-step cost deep into a long turn: with <see cref="PastSteps"/> tool steps already in the
 /// conversation, the model calls a Lua tool once and then answers — two streamed requests and one sandboxed
 /// call. The floor does the same two requests with a plain <see cref="HttpClient"/>, writing each body with
-/// <see cref="Utf8JsonWriter"/> and reading the stream line by line: what any client must pay. Both keep their
+/// <see cref="Utf8JsonWriter"/> and reading the stream line by line: what any client must pay. Two more
+/// baselines send the same two requests through the parts the session is built on, without the session: the
+/// OpenAI SDK alone (<see cref="SdkChat.ChatClient"/>, messages as SDK objects built once) and M.E.AI's adapter
+/// over it (<c>AsIChatClient()</c>, which converts every message at every call). They show how much of the
+/// session's distance from the floor those packages take before any of MicroAgi's code runs. All keep their
 /// connection between requests, as against a real provider or the loop kit's server; a new connection for every
 /// request measured each client's connection set-up instead (docs/benchmarks.md). Targets: the
 /// step within 0.1 ms of the floor, and flat as the turn grows (beyond the bytes every client must send).
@@ -35,6 +43,7 @@ public class AgentStepBenchmarks
     private const string ToolArguments = """{"name":"ada"}""";
     private const string ToolResult = """{"message":"hello, ada","length":3}""";
     private const string SystemPrompt = "You are a benchmark.";
+    private const string ToolSchema = """{"type":"object","properties":{"name":{"type":"string"}},"required":["name"]}""";
 
     private FakeOpenAIServer _server = null!;
     private IChatClient _client = null!;
@@ -43,6 +52,11 @@ public class AgentStepBenchmarks
     private List<ChatMessage> _history = null!;
     private HttpClient _http = null!;
     private Uri _chatUrl = null!;
+    private SdkChat.ChatClient _sdk = null!;
+    private IChatClient _adapter = null!;
+    private List<SdkChat.ChatMessage>[] _sdkRequests = null!;
+    private List<ChatMessage>[] _adapterRequests = null!;
+    private ChatOptions _adapterOptions = null!;
 
     [Params(50, 200, 800)]
     public int PastSteps { get; set; }
@@ -71,11 +85,32 @@ public class AgentStepBenchmarks
         }
         _http = new HttpClient();
         _chatUrl = new Uri(_server.RootUrl, _server.ChatPath.TrimStart('/'));
+        SetupBaselines();
+    }
+
+    private void SetupBaselines()
+    {
+        _sdk = new SdkChat.ChatClient("bench-model", new ApiKeyCredential("k"), new OpenAIClientOptions
+        {
+            Endpoint = _server.BaseUrl,
+            Transport = new HttpClientPipelineTransport(new HttpClient()),
+            RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
+            ClientLoggingOptions = new ClientLoggingOptions { EnableLogging = false },
+        });
+        _adapter = _sdk.AsIChatClient();
+        var call = new ChatMessage(ChatRole.Assistant, [new FunctionCallContent("call_new", ToolName, new Dictionary<string, object?> { ["name"] = "ada" })]);
+        var result = new ChatMessage(ChatRole.Tool, [new FunctionResultContent("call_new", ToolResult)]);
+        List<ChatMessage> first = [new ChatMessage(ChatRole.System, SystemPrompt), .. _history];
+        _adapterRequests = [first, [.. first, call, result]];
+        _sdkRequests = [.. _adapterRequests.Select(messages => SdkChat.MicrosoftExtensionsAIChatExtensions.AsOpenAIChatMessages(messages).ToList())];
+        using var schema = JsonDocument.Parse(ToolSchema);
+        _adapterOptions = new ChatOptions { ModelId = "bench-model", Tools = [AIFunctionFactory.CreateDeclaration(ToolName, null, schema.RootElement.Clone())] };
     }
 
     [GlobalCleanup]
     public void Cleanup()
     {
+        _adapter.Dispose();
         _http.Dispose();
         _client.Dispose();
         _lua.Dispose();
@@ -97,6 +132,29 @@ public class AgentStepBenchmarks
         _session.Conversation.Replace(_history);
         var result = await _session.RunTurnAsync("go", SilentObserver.Instance);
         return result.Text.Length;
+    }
+
+    [Benchmark(Description = "OpenAI SDK alone: the same two requests, messages as SDK objects")]
+    public async Task<int> OpenAISdk()
+    {
+        EnqueueStep();
+        var updates = 0;
+        foreach (var messages in _sdkRequests)
+        {
+            var options = new SdkChat.ChatCompletionOptions { Tools = { SdkChat.ChatTool.CreateFunctionTool(ToolName, functionParameters: BinaryData.FromString(ToolSchema)) } };
+            await foreach (var update in _sdk.CompleteChatStreamingAsync(messages, options)) updates += update.ContentUpdate.Count + update.ToolCallUpdates.Count;
+        }
+        return updates;
+    }
+
+    [Benchmark(Description = "M.E.AI's OpenAI adapter alone: the same two requests as ChatMessages")]
+    public async Task<int> OpenAIAdapter()
+    {
+        EnqueueStep();
+        var updates = 0;
+        foreach (var messages in _adapterRequests)
+            await foreach (var update in _adapter.GetStreamingResponseAsync(messages, _adapterOptions.Clone())) updates += update.Contents.Count;
+        return updates;
     }
 
     private void EnqueueStep() => _server.Enqueue(FakeReply.Call(ToolName, ToolArguments).WithUsage(100, 10), FakeReply.Say("done").WithUsage(100, 2));
@@ -153,7 +211,7 @@ public class AgentStepBenchmarks
         json.WriteStartObject("function");
         json.WriteString("name", ToolName);
         json.WritePropertyName("parameters");
-        json.WriteRawValue("""{"type":"object","properties":{"name":{"type":"string"}},"required":["name"]}""");
+        json.WriteRawValue(ToolSchema);
         json.WriteEndObject();
         json.WriteEndObject();
         json.WriteEndArray();
