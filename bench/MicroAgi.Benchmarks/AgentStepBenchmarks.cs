@@ -52,6 +52,7 @@ public class AgentStepBenchmarks
     private List<ChatMessage> _history = null!;
     private HttpClient _http = null!;
     private Uri _chatUrl = null!;
+    private HttpClient _sdkHttp = null!;
     private SdkChat.ChatClient _sdk = null!;
     private IChatClient _adapter = null!;
     private List<SdkChat.ChatMessage>[] _sdkRequests = null!;
@@ -90,10 +91,11 @@ public class AgentStepBenchmarks
 
     private void SetupBaselines()
     {
+        _sdkHttp = new HttpClient();
         _sdk = new SdkChat.ChatClient("bench-model", new ApiKeyCredential("k"), new OpenAIClientOptions
         {
             Endpoint = _server.BaseUrl,
-            Transport = new HttpClientPipelineTransport(new HttpClient()),
+            Transport = new HttpClientPipelineTransport(_sdkHttp),
             RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
             ClientLoggingOptions = new ClientLoggingOptions { EnableLogging = false },
         });
@@ -111,6 +113,7 @@ public class AgentStepBenchmarks
     public void Cleanup()
     {
         _adapter.Dispose();
+        _sdkHttp.Dispose();
         _http.Dispose();
         _client.Dispose();
         _lua.Dispose();
