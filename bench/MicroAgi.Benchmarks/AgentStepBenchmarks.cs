@@ -105,8 +105,7 @@ public class AgentStepBenchmarks
         List<ChatMessage> first = [new ChatMessage(ChatRole.System, SystemPrompt), .. _history];
         _adapterRequests = [first, [.. first, call, result]];
         _sdkRequests = [.. _adapterRequests.Select(messages => SdkChat.MicrosoftExtensionsAIChatExtensions.AsOpenAIChatMessages(messages).ToList())];
-        using var schema = JsonDocument.Parse(ToolSchema);
-        _adapterOptions = new ChatOptions { ModelId = "bench-model", Tools = [AIFunctionFactory.CreateDeclaration(ToolName, null, schema.RootElement.Clone())] };
+        _adapterOptions = new ChatOptions { ModelId = "bench-model", Tools = [AIFunctionFactory.CreateDeclaration(ToolName, null, JsonElement.Parse(ToolSchema))] };
     }
 
     [GlobalCleanup]
