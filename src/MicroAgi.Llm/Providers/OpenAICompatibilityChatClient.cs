@@ -16,7 +16,8 @@ namespace MicroAgi.Llm.Providers;
 /// over (the adapter hands over whatever it gathered); a call that came without a name is handed over with an
 /// empty one (the adapter would drop it; see <see cref="NamelessCallMarker"/>), and a call the model made with a
 /// name no server takes back goes out under <see cref="NamelessCallName"/>. The conversation itself goes out as JSON
-/// written once per message (<see cref="MessageArrayCache"/>), not converted and written again at every step.
+/// written once per message (<see cref="MessageArrayCache"/>), not converted and written again at every step, with
+/// past calls' arguments compact (<see cref="CompactToolArguments"/>).
 /// </summary>
 internal sealed class OpenAICompatibilityChatClient(IChatClient inner, ProviderErrors errors) : DelegatingChatClient(inner)
 {
@@ -115,8 +116,12 @@ internal sealed class OpenAICompatibilityChatClient(IChatClient inner, ProviderE
         return sent;
     }
 
-    internal static IEnumerable<OpenAI.Chat.ChatMessage> ToSdkMessages(AIChatMessage message) =>
-        new[] { WithSendableNames(message) }.AsOpenAIChatMessages();
+    internal static IEnumerable<OpenAI.Chat.ChatMessage> ToSdkMessages(AIChatMessage message)
+    {
+        var converted = new[] { WithSendableNames(message) }.AsOpenAIChatMessages().ToList();
+        foreach (var assistant in converted.OfType<AssistantChatMessage>()) CompactToolArguments.Apply(assistant);
+        return converted;
+    }
 
     private static AIChatMessage WithSendableNames(AIChatMessage message)
     {

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.ClientModel.Primitives;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using OpenAI.Chat;
 using AIChatMessage = Microsoft.Extensions.AI.ChatMessage;
@@ -19,6 +20,10 @@ namespace MicroAgi.Llm.Providers;
 internal sealed class SentMessagesJson
 {
     private static readonly ModelReaderWriterOptions Wire = new("W");
+
+    // A quote inside a text goes out as \" and other text as it is (UTF-8), not as \u0022 and \u escapes: the
+    // same JSON in fewer bytes. A request body is no HTML page, so nothing here needs the default encoder's caution.
+    private static readonly JsonWriterOptions Writer = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly List<AIChatMessage> _messages = [];
     // Where each message's JSON ends in _json; a message may be zero, one or several SDK messages.
@@ -61,7 +66,7 @@ internal sealed class SentMessagesJson
         foreach (var sdk in sdkMessages)
         {
             _scratch.ResetWrittenCount();
-            using (var writer = new Utf8JsonWriter(_scratch))
+            using (var writer = new Utf8JsonWriter(_scratch, Writer))
             {
                 ((IJsonModel<SdkChatMessage>)sdk).Write(writer, Wire);
             }

@@ -76,6 +76,33 @@ public sealed class OpenAIProviderTests : ProviderContractTests
     }
 
     /// <summary>
+    /// M.E.AI's adapter writes a past call's arguments indented (a line break and indentation per member, which the
+    /// model reads at every later request); they go out compact, with the same values: nested objects, numbers as
+    /// written, quotes, non-ASCII text; and the body escapes no more than JSON needs.
+    /// </summary>
+    [Fact]
+    public async Task Sends_past_tool_call_arguments_as_compact_json_with_the_same_values()
+    {
+        await using var server = StartServer();
+        server.Enqueue(FakeReply.Say("ok"));
+        using var client = Client(server);
+        var arguments = JsonNode.Parse("""{"path":"notes/été.md","lines":[1,2.50,-3e2],"options":{"quote":"say \"hi\"","empty":{}},"flag":null}""")!.AsObject();
+        List<ChatMessage> conversation =
+        [
+            new(ChatRole.User, "Edit my notes."),
+            new(ChatRole.Assistant, [new FunctionCallContent("call_1", "edit", arguments.ToDictionary(p => p.Key, p => (object?)p.Value))]),
+            new(ChatRole.Tool, [new FunctionResultContent("call_1", "done")]),
+        ];
+
+        await client.GetResponseAsync(conversation);
+
+        var sent = server.ChatRequests.Single().Json!["messages"]![1]!["tool_calls"]![0]!["function"]!["arguments"]!.GetValue<string>();
+        Assert.Equal("""{"path":"notes/été.md","lines":[1,2.50,-3e2],"options":{"quote":"say \"hi\"","empty":{}},"flag":null}""", sent);
+        // On the wire a quote is \" and non-ASCII text is UTF-8, not \u0022 and \u00e9: the same JSON in fewer bytes.
+        Assert.Contains("""{\"path\":\"notes/été.md\",""", server.ChatRequests.Single().Body, StringComparison.Ordinal);
+    }
+
+    /// <summary>
     /// Past messages are written once and their JSON reused at later steps; what goes on the wire must
     /// not change because of it — also for a tool message holding two results (two wire messages) and a call
     /// whose name no server accepts.
