@@ -1,6 +1,6 @@
 using System.Buffers;
-using System.Text.Encodings.Web;
 using System.Text.Json;
+using MicroAgi.Registry;
 using OpenAI.Chat;
 
 namespace MicroAgi.Llm.Providers;
@@ -13,10 +13,6 @@ namespace MicroAgi.Llm.Providers;
 /// </summary>
 internal static class CompactToolArguments
 {
-    // The arguments are a string inside the request body, escaped again when the body is written; the relaxed encoder
-    // keeps non-ASCII text as it is instead of growing it into \u escapes here.
-    private static readonly JsonWriterOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     /// <summary>Rewrites the function calls of <paramref name="message"/> whose arguments are JSON with spaces to spare.</summary>
     public static void Apply(AssistantChatMessage message)
     {
@@ -35,7 +31,9 @@ internal static class CompactToolArguments
         {
             using var document = JsonDocument.Parse(arguments);
             var compact = new ArrayBufferWriter<byte>(arguments.Length);
-            using (var writer = new Utf8JsonWriter(compact, Compact)) document.RootElement.WriteTo(writer);
+            // The arguments are a string inside the request body, escaped again when the body is written: readable JSON
+            // keeps non-ASCII text as it is instead of growing it into \u escapes here.
+            using (var writer = new Utf8JsonWriter(compact, ReadableJson.Writer)) document.RootElement.WriteTo(writer);
             return compact.WrittenCount < arguments.Length ? new BinaryData(compact.WrittenMemory) : null;
         }
         catch (JsonException)

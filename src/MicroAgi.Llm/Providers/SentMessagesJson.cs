@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.ClientModel.Primitives;
-using System.Text.Encodings.Web;
 using System.Text.Json;
+using MicroAgi.Registry;
 using OpenAI.Chat;
 using AIChatMessage = Microsoft.Extensions.AI.ChatMessage;
 using SdkChatMessage = OpenAI.Chat.ChatMessage;
@@ -20,10 +20,6 @@ namespace MicroAgi.Llm.Providers;
 internal sealed class SentMessagesJson
 {
     private static readonly ModelReaderWriterOptions Wire = new("W");
-
-    // A quote inside a text goes out as \" and other text as it is (UTF-8), not as \u0022 and \u escapes: the
-    // same JSON in fewer bytes. A request body is no HTML page, so nothing here needs the default encoder's caution.
-    private static readonly JsonWriterOptions Writer = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly List<AIChatMessage> _messages = [];
     // Where each message's JSON ends in _json; a message may be zero, one or several SDK messages.
@@ -66,7 +62,9 @@ internal sealed class SentMessagesJson
         foreach (var sdk in sdkMessages)
         {
             _scratch.ResetWrittenCount();
-            using (var writer = new Utf8JsonWriter(_scratch, Writer))
+            // Readable JSON: a quote inside a text goes out as \" and other text as it is (UTF-8), not as \u0022 and \u
+            // escapes — the same JSON in fewer bytes. A request body is no HTML page.
+            using (var writer = new Utf8JsonWriter(_scratch, ReadableJson.Writer))
             {
                 ((IJsonModel<SdkChatMessage>)sdk).Write(writer, Wire);
             }
