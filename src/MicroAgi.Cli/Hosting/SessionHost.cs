@@ -154,7 +154,7 @@ internal sealed class SessionHost : IAsyncDisposable
             tools = ToolHost.Create(mcp.Registry, SandboxOptions.From(config.Sandbox), remoteDocs: config.Docs, machine: machine, moreKinds: [mcp.Kind]);
             tools.StartWarmUp();
             // The same head start for the provider code of the first tool step (it holds nothing to dispose: not awaited).
-            if (providers.Any(p => p.Kind == ProviderKind.OpenAI)) _ = Task.Run(ToolStepWarmUp.RunAsync, CancellationToken.None);
+            if (providers.Any(p => p.Kind == ProviderKind.OpenAI)) _ = Task.Run(ModelStepWarmUp.RunAsync, CancellationToken.None);
             clients = new ChatClientPool(new ChatClientFactory(providers, logging));
             var agentId = EntryId.Parse(run.Agent ?? config.Agent ?? "app:dev_assistant");
             var agentEntry = registry.Get(agentId)

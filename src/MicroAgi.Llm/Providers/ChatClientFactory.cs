@@ -75,14 +75,28 @@ public sealed class ChatClientFactory
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(settings);
         settings.Validate();
-        loggerFactory ??= NullLoggerFactory.Instance;
-        var providerModel = model.ProviderModelFor(settings);
-        var errors = new ProviderErrors(settings, providerModel);
         var transport = new SocketsHttpHandler
         {
             ConnectTimeout = settings.RequestTimeout < TimeSpan.FromSeconds(30) ? settings.RequestTimeout : TimeSpan.FromSeconds(30),
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         };
+        return Build(model, settings, loggerFactory ?? NullLoggerFactory.Instance, transport, traced: true);
+    }
+
+    /// <summary>
+    /// The same client over <paramref name="transport"/> instead of the network, untraced and unlogged: for
+    /// <see cref="ModelStepWarmUp"/>, whose canned exchange must not reach the user's traces, metrics or log.
+    /// </summary>
+    internal static IChatClient CreateOffline(ModelDefinition model, ProviderSettings settings, HttpMessageHandler transport)
+    {
+        settings.Validate();
+        return Build(model, settings, NullLoggerFactory.Instance, transport, traced: false);
+    }
+
+    private static IChatClient Build(ModelDefinition model, ProviderSettings settings, ILoggerFactory loggerFactory, HttpMessageHandler transport, bool traced)
+    {
+        var providerModel = model.ProviderModelFor(settings);
+        var errors = new ProviderErrors(settings, providerModel);
         var exchanges = new HttpExchangeLoggingHandler(loggerFactory.CreateLogger<HttpExchangeLoggingHandler>(), errors, transport);
         var http = new HttpClient(new ResilientHttpHandler(settings, errors, exchanges), disposeHandler: true)
         {
@@ -123,8 +137,9 @@ public sealed class ChatClientFactory
                 break;
         }
         // The first stage added is the outermost.
-        var builder = adapter.AsBuilder()
-            .UseOpenTelemetry(loggerFactory, MicroAgiTelemetry.SourceName)
+        var builder = adapter.AsBuilder();
+        if (traced) builder.UseOpenTelemetry(loggerFactory, MicroAgiTelemetry.SourceName);
+        builder
             .UseLogging(loggerFactory)
             .UseProviderGuard(errors, owned)
             .UseModelOptions(model, providerModel, settings.Kind);

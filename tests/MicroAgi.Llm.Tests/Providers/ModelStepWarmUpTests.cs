@@ -1,0 +1,29 @@
+using System.Text.Json.Nodes;
+using MicroAgi.Llm.Providers;
+
+namespace MicroAgi.Llm.Tests.Providers;
+
+public sealed class ModelStepWarmUpTests
+{
+    [Fact]
+    public async Task The_warm_up_runs_a_tool_step_and_the_step_after_it_as_a_live_session_would()
+    {
+        // If an SDK update changed the canned exchange's meaning, the warm-up would silently warm nothing: this says so.
+        var (requests, answer) = await ModelStepWarmUp.RunToolStepAsync();
+
+        Assert.Equal("warm", answer);
+        Assert.Equal(2, requests.Count);
+        var first = JsonNode.Parse(requests[0])!;
+        Assert.True((bool?)first["stream"]);
+        Assert.Equal("warm_up", (string?)first["tools"]![0]!["function"]!["name"]);
+        Assert.Equal(["user"], first["messages"]!.AsArray().Select(m => (string?)m!["role"]));
+
+        var messages = JsonNode.Parse(requests[1])!["messages"]!.AsArray();
+        Assert.Equal(["user", "assistant", "tool"], messages.Select(m => (string?)m!["role"]));
+        var call = messages[1]!["tool_calls"]![0]!;
+        Assert.Equal("call_w", (string?)call["id"]);
+        Assert.Equal("warm_up", (string?)call["function"]!["name"]);
+        Assert.Equal("""{"n":1}""", (string?)call["function"]!["arguments"]);
+        Assert.Equal("call_w", (string?)messages[2]!["tool_call_id"]);
+    }
+}
