@@ -129,6 +129,10 @@ internal sealed class SessionHost : IAsyncDisposable
         ProfileSetup.Apply(profile, config);
         var retries = new RetryNotices();
         var providers = ProfileSetup.Providers(profile, LlmSetup.Providers(config, run.BaseUrl, Environment.GetEnvironmentVariable, retries));
+        // A head start for the provider code of the first requests and the first tool step, the default provider's
+        // kind first, while the registry opens (it holds nothing to dispose: not awaited).
+        var kinds = providers.Select(p => p.Kind).ToList();
+        _ = Task.Run(() => ModelStepWarmUp.RunAsync(kinds), CancellationToken.None);
 
         var logging = SessionLogging.Create(run.Verbose, Environment.GetEnvironmentVariable(SessionLogging.LevelVariable), host.StateDirectory, stderr);
         var telemetry = SessionTelemetry.FromEnvironment(Environment.GetEnvironmentVariable);
@@ -153,8 +157,6 @@ internal sealed class SessionHost : IAsyncDisposable
             var machine = MachineSetup.Create(config, host, MachineSetup.Mode(run.Approval, config), run.ApprovalPrompt, profile);
             tools = ToolHost.Create(mcp.Registry, SandboxOptions.From(config.Sandbox), remoteDocs: config.Docs, machine: machine, moreKinds: [mcp.Kind]);
             tools.StartWarmUp();
-            // The same head start for the provider code of the first tool step (it holds nothing to dispose: not awaited).
-            if (providers.Any(p => p.Kind == ProviderKind.OpenAI)) _ = Task.Run(ModelStepWarmUp.RunAsync, CancellationToken.None);
             clients = new ChatClientPool(new ChatClientFactory(providers, logging));
             var agentId = EntryId.Parse(run.Agent ?? config.Agent ?? "app:dev_assistant");
             var agentEntry = registry.Get(agentId)

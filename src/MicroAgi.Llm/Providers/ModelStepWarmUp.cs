@@ -7,43 +7,41 @@ namespace MicroAgi.Llm.Providers;
 
 /// <summary>
 /// Runs once, offline, the provider code of a model step that calls a tool and of the step after it: the client a
-/// session uses for an OpenAI-compatible server (every stage, the SDK and the HTTP layer), over a canned exchange
-/// served from memory instead of the network. A process that does this while its first request is on its way (the
-/// CLI's warm-up) no longer pays in its first tool step for that code's first run: compiling it (the async state
-/// machines of every layer that awaits the network, the tool-call chunks' readers), loading its types and binding
-/// its precompiled code (docs/benchmarks.md).
+/// session uses for a provider kind (every stage, the SDK and the HTTP layer), over a canned exchange served from
+/// memory instead of the network. A process that does this while it starts (the CLI's warm-up) no longer pays in its
+/// first requests and its first tool step for that code's first run: compiling it (the async state machines of every
+/// layer that awaits the network, the readers of tool-call events), loading its types and binding its precompiled
+/// code (docs/benchmarks.md).
 /// </summary>
 public static class ModelStepWarmUp
 {
     private static readonly ModelDefinition Model = ModelDefinition.Unregistered("warm-up", ModelLimits.Default);
 
-    private static readonly ProviderSettings Provider = new()
+    /// <summary>Warms the client of each kind, in order; it never throws (a failure only means no head start).</summary>
+    public static async Task RunAsync(IEnumerable<ProviderKind> kinds)
     {
-        Kind = ProviderKind.OpenAI,
-        BaseUrl = new Uri("http://warm-up.invalid/v1/"),
-        ApiKey = "warm-up",
-        Retry = RetrySettings.None,
-    };
-
-    /// <summary>Does the work once; it never throws (a failure only means no head start).</summary>
-    public static async Task RunAsync()
-    {
-        try
+        ArgumentNullException.ThrowIfNull(kinds);
+        foreach (var kind in kinds.Distinct())
         {
-            await RunToolStepAsync().ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            // The first real step does the same work and reports its own failures.
+            try
+            {
+                await RunToolStepAsync(kind).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // The first real step does the same work and reports its own failures.
+            }
         }
     }
 
     /// <summary>The work itself: a step that calls <c>warm_up</c>, then the step that answers after its result.</summary>
     /// <returns>The bodies of the two requests, and the answer.</returns>
-    internal static async Task<(IReadOnlyList<string> Requests, string Answer)> RunToolStepAsync()
+    internal static async Task<(IReadOnlyList<string> Requests, string Answer)> RunToolStepAsync(ProviderKind kind)
     {
-        var server = new CannedModelHandler();
-        using var client = ChatClientFactory.CreateOffline(Model, Provider, server);
+        var exchange = CannedExchange.For(kind);
+        var server = new CannedModelHandler(exchange);
+        var provider = new ProviderSettings { Kind = kind, BaseUrl = exchange.BaseUrl, ApiKey = "warm-up", Retry = RetrySettings.None };
+        using var client = ChatClientFactory.CreateOffline(Model, provider, server);
         var options = new ChatOptions
         {
             Tools = [AIFunctionFactory.CreateDeclaration("warm_up", "Warms up.", JsonElement.Parse("""{"type":"object","properties":{"n":{"type":"integer"}}}"""))],
@@ -57,27 +55,57 @@ public static class ModelStepWarmUp
         return (server.Requests, answer.Text);
     }
 
-    /// <summary>
-    /// The model server, in memory: it asks for <c>warm_up</c> until the request carries a tool result, then answers
-    /// "warm". Its answers complete asynchronously, as the network's do, so that every layer above awaits as it will live.
-    /// </summary>
-    private sealed class CannedModelHandler : HttpMessageHandler
+    /// <summary>What a provider kind's server streams: a call of <c>warm_up</c> with <c>{"n":1}</c>, and the answer
+    /// "warm" once a request carries the call's result (recognised by <see cref="ResultMark"/>).</summary>
+    private sealed record CannedExchange(Uri BaseUrl, string ResultMark, string ToolCall, string Answer)
     {
-        private static readonly string[] ToolCall =
-        [
-            """{"id":"w","object":"chat.completion.chunk","created":0,"model":"warm-up","choices":[{"index":0,"delta":{"role":"assistant","tool_calls":[{"index":0,"id":"call_w","type":"function","function":{"name":"warm_up","arguments":""}}]},"finish_reason":null}]}""",
-            """{"id":"w","object":"chat.completion.chunk","created":0,"model":"warm-up","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{\"n\":1}"}}]},"finish_reason":null}]}""",
-            """{"id":"w","object":"chat.completion.chunk","created":0,"model":"warm-up","choices":[{"index":0,"delta":{},"finish_reason":"tool_calls"}]}""",
-            """{"id":"w","object":"chat.completion.chunk","created":0,"model":"warm-up","choices":[],"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}}""",
-        ];
+        public static CannedExchange For(ProviderKind kind) => kind == ProviderKind.Anthropic ? Anthropic : OpenAI;
 
-        private static readonly string[] Answer =
-        [
-            """{"id":"w","object":"chat.completion.chunk","created":0,"model":"warm-up","choices":[{"index":0,"delta":{"role":"assistant","content":"wa"},"finish_reason":null}]}""",
-            """{"id":"w","object":"chat.completion.chunk","created":0,"model":"warm-up","choices":[{"index":0,"delta":{"content":"rm"},"finish_reason":"stop"}]}""",
-            """{"id":"w","object":"chat.completion.chunk","created":0,"model":"warm-up","choices":[],"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}}""",
-        ];
+        private static readonly CannedExchange OpenAI = new(
+            new Uri("http://warm-up.invalid/v1/"),
+            "\"role\":\"tool\"",
+            OpenAIStream(
+                """{"role":"assistant","tool_calls":[{"index":0,"id":"call_w","type":"function","function":{"name":"warm_up","arguments":""}}]}""",
+                """{"tool_calls":[{"index":0,"function":{"arguments":"{\"n\":1}"}}]}""",
+                "tool_calls"),
+            OpenAIStream("""{"role":"assistant","content":"wa"}""", """{"content":"rm"}""", "stop"));
 
+        private static readonly CannedExchange Anthropic = new(
+            new Uri("http://warm-up.invalid/"),
+            "\"tool_result\"",
+            AnthropicStream(
+                """{"type":"tool_use","id":"toolu_w","name":"warm_up","input":{}}""",
+                """{"type":"input_json_delta","partial_json":"{\"n\":1}"}""",
+                "tool_use"),
+            AnthropicStream("""{"type":"text","text":""}""", """{"type":"text_delta","text":"warm"}""", "end_turn"));
+
+        private static string OpenAIStream(string firstDelta, string secondDelta, string finish)
+        {
+            string Chunk(string delta, string? reason) =>
+                $$"""data: {"id":"w","object":"chat.completion.chunk","created":0,"model":"warm-up","choices":[{"index":0,"delta":{{delta}},"finish_reason":{{(reason is null ? "null" : $"\"{reason}\"")}}}]}""" + "\n\n";
+            return Chunk(firstDelta, null) + Chunk(secondDelta, finish)
+                + """data: {"id":"w","object":"chat.completion.chunk","created":0,"model":"warm-up","choices":[],"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}}""" + "\n\n"
+                + "data: [DONE]\n\n";
+        }
+
+        private static string AnthropicStream(string block, string delta, string stopReason)
+        {
+            static string Event(string name, string data) => $"event: {name}\ndata: {data}\n\n";
+            return Event("message_start", """{"type":"message_start","message":{"id":"msg_w","type":"message","role":"assistant","model":"warm-up","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":1,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"output_tokens":1}}}""")
+                + Event("content_block_start", $$"""{"type":"content_block_start","index":0,"content_block":{{block}}}""")
+                + Event("content_block_delta", $$"""{"type":"content_block_delta","index":0,"delta":{{delta}}}""")
+                + Event("content_block_stop", """{"type":"content_block_stop","index":0}""")
+                + Event("message_delta", $$$"""{"type":"message_delta","delta":{"stop_reason":"{{{stopReason}}}","stop_sequence":null},"usage":{"output_tokens":1}}""")
+                + Event("message_stop", """{"type":"message_stop"}""");
+        }
+    }
+
+    /// <summary>
+    /// The model server, in memory. Its answers complete asynchronously, as the network's do, so that every layer
+    /// above awaits as it will live.
+    /// </summary>
+    private sealed class CannedModelHandler(CannedExchange exchange) : HttpMessageHandler
+    {
         private readonly List<string> _requests = [];
 
         public IReadOnlyList<string> Requests => _requests;
@@ -87,8 +115,7 @@ public static class ModelStepWarmUp
             var body = await request.Content!.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             _requests.Add(body);
             await Task.Yield();
-            var events = body.Contains("\"role\":\"tool\"", StringComparison.Ordinal) ? Answer : ToolCall;
-            var stream = string.Concat(events.Select(e => $"data: {e}\n\n")) + "data: [DONE]\n\n";
+            var stream = body.Contains(exchange.ResultMark, StringComparison.Ordinal) ? exchange.Answer : exchange.ToolCall;
             var content = new StreamContent(new YieldingStream(Encoding.UTF8.GetBytes(stream)));
             content.Headers.ContentType = new("text/event-stream");
             return new HttpResponseMessage(System.Net.HttpStatusCode.OK) { Content = content, RequestMessage = request };

@@ -3,13 +3,13 @@ using MicroAgi.Llm.Providers;
 
 namespace MicroAgi.Llm.Tests.Providers;
 
+// If an SDK update changed the canned exchange's meaning, the warm-up would silently warm nothing: these say so.
 public sealed class ModelStepWarmUpTests
 {
     [Fact]
-    public async Task The_warm_up_runs_a_tool_step_and_the_step_after_it_as_a_live_session_would()
+    public async Task The_OpenAI_warm_up_runs_a_tool_step_and_the_step_after_it_as_a_live_session_would()
     {
-        // If an SDK update changed the canned exchange's meaning, the warm-up would silently warm nothing: this says so.
-        var (requests, answer) = await ModelStepWarmUp.RunToolStepAsync();
+        var (requests, answer) = await ModelStepWarmUp.RunToolStepAsync(ProviderKind.OpenAI);
 
         Assert.Equal("warm", answer);
         Assert.Equal(2, requests.Count);
@@ -25,5 +25,27 @@ public sealed class ModelStepWarmUpTests
         Assert.Equal("warm_up", (string?)call["function"]!["name"]);
         Assert.Equal("""{"n":1}""", (string?)call["function"]!["arguments"]);
         Assert.Equal("call_w", (string?)messages[2]!["tool_call_id"]);
+    }
+
+    [Fact]
+    public async Task The_Anthropic_warm_up_runs_a_tool_step_and_the_step_after_it_as_a_live_session_would()
+    {
+        var (requests, answer) = await ModelStepWarmUp.RunToolStepAsync(ProviderKind.Anthropic);
+
+        Assert.Equal("warm", answer);
+        Assert.Equal(2, requests.Count);
+        var first = JsonNode.Parse(requests[0])!;
+        Assert.True((bool?)first["stream"]);
+        Assert.Equal("warm_up", (string?)first["tools"]![0]!["name"]);
+        Assert.Equal(["user"], first["messages"]!.AsArray().Select(m => (string?)m!["role"]));
+
+        var messages = JsonNode.Parse(requests[1])!["messages"]!.AsArray();
+        Assert.Equal(["user", "assistant", "user"], messages.Select(m => (string?)m!["role"]));
+        var call = messages[1]!["content"]!.AsArray().Single(b => (string?)b!["type"] == "tool_use")!;
+        Assert.Equal("toolu_w", (string?)call["id"]);
+        Assert.Equal("warm_up", (string?)call["name"]);
+        Assert.Equal(1, (int?)call["input"]!["n"]);
+        var result = messages[2]!["content"]!.AsArray().Single(b => (string?)b!["type"] == "tool_result")!;
+        Assert.Equal("toolu_w", (string?)result["tool_use_id"]);
     }
 }
