@@ -9,16 +9,10 @@ public sealed class ModelStepWarmUpTests
     [Fact]
     public async Task The_OpenAI_warm_up_runs_a_tool_step_and_the_step_after_it_as_a_live_session_would()
     {
-        var (requests, answer) = await ModelStepWarmUp.RunToolStepAsync(ProviderKind.OpenAI);
+        var (first, second) = await RunAsync(ProviderKind.OpenAI);
 
-        Assert.Equal("warm", answer);
-        Assert.Equal(2, requests.Count);
-        var first = JsonNode.Parse(requests[0])!;
-        Assert.True((bool?)first["stream"]);
         Assert.Equal("warm_up", (string?)first["tools"]![0]!["function"]!["name"]);
-        Assert.Equal(["user"], first["messages"]!.AsArray().Select(m => (string?)m!["role"]));
-
-        var messages = JsonNode.Parse(requests[1])!["messages"]!.AsArray();
+        var messages = second["messages"]!.AsArray();
         Assert.Equal(["user", "assistant", "tool"], messages.Select(m => (string?)m!["role"]));
         var call = messages[1]!["tool_calls"]![0]!;
         Assert.Equal("call_w", (string?)call["id"]);
@@ -30,16 +24,10 @@ public sealed class ModelStepWarmUpTests
     [Fact]
     public async Task The_Anthropic_warm_up_runs_a_tool_step_and_the_step_after_it_as_a_live_session_would()
     {
-        var (requests, answer) = await ModelStepWarmUp.RunToolStepAsync(ProviderKind.Anthropic);
+        var (first, second) = await RunAsync(ProviderKind.Anthropic);
 
-        Assert.Equal("warm", answer);
-        Assert.Equal(2, requests.Count);
-        var first = JsonNode.Parse(requests[0])!;
-        Assert.True((bool?)first["stream"]);
         Assert.Equal("warm_up", (string?)first["tools"]![0]!["name"]);
-        Assert.Equal(["user"], first["messages"]!.AsArray().Select(m => (string?)m!["role"]));
-
-        var messages = JsonNode.Parse(requests[1])!["messages"]!.AsArray();
+        var messages = second["messages"]!.AsArray();
         Assert.Equal(["user", "assistant", "user"], messages.Select(m => (string?)m!["role"]));
         var call = messages[1]!["content"]!.AsArray().Single(b => (string?)b!["type"] == "tool_use")!;
         Assert.Equal("toolu_w", (string?)call["id"]);
@@ -47,5 +35,18 @@ public sealed class ModelStepWarmUpTests
         Assert.Equal(1, (int?)call["input"]!["n"]);
         var result = messages[2]!["content"]!.AsArray().Single(b => (string?)b!["type"] == "tool_result")!;
         Assert.Equal("toolu_w", (string?)result["tool_use_id"]);
+    }
+
+    /// <summary>The warm-up's two requests, once it is checked that it answered and that the first was a streamed
+    /// request with the user's message alone.</summary>
+    private static async Task<(JsonNode First, JsonNode Second)> RunAsync(ProviderKind kind)
+    {
+        var (requests, answer) = await ModelStepWarmUp.RunToolStepAsync(kind);
+        Assert.Equal("warm", answer);
+        Assert.Equal(2, requests.Count);
+        var first = JsonNode.Parse(requests[0])!;
+        Assert.True((bool?)first["stream"]);
+        Assert.Equal(["user"], first["messages"]!.AsArray().Select(m => (string?)m!["role"]));
+        return (first, JsonNode.Parse(requests[1])!);
     }
 }
