@@ -46,7 +46,7 @@ public static class ModelStepWarmUp
         {
             Tools = [AIFunctionFactory.CreateDeclaration("warm_up", "Warms up.", JsonElement.Parse("""{"type":"object","properties":{"n":{"type":"integer"}}}"""))],
         };
-        List<ChatMessage> messages = [new(ChatRole.User, "warm up")];
+        List<ChatMessage> messages = [new(ChatRole.System, "Warm up."), new(ChatRole.User, "warm up")];
         var step = await client.GetStreamingResponseAsync(messages, options).ToChatResponseAsync().ConfigureAwait(false);
         messages.AddRange(step.Messages);
         var call = step.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().Single();

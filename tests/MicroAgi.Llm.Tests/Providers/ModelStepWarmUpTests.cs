@@ -12,13 +12,14 @@ public sealed class ModelStepWarmUpTests
         var (first, second) = await RunAsync(ProviderKind.OpenAI);
 
         Assert.Equal("warm_up", (string?)first["tools"]![0]!["function"]!["name"]);
+        Assert.Equal(["system", "user"], Roles(first));
         var messages = second["messages"]!.AsArray();
-        Assert.Equal(["user", "assistant", "tool"], messages.Select(m => (string?)m!["role"]));
-        var call = messages[1]!["tool_calls"]![0]!;
+        Assert.Equal(["system", "user", "assistant", "tool"], Roles(second));
+        var call = messages[2]!["tool_calls"]![0]!;
         Assert.Equal("call_w", (string?)call["id"]);
         Assert.Equal("warm_up", (string?)call["function"]!["name"]);
         Assert.Equal("""{"n":1}""", (string?)call["function"]!["arguments"]);
-        Assert.Equal("call_w", (string?)messages[2]!["tool_call_id"]);
+        Assert.Equal("call_w", (string?)messages[3]!["tool_call_id"]);
     }
 
     [Fact]
@@ -27,8 +28,10 @@ public sealed class ModelStepWarmUpTests
         var (first, second) = await RunAsync(ProviderKind.Anthropic);
 
         Assert.Equal("warm_up", (string?)first["tools"]![0]!["name"]);
+        Assert.NotNull(first["system"]);
+        Assert.Equal(["user"], Roles(first));
         var messages = second["messages"]!.AsArray();
-        Assert.Equal(["user", "assistant", "user"], messages.Select(m => (string?)m!["role"]));
+        Assert.Equal(["user", "assistant", "user"], Roles(second));
         var call = messages[1]!["content"]!.AsArray().Single(b => (string?)b!["type"] == "tool_use")!;
         Assert.Equal("toolu_w", (string?)call["id"]);
         Assert.Equal("warm_up", (string?)call["name"]);
@@ -37,8 +40,7 @@ public sealed class ModelStepWarmUpTests
         Assert.Equal("toolu_w", (string?)result["tool_use_id"]);
     }
 
-    /// <summary>The warm-up's two requests, once it is checked that it answered and that the first was a streamed
-    /// request with the user's message alone.</summary>
+    /// <summary>The warm-up's two requests, once it is checked that it answered and that the first was streamed.</summary>
     private static async Task<(JsonNode First, JsonNode Second)> RunAsync(ProviderKind kind)
     {
         var (requests, answer) = await ModelStepWarmUp.RunToolStepAsync(kind);
@@ -46,7 +48,8 @@ public sealed class ModelStepWarmUpTests
         Assert.Equal(2, requests.Count);
         var first = JsonNode.Parse(requests[0])!;
         Assert.True((bool?)first["stream"]);
-        Assert.Equal(["user"], first["messages"]!.AsArray().Select(m => (string?)m!["role"]));
         return (first, JsonNode.Parse(requests[1])!);
     }
+
+    private static IEnumerable<string?> Roles(JsonNode request) => request["messages"]!.AsArray().Select(m => (string?)m!["role"]);
 }
