@@ -17,20 +17,24 @@ public static class ModelStepWarmUp
 {
     private static readonly ModelDefinition Model = ModelDefinition.Unregistered("warm-up", ModelLimits.Default);
 
-    /// <summary>Warms the client of each kind, in order; it never throws (a failure only means no head start).</summary>
+    /// <summary>Warms the socket path (<see cref="LoopbackExchangeWarmUp"/>), then the client of each kind, in order;
+    /// it never throws (a failure only means no head start).</summary>
     public static async Task RunAsync(IEnumerable<ProviderKind> kinds)
     {
         ArgumentNullException.ThrowIfNull(kinds);
-        foreach (var kind in kinds.Distinct())
+        await HeadStartAsync(LoopbackExchangeWarmUp.RunAsync).ConfigureAwait(false);
+        foreach (var kind in kinds.Distinct()) await HeadStartAsync(() => RunToolStepAsync(kind)).ConfigureAwait(false);
+    }
+
+    private static async Task HeadStartAsync(Func<Task> work)
+    {
+        try
         {
-            try
-            {
-                await RunToolStepAsync(kind).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                // The first real step does the same work and reports its own failures.
-            }
+            await work().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The first real request does the same work and reports its own failures.
         }
     }
 
