@@ -27,7 +27,8 @@ internal static class LoopbackExchangeWarmUp
         var serving = ServeOneAsync(listener, deadline.Token);
         try
         {
-            using var http = new HttpClient(new SocketsHttpHandler { ConnectTimeout = Deadline });
+            // Never through a proxy from HTTP_PROXY: the exchange is this process's with itself.
+            using var http = new HttpClient(new SocketsHttpHandler { ConnectTimeout = Deadline, UseProxy = false });
             var port = ((IPEndPoint)listener.LocalEndpoint).Port;
             using var response = await http.GetAsync(new Uri($"http://127.0.0.1:{port}/warm-up"), HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
             using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(deadline.Token).ConfigureAwait(false));
@@ -35,6 +36,8 @@ internal static class LoopbackExchangeWarmUp
         }
         finally
         {
+            // A client that failed never connects: stop waiting for it.
+            listener.Stop();
             await serving.ConfigureAwait(false);
         }
     }
@@ -56,7 +59,7 @@ internal static class LoopbackExchangeWarmUp
             }
             await stream.WriteAsync(Answer, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException)
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
         {
             // The client reports the failure; a warm-up that fails only gives no head start.
         }

@@ -40,12 +40,6 @@ public sealed class ModelStepWarmUpTests
         Assert.Equal("toolu_w", (string?)result["tool_use_id"]);
     }
 
-    [Fact]
-    public async Task The_loopback_exchange_reads_a_streamed_answer_over_a_real_socket()
-    {
-        Assert.Equal("data: {}\n\n", await LoopbackExchangeWarmUp.RunAsync());
-    }
-
     /// <summary>The warm-up's two requests, once it is checked that it answered and that the first was streamed.</summary>
     private static async Task<(JsonNode First, JsonNode Second)> RunAsync(ProviderKind kind)
     {
