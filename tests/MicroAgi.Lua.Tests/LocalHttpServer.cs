@@ -45,6 +45,11 @@ internal sealed class LocalHttpServer : IAsyncDisposable
             {
                 return;
             }
+            catch (InvalidOperationException) when (_stop.IsCancellationRequested)
+            {
+                // A test that ends before this loop first runs has already stopped the listener.
+                return;
+            }
             catch (SocketException) when (_stop.IsCancellationRequested)
             {
                 // Stopping the listener while an accept is pending may surface as "operation canceled"
