@@ -9,6 +9,7 @@ using MicroAgi.Functions.Schema;
 using MicroAgi.Lua.Runtime;
 using MicroAgi.Registry;
 using MicroAgi.Security;
+using OpenTelemetry;
 
 namespace MicroAgi.Cli.Hosting;
 
@@ -121,6 +122,8 @@ internal sealed class ToolHost : IDisposable
 
     private async Task WarmUpAsync()
     {
+        // The user's trace shows their turns only, not the warm-up's sandbox call.
+        using var untraced = SuppressInstrumentationScope.Begin();
         try
         {
             var input = JsonNode.Parse("""{"n":1}""");
