@@ -84,13 +84,14 @@ public sealed class ChatClientFactory
     }
 
     /// <summary>
-    /// The same client over <paramref name="transport"/> instead of the network, untraced and unlogged: for
-    /// <see cref="ModelStepWarmUp"/>, whose canned exchange must not reach the user's traces, metrics or log.
+    /// The same client over <paramref name="transport"/> instead of the network, unlogged and by default untraced:
+    /// for <see cref="ModelStepWarmUp"/>, whose canned exchange must not reach the user's traces, metrics or log, and
+    /// for benchmarks of the client's own work (traced, as sessions use it).
     /// </summary>
-    internal static IChatClient CreateOffline(ModelDefinition model, ProviderSettings settings, HttpMessageHandler transport)
+    internal static IChatClient CreateOffline(ModelDefinition model, ProviderSettings settings, HttpMessageHandler transport, bool traced = false)
     {
         settings.Validate();
-        return Build(model, settings, NullLoggerFactory.Instance, transport, traced: false);
+        return Build(model, settings, NullLoggerFactory.Instance, transport, traced);
     }
 
     private static IChatClient Build(ModelDefinition model, ProviderSettings settings, ILoggerFactory loggerFactory, HttpMessageHandler transport, bool traced)
